@@ -1,0 +1,17 @@
+"""What happens after a version is stored, inside the same transaction.
+
+Each capability that derives data from versions (per-pair edit stats, theme
+tags) is called from here, so ingest stays one small function and every path
+that stores a version (files, feeds, re-checks) derives the same data.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+
+def version_stored(db: Database, article_id: int, version_id: int, previous_id: int | None) -> None:
+    """Called by :func:`monitor.ingest.store` after inserting a version."""
+    # Edit statistics for the pair (previous -> new): see monitor.edits (diff issue).
+    # Theme tags with evidence: see monitor.tagging (themes issue).
+    return None

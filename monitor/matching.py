@@ -1,0 +1,64 @@
+"""Term matching shared by story relevance rules and theme tagging.
+
+Case-insensitive, Unicode-aware, on word boundaries; a term matches its common
+inflections ("negotiation" matches "negotiations", "strike" matches "strikes",
+"strikes" matches "strike"); ``*`` at the end of a word matches any ending
+("negotiat*"); a phrase of several words allows any run of whitespace or a
+hyphen between them.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Endings a plain word may take and still be "the same term" (English inflection,
+# possessive). Kept conservative: "attack" matches "attacks/attacked/attacking",
+# not "attacker".
+_SUFFIX = r"(?:s|es|'s|’s|ed|d|ing)?"
+
+
+def _stem(word: str) -> str:
+    """Strip one plural/inflection ending so both forms share a root."""
+    lower = word.lower()
+    for ending in ("ies", "es", "s"):
+        if len(lower) > 4 and lower.endswith(ending) and not lower.endswith("ss"):
+            if ending == "ies":
+                return word[:-3] + "y"
+            if ending == "es" and lower[-3] in "sxz" or lower.endswith(("ches", "shes")):
+                return word[:-2]
+            if ending == "s":
+                return word[:-1]
+    return word
+
+
+def _word_regex(word: str) -> str:
+    if word.endswith("*"):
+        return re.escape(word[:-1]) + r"\w*"
+    if not word.isalpha() or len(word) <= 3 or word.isupper():
+        # acronyms (TTP, ISI), short words and numbers: exact, possessive allowed
+        return re.escape(word) + r"(?:'s|’s)?"
+    stem = _stem(word)
+    if stem.lower().endswith("y") and len(stem) > 3:
+        return re.escape(stem[:-1]) + r"(?:y|ies|y's|y’s)"
+    if stem.lower().endswith("e"):
+        return re.escape(stem[:-1]) + r"(?:e|es|ed|ing|e's|e’s)"
+    return re.escape(stem) + _SUFFIX
+
+
+@lru_cache(maxsize=4096)
+def term_regex(term: str) -> re.Pattern[str]:
+    """Compile one term or phrase to a case-insensitive word-bounded pattern."""
+    words = term.split()
+    if not words:
+        raise ValueError("empty term")
+    body = r"(?:\s+|\s*[-‐–]\s*)".join(_word_regex(w) for w in words)
+    return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE | re.UNICODE)
+
+
+def find_all(term: str, text: str) -> list[re.Match[str]]:
+    return list(term_regex(term).finditer(text))
+
+
+def contains(term: str, text: str) -> bool:
+    return term_regex(term).search(text) is not None

@@ -1,0 +1,46 @@
+"""Human renderings of one article (``monitor show``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from sqlite_utils import Database
+
+
+def enrich_detail(db: Database, detail: dict[str, Any]) -> dict[str, Any]:
+    """Add derived data other capabilities keep about a version (themes, edits)."""
+    return detail
+
+
+def render_detail(detail: dict[str, Any], colour: bool = False) -> str:
+    def bold(text: str) -> str:
+        return click.style(text, bold=True) if colour else text
+
+    lines = [bold(detail["title"]), ""]
+    meta = [
+        ("id", detail["id"]),
+        ("url", detail["url"]),
+        ("source", detail["source"]),
+        ("story", detail["story"]),
+        ("byline", detail["byline"]),
+        ("published", detail["published_at"]),
+        ("first seen", detail["first_seen_at"]),
+        (
+            "version",
+            f"{detail['version']} of {detail['version_count']} (observed {detail['observed_at']}, {detail['origin']})",
+        ),
+        ("words", detail["words"]),
+    ]
+    for key, value in meta:
+        if value not in (None, ""):
+            lines.append(f"{key:>10}: {value}")
+    if detail.get("themes"):
+        lines.append(f"{'themes':>10}: " + ", ".join(t["label"] for t in detail["themes"]))
+    if len(detail["versions"]) > 1:
+        lines += ["", bold("versions")]
+        for v in detail["versions"]:
+            marker = "*" if v["number"] == detail["version"] else " "
+            lines.append(f" {marker}{v['number']:>3}  {v['observed_at']}  {v['title']}")
+    lines += ["", detail["text"]]
+    return "\n".join(lines)

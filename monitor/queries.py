@@ -1,0 +1,115 @@
+"""Read-side queries over articles and versions (list, show)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+from .errors import NotFoundError
+
+
+@dataclass
+class ArticleFilter:
+    story: str | None = None
+    source: str | None = None
+    since: str | None = None  # ISO, inclusive, on the article's time
+    until: str | None = None  # ISO, inclusive
+    edited: bool = False
+    limit: int | None = None
+    ids: list[int] | None = None
+
+    def where(self) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if self.story:
+            clauses.append("a.story = ?")
+            params.append(self.story)
+        if self.source:
+            clauses.append("a.source = ? collate nocase")
+            params.append(self.source)
+        if self.since:
+            clauses.append("a.dated_at >= ?")
+            params.append(self.since)
+        if self.until:
+            clauses.append("a.dated_at <= ?")
+            params.append(self.until)
+        if self.edited:
+            clauses.append("a.version_count >= 2")
+        if self.ids:
+            clauses.append(f"a.id in ({','.join('?' * len(self.ids))})")
+            params.extend(self.ids)
+        return (" where " + " and ".join(clauses)) if clauses else "", params
+
+
+ARTICLE_COLUMNS = """a.id, a.url, v.title, a.source, a.story, a.published_at, a.dated_at,
+    a.first_seen_at, a.last_seen_at, a.version_count, a.current_version, v.words, v.byline"""
+
+
+def iter_articles(db: Database, flt: ArticleFilter) -> Iterator[dict[str, Any]]:
+    """Articles newest first (by published date, else first seen), with current title."""
+    where, params = flt.where()
+    sql = f"""select {ARTICLE_COLUMNS}
+        from articles a join versions v on v.article_id = a.id and v.number = a.current_version
+        {where} order by a.dated_at desc, a.id desc"""
+    if flt.limit:
+        sql += " limit ?"
+        params.append(flt.limit)
+    yield from db.query(sql, params)
+
+
+def get_article(db: Database, article_id: int) -> dict[str, Any]:
+    rows = list(db.query("select * from articles where id = ?", [article_id]))
+    if not rows:
+        raise NotFoundError(f"article {article_id}: not found; 'monitor list' shows the ids")
+    return rows[0]
+
+
+def get_version(db: Database, article_id: int, number: int | None = None) -> dict[str, Any]:
+    article = get_article(db, article_id)
+    wanted = article["current_version"] if number is None else number
+    rows = list(
+        db.query("select * from versions where article_id = ? and number = ?", [article_id, wanted])
+    )
+    if not rows:
+        raise NotFoundError(
+            f"article {article_id}: has no version {wanted} (it has 1 to {article['version_count']})"
+        )
+    return rows[0]
+
+
+def list_versions(db: Database, article_id: int) -> list[dict[str, Any]]:
+    return list(
+        db.query(
+            """select number, observed_at, title, words, origin, published_at, byline
+               from versions where article_id = ? order by number""",
+            [article_id],
+        )
+    )
+
+
+def article_detail(db: Database, article_id: int, number: int | None = None) -> dict[str, Any]:
+    """Everything ``show`` prints: the article, one version's text, and all versions."""
+    article = get_article(db, article_id)
+    version = get_version(db, article_id, number)
+    return {
+        "id": article["id"],
+        "url": article["url"],
+        "title": version["title"],
+        "source": article["source"],
+        "story": article["story"],
+        "byline": version["byline"],
+        "published_at": article["published_at"],
+        "first_seen_at": article["first_seen_at"],
+        "last_seen_at": article["last_seen_at"],
+        "version": version["number"],
+        "version_count": article["version_count"],
+        "observed_at": version["observed_at"],
+        "origin": version["origin"],
+        "words": version["words"],
+        "text": version["text"],
+        "versions": list_versions(db, article_id),
+        "version_id": version["id"],
+    }

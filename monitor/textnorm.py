@@ -1,0 +1,74 @@
+"""Text normalisation: what counts as "the same content", hashes, word counts."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_WS = re.compile(r"[ \t\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_BLANKS = re.compile(r"\n\s*\n+")
+_WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
+
+
+def normalise_text(text: str) -> str:
+    """Canonical form of an article text.
+
+    NFC Unicode, ``\\r\\n`` to ``\\n``, runs of spaces collapsed, lines stripped,
+    paragraphs separated by exactly one blank line, no leading/trailing space.
+    Two texts that differ only in whitespace or Unicode composition normalise equal.
+    """
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u200b", "").replace("\ufeff", "")
+    paragraphs = []
+    for block in _BLANKS.split(text):
+        lines = [_WS.sub(" ", line).strip() for line in block.split("\n")]
+        joined = " ".join(line for line in lines if line)
+        if joined:
+            paragraphs.append(joined)
+    return "\n\n".join(paragraphs)
+
+
+def normalise_title(title: str) -> str:
+    return _WS.sub(" ", unicodedata.normalize("NFC", title).replace("\n", " ")).strip()
+
+
+def content_hash(title: str, text: str) -> str:
+    """Hash of normalised title and text: equal hashes mean "unchanged"."""
+    payload = normalise_title(title) + "\x00" + normalise_text(text)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
+
+
+def word_count(text: str) -> int:
+    return sum(1 for _ in _WORD.finditer(text))
+
+
+def paragraphs(text: str) -> list[str]:
+    return [p for p in normalise_text(text).split("\n\n") if p]
+
+
+def split_headline(text: str, max_words: int = 14) -> tuple[str, str]:
+    """A title for a text that came without one, and the text left for the body.
+
+    A short first paragraph that does not end like a sentence is a headline:
+    it becomes the title and leaves the body. Otherwise the title is the first
+    sentence, shortened at a word, and the body keeps everything.
+    """
+    paras = paragraphs(text)
+    if not paras:
+        return "", ""
+    first = paras[0]
+    if (
+        len(paras) > 1
+        and len(first.split()) <= 25
+        and not first.endswith((".", "?", "!", ":", ";", ","))
+    ):
+        return first, "\n\n".join(paras[1:])
+    sentence = re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0]
+    words = sentence.split()
+    title = " ".join(words[:max_words]) + "…" if len(words) > max_words else sentence
+    return title, "\n\n".join(paras)
