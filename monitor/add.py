@@ -1,7 +1,13 @@
-"""``monitor add``: one local article (text or HTML file, or stdin) -> an observation."""
+"""``monitor add``: one local article (text or HTML file, or stdin) -> an observation.
+
+A text file may start with a header block of ``Key: value`` lines (Title, URL,
+Source, Published, Byline, Story, and Note, which is dropped) ended by a blank
+line; command-line options win over it. The sample articles in ``samples/articles`` use one.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -13,7 +19,28 @@ from .extract import extract_html
 from .ingest import IngestResult, Observation
 from .sources import decode_text, read_source
 from .textnorm import normalise_text, split_headline
+from .timeutil import parse_date_option
 from .urls import looks_like_url
+
+# "note" is read and dropped: a remark about the file, not part of the article
+HEADER_KEYS = {"title", "url", "source", "published", "byline", "story", "note"}
+_HEADER_LINE = re.compile(r"^([A-Za-z]+):[ \t]*(.*)$")
+
+
+def split_header(text: str) -> tuple[dict[str, str], str]:
+    """Split a leading ``Key: value`` block (known keys only) from the body."""
+    lines = text.lstrip("\ufeff").replace("\r\n", "\n").split("\n")
+    header: dict[str, str] = {}
+    for index, line in enumerate(lines):
+        if not line.strip():
+            if header:
+                return header, "\n".join(lines[index + 1 :])
+            break
+        match = _HEADER_LINE.match(line)
+        if not match or match.group(1).lower() not in HEADER_KEYS:
+            break
+        header[match.group(1).lower()] = match.group(2).strip()
+    return {}, text
 
 
 @dataclass
@@ -44,11 +71,21 @@ def observation_from_source(
     text, warning = decode_text(raw)
     if warning:
         notes.append(warning)
-    title = options.title
-    byline = options.byline
-    published = options.published_at
-    site = options.source
-    url = options.url
+    header: dict[str, str] = {}
+    if not raw.is_html:
+        header, text = split_header(text)
+    if header.get("url") and not looks_like_url(header["url"]):
+        raise InputError(f"{raw.name}: URL header {header['url']!r} is not an http(s) URL")
+    title = options.title or header.get("title")
+    byline = options.byline or header.get("byline")
+    published = options.published_at or (
+        parse_date_option(header["published"], f"{raw.name}: Published header")
+        if header.get("published")
+        else None
+    )
+    site = options.source or header.get("source")
+    url = options.url or header.get("url")
+    story = options.story or header.get("story")
     if raw.is_html:
         extracted = extract_html(text, url=url)
         if extracted is None:
@@ -74,7 +111,7 @@ def observation_from_source(
         source=site,
         byline=byline,
         published_at=published,
-        story=options.story,
+        story=story,
     )
     return obs, notes
 
@@ -82,8 +119,8 @@ def observation_from_source(
 def add_source(
     db: Database, source: str, options: AddOptions, stdin: BinaryIO | None = None
 ) -> AddOutcome:
-    if options.story:
-        stories.get_story(db, options.story)  # fail early on an unknown story
     obs, notes = observation_from_source(source, options, stdin)
+    if obs.story:
+        stories.get_story(db, obs.story)  # an unknown story fails before anything is stored
     result = ingest.store(db, obs)
     return AddOutcome(result=result, title=obs.title, notes=notes)

@@ -163,7 +163,7 @@ def init(app: App) -> None:
 
 
 @cli.command()
-@click.argument("source")
+@click.argument("sources", nargs=-1, required=True)
 @click.option(
     "--url", help="The article's URL (its identity: re-adding it stores a new version if changed)."
 )
@@ -177,7 +177,7 @@ def init(app: App) -> None:
 @pass_app
 def add(
     app: App,
-    source: str,
+    sources: tuple[str, ...],
     url: str | None,
     title: str | None,
     site: str | None,
@@ -185,17 +185,25 @@ def add(
     byline: str | None,
     story: str | None,
 ) -> None:
-    """Add one article from a text file, an HTML file, or - (standard input).
+    """Add articles from text files, HTML files, or - (standard input).
 
-    Adding an article again stores a new version only when its title or text
-    changed (whitespace and Unicode form do not count).
+    Each article is identified by its URL (tracking parameters stripped), or,
+    without one, by its content. Adding it again stores a new version only when
+    its title or text changed (whitespace and Unicode form do not count).
+
+    A text file may begin with a header block (Title:, URL:, Source:,
+    Published:, Byline:, Story: lines, then a blank line); options win over it.
+    Without a title, a short first line is taken as the headline.
 
     \b
     Examples:
       monitor add seed.txt --url https://example.com/a --title "..." --published 2025-10-30
       monitor add page.html --story pakistan-taliban
+      monitor add samples/articles/*.txt
       curl -s https://example.com/a | monitor add - --url https://example.com/a
     """
+    if len(sources) > 1 and (url or title):
+        raise click.UsageError("--url and --title name one article: give one SOURCE with them")
     options = AddOptions(
         url=url,
         title=title,
@@ -204,20 +212,34 @@ def add(
         story=story,
         byline=byline,
     )
-    stdin = click.get_binary_stream("stdin") if source == "-" else None
-    outcome = add_source(app.db, source, options, stdin)
-    for note in outcome.notes:
-        click.echo(f"note: {note}", err=True)
-    result = outcome.result
+    failed = 0
+    for source in sources:
+        stdin = click.get_binary_stream("stdin") if source == "-" else None
+        try:
+            outcome = add_source(app.db, source, options, stdin)
+        except MonitorError as exc:
+            if len(sources) == 1:
+                raise
+            click.echo(f"Error: {exc}", err=True)
+            failed += 1
+            continue
+        for note in outcome.notes:
+            click.echo(f"note: {note}", err=True)
+        click.echo(describe_result(source, outcome.result, many=len(sources) > 1))
+    if failed:
+        raise MonitorClickError(f"{failed} of {len(sources)} sources could not be added")
+
+
+def describe_result(source: str, result: Any, many: bool) -> str:
+    prefix = f"{source}: " if many else ""
     if result.status == "new":
-        click.echo(f"article {result.article_id}: new, stored version 1")
-    elif result.status == "updated":
-        click.echo(
-            f"article {result.article_id}: changed, stored version {result.version} "
+        return f"{prefix}article {result.article_id}: new, stored version 1"
+    if result.status == "updated":
+        return (
+            f"{prefix}article {result.article_id}: changed, stored version {result.version} "
             f"(see: monitor diff {result.article_id})"
         )
-    else:
-        click.echo(f"article {result.article_id}: unchanged (version {result.version})")
+    return f"{prefix}article {result.article_id}: unchanged (version {result.version})"
 
 
 LIST_COLUMNS = [
