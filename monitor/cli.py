@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -91,7 +92,7 @@ def emit_rows(
     wide: str | None = None,
     empty: str = "nothing to show",
 ) -> None:
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     if fmt == "json":
         output.write_json_array(rows, out)
     elif fmt == "nl":
@@ -214,7 +215,7 @@ def add(
     )
     failed = 0
     for source in sources:
-        stdin = click.get_binary_stream("stdin") if source == "-" else None
+        stdin = sys.stdin.buffer if source == "-" else None
         try:
             outcome = add_source(app.db, source, options, stdin)
         except MonitorError as exc:

@@ -11,6 +11,10 @@ from .timeutil import iso, parse_datetime
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
 
+#: fewer words than this is a menu or a banner, not an article
+MIN_WORDS = 8
+
+
 @dataclass
 class Extracted:
     text: str
@@ -47,8 +51,8 @@ def extract_html(html: str | bytes, url: str | None = None) -> Extracted | None:
     if lines and title and lines[0] == title:
         lines = lines[1:]  # the headline repeated as the first line of the body
     text = "\n\n".join(lines)
-    if not text:
-        return None
+    if len(text.split()) < MIN_WORDS:
+        return None  # navigation or a cookie banner, not an article
     published = None
     if data.get("date"):
         parsed = parse_datetime(str(data["date"]))

@@ -81,7 +81,10 @@ def parse_until(value: str, name: str = "--until") -> str:
     """Like :func:`parse_when`, but a bare date means the end of that day."""
     text = value.strip()
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        day = date.fromisoformat(text) + timedelta(days=1)
+        try:
+            day = date.fromisoformat(text) + timedelta(days=1)
+        except ValueError as exc:
+            raise InputError(f"{name}: {value!r} is not a date ({exc}); use YYYY-MM-DD") from exc
         return iso(
             datetime(day.year, day.month, day.day, tzinfo=timezone.utc) - timedelta(seconds=1)
         )

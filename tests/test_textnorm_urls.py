@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import pytest
+
+from monitor.textnorm import content_hash, normalise_text, split_headline, word_count
+from monitor.timeutil import parse_until, parse_when
+from monitor.urls import normalise_url
+
+
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        (
+            "HTTPS://Dawn.COM/news/123?utm_source=twitter&utm_medium=social",
+            "https://dawn.com/news/123",
+        ),
+        ("https://dawn.com/news/123#comments", "https://dawn.com/news/123"),
+        ("https://dawn.com:443/news/123?id=5&fbclid=abc", "https://dawn.com/news/123?id=5"),
+        ("http://example.com:8080/Path/Case", "http://example.com:8080/Path/Case"),
+        ("https://example.com", "https://example.com/"),
+    ],
+)
+def test_normalise_url(url, expected):
+    assert normalise_url(url) == expected
+
+
+def test_normalise_text_paragraphs_and_spaces():
+    assert normalise_text(" a\u00a0 b\r\nc\n\n\n d ") == "a b c\n\nd"
+
+
+def test_content_hash_ignores_whitespace_only():
+    assert content_hash("T", "a b\n\nc") == content_hash(" T ", "a  b\n\n\n c\n")
+    assert content_hash("T", "a b") != content_hash("T2", "a b")
+
+
+def test_word_count_unicode():
+    assert word_count("پاکستان نے افغان طالبان کو خبردار کیا") == 7
+    assert word_count("Pakistan's army, TTP-linked men") == 5
+
+
+def test_split_headline_short_first_line():
+    assert split_headline("Asif warns Kabul\n\nHe said things.") == (
+        "Asif warns Kabul",
+        "He said things.",
+    )
+
+
+def test_split_headline_long_first_paragraph_keeps_body():
+    text = "Defence Minister Khawaja Asif said on Wednesday that Pakistan would act. More followed."
+    title, body = split_headline(text)
+    assert title == "Defence Minister Khawaja Asif said on Wednesday that Pakistan would act."
+    assert body == text
+
+
+def test_parse_when_relative_and_iso():
+    from datetime import datetime, timezone
+
+    now = datetime(2026, 1, 2, 12, 0, tzinfo=timezone.utc)
+    assert parse_when("24h", now=now) == "2026-01-01T12:00:00Z"
+    assert parse_when("7d", now=now) == "2025-12-26T12:00:00Z"
+    assert parse_when("2025-10-01") == "2025-10-01T00:00:00Z"
+    assert parse_when("2025-10-01T08:30+05:00") == "2025-10-01T03:30:00Z"
+    assert parse_until("2025-10-01") == "2025-10-01T23:59:59Z"
