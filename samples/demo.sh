@@ -1,8 +1,9 @@
 #!/bin/sh
-# The README's first command: load the bundled samples into ./demo.db, offline,
-# and show what monitor sees. Safe to run again (nothing is stored twice).
+# The README's first command: load the bundled samples into a fresh ./demo.db
+# (or $DEMO_DB), offline, and show what monitor sees. Each run starts over.
 set -e
-DB="${MONITOR_DB:-demo.db}"
+DB="${DEMO_DB:-demo.db}"
+rm -f "$DB" "$DB-wal" "$DB-shm"
 m() { monitor --db "$DB" "$@"; }
 cd "$(dirname "$0")/.."
 
