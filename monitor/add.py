@@ -68,11 +68,12 @@ def observation_from_source(
         raise InputError(f"--url: {options.url!r} is not an http(s) URL")
     raw = read_source(source, stdin)
     notes: list[str] = []
-    text, warning = decode_text(raw)
-    if warning:
-        notes.append(warning)
     header: dict[str, str] = {}
-    if not raw.is_html:
+    text = ""
+    if not raw.is_html:  # HTML goes to the extractor as bytes: it reads <meta charset>
+        text, warning = decode_text(raw)
+        if warning:
+            notes.append(warning)
         header, text = split_header(text)
     if header.get("url") and not looks_like_url(header["url"]):
         raise InputError(f"{raw.name}: URL header {header['url']!r} is not an http(s) URL")
@@ -87,7 +88,7 @@ def observation_from_source(
     url = options.url or header.get("url")
     story = options.story or header.get("story")
     if raw.is_html:
-        extracted = extract_html(text, url=url)
+        extracted = extract_html(raw.data, url=url)
         if extracted is None:
             raise InputError(f"{raw.name}: no article text found in this HTML page")
         text = extracted.text

@@ -219,3 +219,20 @@ def test_stories_add_and_list(invoke, tmp_path):
 def test_builtin_story_is_mirrored_in_samples():
     builtin = ROOT / "monitor" / "data" / "stories" / "pakistan-taliban.toml"
     assert builtin.read_bytes() == (SAMPLES / "stories" / "pakistan-taliban.toml").read_bytes()
+
+
+def test_add_html_in_a_legacy_encoding_uses_its_meta_charset(invoke, tmp_path):
+    page = (
+        '<html><head><meta charset="windows-1256"><title>طالبان</title></head><body><article>'
+        "<h1>فشل المحادثات بين باكستان وطالبان</h1>"
+        "<p>إسلام آباد: قال وزير الدفاع خواجة آصف إن باكستان سترد بقوة إذا استمرت الهجمات."
+        " وانتهت المحادثات في إسطنبول دون اتفاق بين الوفدين.</p>"
+        "<p>وتوسطت تركيا وقطر في المحادثات ودعتا البلدين إلى ضبط النفس.</p>"
+        "</article></body></html>"
+    )
+    path = tmp_path / "arabic.html"
+    path.write_bytes(page.encode("cp1256"))
+    result = invoke("add", str(path))
+    assert result.exit_code == 0, result.stderr
+    shown = json.loads(invoke("show", "1", "--json").stdout)
+    assert "خواجة آصف" in shown["text"]

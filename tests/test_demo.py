@@ -16,11 +16,27 @@ def test_demo_script_runs_on_samples(tmp_path):
     bindir = Path(sys.executable).parent
     if not (bindir / "monitor").exists() and shutil.which("monitor") is None:
         pytest.skip("the monitor command is not installed (pip install -e .)")
-    env = {**os.environ, "DEMO_DB": str(tmp_path / "demo.db"), "PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}"}
-    first = subprocess.run(["sh", str(ROOT / "samples" / "demo.sh")], env=env, capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "DEMO_DB": str(tmp_path / "demo.db"),
+        "PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}",
+    }
+    first = subprocess.run(
+        ["sh", str(ROOT / "samples" / "demo.sh")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert first.returncode == 0, first.stderr
     assert "article 1: changed, stored version 2" in first.stdout
     assert "Taliban reject Pakistan" in first.stdout
-    again = subprocess.run(["sh", str(ROOT / "samples" / "demo.sh")], env=env, capture_output=True, text=True, timeout=120)
+    again = subprocess.run(
+        ["sh", str(ROOT / "samples" / "demo.sh")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert again.returncode == 0, again.stderr
     assert again.stdout.count("article 1: new") == 1  # a fresh database each run

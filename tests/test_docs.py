@@ -29,7 +29,9 @@ def test_command_and_options_in_readme(path, command):
         if isinstance(param, click.Option):
             longs = [o for o in param.opts + param.secondary_opts if o.startswith("--")]
             if longs and not any(o in README for o in longs):
-                raise AssertionError(f"README does not mention {longs[0]} of 'monitor {' '.join(path)}'")
+                raise AssertionError(
+                    f"README does not mention {longs[0]} of 'monitor {' '.join(path)}'"
+                )
 
 
 def test_readme_starts_with_the_two_commands():
