@@ -32,9 +32,11 @@ Exit codes:
 
 
 class MonitorClickError(click.ClickException):
+    """A ClickException that carries the library error's exit code."""
+
     def __init__(self, message: str, exit_code: int = ExitCode.ERROR):
         super().__init__(message)
-        self.exit_code = exit_code
+        self.exit_code = exit_code  # type: ignore[misc]  # Click reads it on exit
 
 
 class MonitorGroup(click.Group):

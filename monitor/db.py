@@ -215,6 +215,6 @@ def m001_core(db: Database) -> None:
         )"""
     )
     # Full-text index over every version's title and text, kept in sync by triggers.
-    db["versions"].enable_fts(
+    db.table("versions").enable_fts(
         ["title", "text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2"
     )

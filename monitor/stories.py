@@ -111,9 +111,9 @@ def save_story(db: Database, story: Story) -> None:
     }
     with db.atomic():
         if existing:
-            db["stories"].update(story.slug, row)
+            db.table("stories").update(story.slug, row)
         else:
-            db["stories"].insert({**row, "created_at": now})
+            db.table("stories").insert({**row, "created_at": now})
         # imported here: taxonomy builds on stories, not the other way round
         from . import taxonomy
 
