@@ -4,6 +4,7 @@ monitor.report, monitor.search and monitor.export."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -72,7 +73,8 @@ def changes(
     elif fmt == "markdown":
         click.echo(report.render_markdown(data), nl=False)
     else:
-        click.echo(report.render_text(data, colour=output.use_colour()))
+        colour = output.use_colour()
+        click.echo(report.render_text(data, colour=colour), color=colour)
 
 
 @cli.command(name="search")
@@ -128,7 +130,7 @@ def search_(
         limit=limit,
     )
     rows = search.search(app.db, query, opts)
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     if as_json:
         output.write_json_array(
             (
@@ -158,7 +160,7 @@ def search_(
         )
         snippet = search.mark(r["snippet"], opn, cls).replace("\n", " ")
         if snippet.strip():
-            click.echo(f"       {snippet}")
+            click.echo(f"       {snippet}", color=colour)
     if not count:
         click.echo("no matches", err=True)
 
@@ -249,9 +251,7 @@ def export_(
     )
     opts = exportmod.ExportOptions(what=what, flt=flt, by=by)
     if path is None:
-        count = exportmod.export(
-            app.db, opts, fmt, out=click.get_text_stream("stdout"), safe=safe, bom=bom
-        )
+        count = exportmod.export(app.db, opts, fmt, out=sys.stdout, safe=safe, bom=bom)
     else:
         count = exportmod.export(app.db, opts, fmt, path=path, safe=safe, bom=bom)
         click.echo(f"exported {count} {what} rows to {path}", err=True)

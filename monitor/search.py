@@ -117,6 +117,8 @@ def to_fts(query: str) -> str:
     depth = 0
     prev: str | None = None  # kind of the previous token: term | op | lparen | rparen
     for tok in tokens:
+        if tok.kind in ("term", "phrase", "lparen") and prev in ("term", "rparen"):
+            parts.append("AND")  # FTS5 allows implicit AND only between plain phrases
         if tok.kind in ("term", "phrase"):
             text = _quote(tok.value) + ("*" if tok.prefix else "")
             parts.append(f"{tok.column} : {text}" if tok.column else text)
@@ -203,38 +205,53 @@ def search(db: Database, query: str, opts: SearchOptions) -> Iterator[dict[str, 
         )
         params += [opts.theme, opts.theme]
     sql = f"""
-        with m as (
-          select v.article_id, v.number, a.current_version, a.version_count, a.source, a.story,
-                 a.dated_at, a.url, v.observed_at,
-                 highlight(versions_fts, 0, '{OPEN}', '{CLOSE}') as title,
-                 snippet(versions_fts, 1, '{OPEN}', '{CLOSE}', '…', 16) as snippet,
-                 bm25(versions_fts, 5.0, 1.0) as rank
-          from versions_fts
-          join versions v on v.id = versions_fts.rowid
-          join articles a on a.id = v.article_id
-          where {" and ".join(clauses)}
-        )
-        select article_id as id, number as version, current_version, version_count, title,
-               source, story, dated_at, url, snippet, min(rank) as rank,
-               group_concat(number) as matched
-        from m group by article_id order by rank, id"""
-    if opts.limit:
+        select v.article_id as id, v.number as version, a.current_version, a.version_count,
+               highlight(versions_fts, 0, '{OPEN}', '{CLOSE}') as title,
+               a.source, a.story, a.dated_at, a.url, v.observed_at,
+               snippet(versions_fts, 1, '{OPEN}', '{CLOSE}', '…', 16) as snippet,
+               bm25(versions_fts, 5.0, 1.0) as rank
+        from versions_fts
+        join versions v on v.id = versions_fts.rowid
+        join articles a on a.id = v.article_id
+        where {" and ".join(clauses)}
+        order by rank, v.article_id, v.number desc"""
+    if opts.limit and not opts.all_versions:
         sql += " limit ?"
         params.append(opts.limit)
     try:
-        cursor = db.execute(sql, params)
-        columns = [d[0] for d in cursor.description]
-        for values in cursor:
-            row = dict(zip(columns, values, strict=True))
-            matched = sorted({int(x) for x in str(row.pop("matched")).split(",")})
-            row["versions_matched"] = matched
-            row["in_current"] = row["current_version"] in matched
+        rows = _run(db, sql, params)
+        if opts.all_versions:
+            rows = _by_article(rows, opts.limit)
+        for row in rows:
+            row["versions_matched"] = row.get("versions_matched") or [row["version"]]
+            row["in_current"] = row["current_version"] in row["versions_matched"]
             row["rank"] = round(row["rank"], 4)
             yield row
     except sqlite3.OperationalError as exc:
-        if "fts5" in str(exc) or "syntax" in str(exc) or "match" in str(exc).lower():
-            raise QueryError(f"search: cannot run {query!r}: {exc}") from exc
-        raise
+        # the parser should have caught every bad query; this is the last resort
+        raise QueryError(f"search: cannot run {query!r}: {exc}") from exc
+
+
+def _run(db: Database, sql: str, params: list[Any]) -> Iterator[dict[str, Any]]:
+    cursor = db.execute(sql, params)
+    columns = [d[0] for d in cursor.description]
+    for values in cursor:
+        yield dict(zip(columns, values, strict=True))
+
+
+def _by_article(rows: Iterator[dict[str, Any]], limit: int | None) -> list[dict[str, Any]]:
+    """One row per article, its best-ranked version, listing every version that matched."""
+    best: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        kept = best.get(row["id"])
+        if kept is None:
+            best[row["id"]] = {**row, "versions_matched": [row["version"]]}
+        else:
+            kept["versions_matched"].append(row["version"])
+    ranked = list(best.values())  # insertion order is rank order
+    for row in ranked:
+        row["versions_matched"].sort()
+    return ranked[:limit] if limit else ranked
 
 
 def mark(text: str | None, open_: str, close: str) -> str:
