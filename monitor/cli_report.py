@@ -63,7 +63,7 @@ def changes(
     """
     since_iso, until_iso = resolve_window(since, until)
     start, end, how = report.resolve_window(app.db, since_iso, until_iso)
-    if start >= end:
+    if since and start >= end:
         raise click.UsageError(f"--since {since} is not before the window end {end}")
     data = report.build(app.db, start, end, story=story, top=top, how=how)
     if until is None:

@@ -35,7 +35,7 @@ def resolve_window(db: Database, since: str | None, until: str | None) -> tuple[
     if since:
         return since, end, "given"
     previous = last_run(db)
-    if previous and previous < end:
+    if previous and previous <= end:  # equal: run twice within a second, an empty window
         return previous, end, "previous run of changes"
     return iso(_dt(end) - DEFAULT_SPAN), end, "default 24h"
 
