@@ -110,7 +110,9 @@ def search_(
     """Full-text search over headlines and texts, best matches first.
 
     QUERY: words (all must occur), "a phrase", a OR b, a NOT b, prefix*,
-    ( grouping ), title:word. Only upper-case OR / NOT / AND are operators.
+    parentheses to group, title:word or text:word. Only upper-case OR, NOT
+    and AND are operators. --all-versions searches every stored version and
+    says which versions matched and whether the text is gone from the current one.
 
     \b
     Examples:
@@ -198,7 +200,7 @@ def search_(
     "--safe/--no-safe",
     default=True,
     show_default=True,
-    help="Prefix cells starting with = + - @ with ' so spreadsheets do not run them as formulas (CSV only).",
+    help="Prefix cells starting with = + - @ (except plain numbers) with ' so spreadsheets do not run them as formulas (CSV only).",
 )
 @click.option(
     "--bom",

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -218,8 +218,21 @@ def search(db: Database, query: str, opts: SearchOptions) -> Iterator[dict[str, 
     if opts.limit and not opts.all_versions:
         sql += " limit ?"
         params.append(opts.limit)
+    # run the statement now, so a bad query fails before the caller writes anything
     try:
-        rows = _run(db, sql, params)
+        cursor = db.execute(sql, params)
+    except sqlite3.OperationalError as exc:
+        # the parser should have caught every bad query; this is the last resort
+        raise QueryError(f"search: cannot run {query!r}: {exc}") from exc
+    return _results(cursor, query, opts)
+
+
+def _results(cursor: sqlite3.Cursor, query: str, opts: SearchOptions) -> Iterator[dict[str, Any]]:
+    columns = [d[0] for d in cursor.description]
+    try:
+        rows: Iterable[dict[str, Any]] = (
+            dict(zip(columns, values, strict=True)) for values in cursor
+        )
         if opts.all_versions:
             rows = _by_article(rows, opts.limit)
         for row in rows:
@@ -228,18 +241,10 @@ def search(db: Database, query: str, opts: SearchOptions) -> Iterator[dict[str, 
             row["rank"] = round(row["rank"], 4)
             yield row
     except sqlite3.OperationalError as exc:
-        # the parser should have caught every bad query; this is the last resort
         raise QueryError(f"search: cannot run {query!r}: {exc}") from exc
 
 
-def _run(db: Database, sql: str, params: list[Any]) -> Iterator[dict[str, Any]]:
-    cursor = db.execute(sql, params)
-    columns = [d[0] for d in cursor.description]
-    for values in cursor:
-        yield dict(zip(columns, values, strict=True))
-
-
-def _by_article(rows: Iterator[dict[str, Any]], limit: int | None) -> list[dict[str, Any]]:
+def _by_article(rows: Iterable[dict[str, Any]], limit: int | None) -> list[dict[str, Any]]:
     """One row per article, its best-ranked version, listing every version that matched."""
     best: dict[int, dict[str, Any]] = {}
     for row in rows:

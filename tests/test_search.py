@@ -192,3 +192,8 @@ def test_sqlite_errors_become_query_errors(corpus, monkeypatch):
     monkeypatch.setattr("monitor.search.to_fts", lambda q: '"a" AND AND')
     with pytest.raises(QueryError, match="cannot run"):
         list(search(corpus, "a", SearchOptions()))
+
+
+def test_malformed_query_with_json_writes_nothing(corpus, invoke):
+    result = invoke("search", '"open', "--json")
+    assert result.exit_code == 1 and result.stdout == ""
