@@ -9,6 +9,7 @@ estimate's standard deviation, so frequent and rare words are comparable.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -40,8 +41,11 @@ _STOPWORDS_TEXT = """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
 
+@functools.lru_cache(maxsize=200_000)
 def _fold(token: str) -> str:
     """Lower-case and drop Latin diacritics (as the FTS index does: remove_diacritics 2)."""
+    if token.isascii():
+        return token.lower()
     out: list[str] = []
     base_latin = False
     for ch in unicodedata.normalize("NFD", token.lower()):
