@@ -29,6 +29,7 @@ from .errors import InputError
 #: marker characters put around matches by snippet()/highlight(); replaced on output
 OPEN, CLOSE = "\x02", "\x03"
 OPERATORS = {"AND", "OR", "NOT"}
+EXAMPLES = {"AND": "talks AND doha", "OR": "talks OR negotiations", "NOT": "taliban NOT kabul"}
 _WORDISH = re.compile(r"[^\W_]", re.UNICODE)
 _COLUMN = re.compile(r"^(title|text):(.*)$", re.IGNORECASE | re.DOTALL)
 
@@ -124,11 +125,17 @@ def to_fts(query: str) -> str:
             parts.append(f"{tok.column} : {text}" if tok.column else text)
             prev = "term"
         elif tok.kind == "op":
-            if prev in (None, "op", "lparen"):
-                where = "at the start" if prev is None else f"after {parts[-1]!r}"
+            example = EXAMPLES[tok.value]
+            if prev == "op":
+                raise QueryError(
+                    f"search: {parts[-1]} {tok.value} in {query!r}: two operators in a row; "
+                    f"put a term between them, as in '{example}'"
+                )
+            if prev in (None, "lparen"):
+                where = "at the start" if prev is None else "after '('"
                 raise QueryError(
                     f"search: {tok.value} {where} in {query!r} needs a term on its left, "
-                    "as in 'taliban NOT afghanistan'"
+                    f"as in '{example}'"
                 )
             parts.append(tok.value)
             prev = "op"
@@ -150,7 +157,7 @@ def to_fts(query: str) -> str:
             prev = "rparen"
     if prev == "op":
         raise QueryError(
-            f"search: {parts[-1]} at the end of {query!r} needs a term after it, as in 'a OR b'"
+            f"search: {parts[-1]} at the end of {query!r} needs a term after it, as in '{EXAMPLES[parts[-1]]}'"
         )
     if depth:
         raise QueryError(f"search: unbalanced '(' in {query!r}; close it with ')'")
