@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from . import export as exportmod
-from . import output, report, search
+from . import output, report, report_render, search
 from .cli import App, cli, pass_app, resolve_window, since_option
 from .queries import ArticleFilter
 
@@ -71,10 +71,10 @@ def changes(
     if as_json or fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     elif fmt == "markdown":
-        click.echo(report.render_markdown(data), nl=False)
+        click.echo(report_render.render_markdown(data), nl=False)
     else:
         colour = output.use_colour()
-        click.echo(report.render_text(data, colour=colour), color=colour)
+        click.echo(report_render.render_text(data, colour=colour), color=colour)
 
 
 @cli.command(name="search")

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from monitor import report
+from monitor import report, report_render
 from monitor.ingest import Observation, store
 from monitor.timeutil import parse_datetime
 
@@ -188,7 +188,7 @@ def test_edits_without_diff_stats_still_show_headline(db):
     )
     (edit,) = report.build(db, SINCE, UNTIL)["edited_articles"]
     assert edit["words_added"] is None and edit["title_old"] == "Old headline"
-    assert "v1→v2" in report.render_text(report.build(db, SINCE, UNTIL))
+    assert "v1→v2" in report_render.render_text(report.build(db, SINCE, UNTIL))
 
 
 def test_themes_rising_fading_new(newsroom, db):
