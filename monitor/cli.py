@@ -353,3 +353,4 @@ def main() -> None:
 
 
 # Commands of other capabilities register themselves on the group below.
+from . import cli_report  # noqa: E402,F401

@@ -1,0 +1,259 @@
+"""Commands ``changes``, ``search`` and ``export``: thin wrappers over
+monitor.report, monitor.search and monitor.export."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import export as exportmod
+from . import output, report, report_render, search
+from .cli import App, cli, pass_app, resolve_window, since_option
+from .queries import ArticleFilter
+
+
+@cli.command()
+@click.option(
+    "--since",
+    help="Window start: 2026-11-20, 2026-11-20T08:00Z, or back from now: 24h, 7d. Default: the previous run of changes, else 24h.",
+)
+@click.option("--until", help="Window end (default: now; a bare date includes that whole day).")
+@click.option("--story", help="Only articles of this story.")
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Headlines, edits and terms to show.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="markdown is ready to mail from cron.",
+)
+@pass_app
+def changes(
+    app: App,
+    since: str | None,
+    until: str | None,
+    story: str | None,
+    top: int,
+    as_json: bool,
+    fmt: str,
+) -> None:
+    """What changed in coverage: new and edited articles, themes rising, fading
+    and new (against the previous window of the same length), distinctive terms.
+
+    Without --since the window starts where the previous run of changes ended
+    (else 24 hours ago), so a daily cron job reports each change once.
+
+    \b
+    Examples:
+      monitor changes
+      monitor changes --since 7d --story pakistan-taliban
+      monitor changes --since 2026-11-01 --until 2026-11-07 --json
+      monitor changes --format markdown | mail -s "coverage" me@example.com
+    """
+    since_iso, until_iso = resolve_window(since, until)
+    start, end, how = report.resolve_window(app.db, since_iso, until_iso)
+    if since and start >= end:
+        raise click.UsageError(f"--since {since} is not before the window end {end}")
+    data = report.build(app.db, start, end, story=story, top=top, how=how)
+    if until is None:
+        report.record_run(app.db, data)
+    if as_json or fmt == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    elif fmt == "markdown":
+        click.echo(report_render.render_markdown(data), nl=False)
+    else:
+        colour = output.use_colour()
+        click.echo(report_render.render_text(data, colour=colour), color=colour)
+
+
+@cli.command(name="search")
+@click.argument("query")
+@click.option(
+    "--all-versions", is_flag=True, help="Search old versions too (text later edited out)."
+)
+@since_option
+@click.option("--source", "site", help="Only articles from this outlet.")
+@click.option("--story", help="Only articles of this story.")
+@click.option("--theme", help="Only versions tagged with this theme (slug or label).")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="At most this many articles.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Output a JSON array.")
+@pass_app
+def search_(
+    app: App,
+    query: str,
+    all_versions: bool,
+    since: str | None,
+    until: str | None,
+    site: str | None,
+    story: str | None,
+    theme: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Full-text search over headlines and texts, best matches first.
+
+    QUERY: words (all must occur), "a phrase", a OR b, a NOT b, prefix*,
+    parentheses to group, title:word or text:word. Only upper-case OR, NOT
+    and AND are operators. --all-versions searches every stored version and
+    says which versions matched and whether the text is gone from the current one.
+
+    \b
+    Examples:
+      monitor search 'talks OR negotiations'
+      monitor search '"ceasefire agreement" NOT kabul' --since 7d
+      monitor search 'drone*' --source Dawn --json
+      monitor search 'casualties' --all-versions     # text later edited out
+    """
+    since_iso, until_iso = resolve_window(since, until)
+    opts = search.SearchOptions(
+        all_versions=all_versions,
+        since=since_iso,
+        until=until_iso,
+        source=site,
+        story=story,
+        theme=theme,
+        limit=limit,
+    )
+    rows = search.search(app.db, query, opts)
+    out = sys.stdout
+    if as_json:
+        output.write_json_array(
+            (
+                {
+                    **r,
+                    "title": search.mark(r["title"], "[", "]"),
+                    "snippet": search.mark(r["snippet"], "[", "]"),
+                }
+                for r in rows
+            ),
+            out,
+        )
+        return
+    colour = output.use_colour()
+    opn, cls = ("\x1b[1;33m", "\x1b[0m") if colour else ("[", "]")
+    count = 0
+    for r in rows:
+        count += 1
+        where = f"v{r['version']}"
+        if all_versions:
+            where = "v" + ",".join(str(n) for n in r["versions_matched"])
+            if not r["in_current"]:
+                where += f" (gone from current v{r['current_version']})"
+        title = search.mark(r["title"], opn, cls)
+        click.echo(
+            f"{r['id']:>5}  {(r['dated_at'] or '')[:10]}  {r['source'] or ''}  {where}  {title}"
+        )
+        snippet = search.mark(r["snippet"], opn, cls).replace("\n", " ")
+        if snippet.strip():
+            click.echo(f"       {snippet}", color=colour)
+    if not count:
+        click.echo("no matches", err=True)
+
+
+@cli.command(name="export")
+@click.argument("what", type=click.Choice(list(exportmod.WHATS)))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(exportmod.FORMATS)),
+    default="csv",
+    show_default=True,
+    help="csv (RFC 4180, UTF-8, header row), json (one array) or nl (JSON lines).",
+)
+@click.option(
+    "-o",
+    "--output",
+    "path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write to this file (replaced only when the export succeeds). Default: standard output.",
+)
+@click.option("--story", help="Only articles (feeds) of this story.")
+@click.option("--source", "site", help="Only articles from this outlet.")
+@since_option
+@click.option("--edited", is_flag=True, help="Only articles with two or more versions.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many rows.")
+@click.option(
+    "--by",
+    type=click.Choice(list(exportmod.PERIODS)),
+    default="week",
+    show_default=True,
+    help="Period of theme-trends.",
+)
+@click.option(
+    "--safe/--no-safe",
+    default=True,
+    show_default=True,
+    help="Prefix cells starting with = + - @ (except plain numbers) with ' so spreadsheets do not run them as formulas (CSV only).",
+)
+@click.option(
+    "--bom",
+    is_flag=True,
+    help="Start the CSV with a UTF-8 byte order mark (helps old Excel read Urdu).",
+)
+@pass_app
+def export_(
+    app: App,
+    what: str,
+    fmt: str,
+    path: Path | None,
+    story: str | None,
+    site: str | None,
+    since: str | None,
+    until: str | None,
+    edited: bool,
+    limit: int | None,
+    by: str,
+    safe: bool,
+    bom: bool,
+) -> None:
+    """Export WHAT for spreadsheets and notebooks: articles, versions, themes
+    (per-article tags with scores), theme-trends (per-period counts), edits
+    (per version-pair stats), feeds, runs.
+
+    Rows stream from the database, so memory stays flat for any size.
+
+    \b
+    Examples:
+      monitor export articles --since 30d -o articles.csv
+      monitor export versions --story pakistan-taliban --format nl > versions.jsonl
+      monitor export theme-trends --by month --format json
+      monitor export edits --edited --bom -o edits.csv
+    """
+    used = {
+        "story": story,
+        "source": site,
+        "since": since,
+        "until": until,
+        "edited": edited,
+        "limit": limit,
+    }
+    bad = [name for name, value in used.items() if value and name not in exportmod.FILTERS[what]]
+    if bad:
+        raise click.UsageError(f"export {what}: --{bad[0]} does not apply (it filters articles)")
+    since_iso, until_iso = resolve_window(since, until)
+    flt = ArticleFilter(
+        story=story, source=site, since=since_iso, until=until_iso, edited=edited, limit=limit
+    )
+    opts = exportmod.ExportOptions(what=what, flt=flt, by=by)
+    if path is None:
+        count = exportmod.export(app.db, opts, fmt, out=sys.stdout, safe=safe, bom=bom)
+    else:
+        count = exportmod.export(app.db, opts, fmt, path=path, safe=safe, bom=bom)
+        click.echo(f"exported {count} {what} rows to {path}", err=True)

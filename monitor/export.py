@@ -1,0 +1,188 @@
+"""``monitor export WHAT``: stream a table of the database as CSV, JSON or JSON lines.
+
+Rows come straight from an SQLite cursor to the writer, one at a time, so memory
+stays flat however many rows there are. A file is written beside its final name
+and renamed at the end: a failed export leaves no half file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from sqlite_utils import Database
+
+from . import output
+from .errors import InputError
+from .queries import ArticleFilter
+
+FORMATS = ("csv", "json", "nl")
+PERIODS = ("day", "week", "month")
+
+#: which ``list`` filters each export understands (others are a usage error)
+FILTERS: dict[str, set[str]] = {
+    "articles": {"story", "source", "since", "until", "edited", "limit"},
+    "versions": {"story", "source", "since", "until", "edited", "limit"},
+    "themes": {"story", "source", "since", "until", "edited", "limit"},
+    "theme-trends": {"story", "source", "since", "until", "edited", "limit"},
+    "edits": {"story", "source", "since", "until", "edited", "limit"},
+    "feeds": {"story", "limit"},
+    "runs": {"since", "until", "limit"},
+}
+WHATS = tuple(FILTERS)
+
+
+@dataclass
+class ExportOptions:
+    what: str
+    flt: ArticleFilter
+    by: str = "week"
+
+
+@dataclass
+class Rows:
+    columns: list[str]
+    rows: Iterator[dict[str, Any]]
+
+
+def _stream(db: Database, sql: str, params: list[Any]) -> Rows:
+    cursor = db.execute(sql, params)
+    columns = [d[0] for d in cursor.description]
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for values in cursor:
+            yield dict(zip(columns, values, strict=True))
+
+    return Rows(columns, rows())
+
+
+def _limit(sql: str, params: list[Any], limit: int | None) -> tuple[str, list[Any]]:
+    if limit:
+        return sql + " limit ?", [*params, limit]
+    return sql, params
+
+
+def _period(expr: str, by: str) -> str:
+    if by == "day":
+        return f"substr({expr}, 1, 10)"
+    if by == "month":
+        return f"substr({expr}, 1, 7)"
+    # ISO weeks start on Monday: the Monday on or before the date
+    return f"date({expr}, '-6 days', 'weekday 1')"
+
+
+def query_rows(db: Database, opts: ExportOptions) -> Rows:
+    """The rows of one export, as a cursor-backed stream."""
+    what, flt = opts.what, opts.flt
+    if what not in FILTERS:
+        raise InputError(f"export: unknown {what!r}; choose one of {', '.join(WHATS)}")
+    # the article filter without its limit: the limit applies to the exported rows
+    where, params = ArticleFilter(
+        story=flt.story, source=flt.source, since=flt.since, until=flt.until, edited=flt.edited
+    ).where()
+    if what == "articles":
+        sql = f"""select a.id, a.url, v.title, a.source, a.story, a.published_at, a.dated_at,
+                a.first_seen_at, a.last_seen_at, a.version_count, a.current_version, v.words,
+                v.byline, v.text
+            from articles a join versions v on v.article_id = a.id and v.number = a.current_version
+            {where} order by a.dated_at desc, a.id desc"""
+    elif what == "versions":
+        sql = f"""select v.article_id, v.number as version, v.observed_at, v.title, v.byline,
+                v.published_at, v.words, v.origin, v.content_hash, a.source, a.story, a.url,
+                v.text
+            from versions v join articles a on a.id = v.article_id
+            {where} order by v.article_id, v.number"""
+    elif what == "themes":
+        sql = f"""select a.id as article_id, v.number as version, vt.story, vt.theme,
+                t.label, vt.score, vt.evidence, a.dated_at, a.source, v.title
+            from articles a
+            join versions v on v.article_id = a.id and v.number = a.current_version
+            join version_themes vt on vt.version_id = v.id
+            left join themes t on t.story = vt.story and t.slug = vt.theme
+            {where} order by a.dated_at desc, a.id desc, vt.score desc, vt.theme"""
+    elif what == "theme-trends":
+        if opts.by not in PERIODS:
+            raise InputError(f"--by {opts.by!r}: choose one of {', '.join(PERIODS)}")
+        period = _period("a.dated_at", opts.by)
+        sql = f"""select {period} as period, vt.story, vt.theme, max(t.label) as label,
+                count(distinct a.id) as articles, round(avg(vt.score), 4) as mean_score
+            from articles a
+            join versions v on v.article_id = a.id and v.number = a.current_version
+            join version_themes vt on vt.version_id = v.id
+            left join themes t on t.story = vt.story and t.slug = vt.theme
+            {where} group by period, vt.story, vt.theme order by period, vt.story, vt.theme"""
+    elif what == "edits":
+        sql = f"""select d.article_id, d.from_number, d.to_number, d.observed_at,
+                d.words_added, d.words_removed, d.paragraphs_added, d.paragraphs_removed,
+                d.paragraphs_changed, d.title_changed, d.title_old, d.title_new,
+                d.quotes_added, d.quotes_removed, d.quotes_altered, d.numbers_changed,
+                d.summary, a.source, a.story, a.url
+            from diffs d join articles a on a.id = d.article_id
+            {where} order by d.observed_at, d.article_id, d.to_number"""
+    elif what == "feeds":
+        clause, fparams = ("where story = ?", [flt.story]) if flt.story else ("", [])
+        sql, params = f"select * from feeds {clause} order by id", fparams
+    else:  # runs
+        clauses, params = [], []
+        if flt.since:
+            clauses.append("started_at >= ?")
+            params.append(flt.since)
+        if flt.until:
+            clauses.append("started_at <= ?")
+            params.append(flt.until)
+        clause = (" where " + " and ".join(clauses)) if clauses else ""
+        sql = f"select * from runs{clause} order by started_at, id"
+    sql, params = _limit(sql, params, flt.limit)
+    return _stream(db, sql, params)
+
+
+def write(rows: Rows, fmt: str, out: TextIO, safe: bool = True) -> int:
+    if fmt == "csv":
+        return output.write_csv(rows.rows, out, columns=rows.columns, safe=safe)
+    if fmt == "json":
+        return output.write_json_array(rows.rows, out)
+    if fmt == "nl":
+        return output.write_nl(rows.rows, out)
+    raise InputError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
+
+
+def export(
+    db: Database,
+    opts: ExportOptions,
+    fmt: str,
+    out: TextIO | None = None,
+    path: Path | None = None,
+    safe: bool = True,
+    bom: bool = False,
+) -> int:
+    """Export to ``path`` (atomically) or the text stream ``out``; return the row count."""
+    rows = query_rows(db, opts)
+    if path is None:
+        assert out is not None
+        if bom and fmt == "csv":
+            out.write("\ufeff")
+        return write(rows, fmt, out, safe)
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(f"-o {path}: is a directory; give a file name")
+    if not path.parent.exists():
+        raise InputError(f"-o {path}: folder {path.parent} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        encoding = "utf-8-sig" if bom and fmt == "csv" else "utf-8"
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
+            count = write(rows, fmt, handle, safe)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file normal permissions
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return count

@@ -1,0 +1,279 @@
+"""The ``changes`` report: what changed in coverage in a time window.
+
+Sections: new articles, edited articles, themes rising / fading / new against
+the previous window of the same length, and distinctive terms of the window.
+
+Times: an article belongs to a window by its date (published, else first seen),
+as in ``monitor list --since``; an edit by when its version was observed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlite_utils import Database
+
+from . import terms
+from .timeutil import iso, now_iso, parse_datetime
+
+COMMAND = "changes"
+DEFAULT_SPAN = timedelta(hours=24)
+
+
+def last_run(db: Database) -> str | None:
+    row = db.execute(
+        "select max(started_at) from runs where command = ? and status = 'ok'", [COMMAND]
+    ).fetchone()
+    return row[0] if row else None
+
+
+def resolve_window(db: Database, since: str | None, until: str | None) -> tuple[str, str, str]:
+    """(since, until, how): ``how`` says where the start came from, for the report header."""
+    end = until or now_iso()
+    if since:
+        return since, end, "given"
+    previous = last_run(db)
+    if previous and previous <= end:  # equal: run twice within a second, an empty window
+        return previous, end, "previous run of changes"
+    return iso(_dt(end) - DEFAULT_SPAN), end, "default 24h"
+
+
+def _dt(value: str) -> datetime:
+    parsed = parse_datetime(value)
+    assert parsed is not None, value
+    return parsed
+
+
+def previous_window(since: str, until: str) -> tuple[str, str]:
+    start, end = _dt(since), _dt(until)
+    span = end - start
+    return iso(start - span), iso(start - timedelta(seconds=1))
+
+
+def _story(story: str | None, alias: str = "a") -> tuple[str, list[Any]]:
+    return (f" and {alias}.story = ?", [story]) if story else ("", [])
+
+
+def new_articles(
+    db: Database, since: str, until: str, story: str | None, top: int
+) -> dict[str, Any]:
+    clause, params = _story(story)
+    window = [since, until, *params]
+    count = db.execute(
+        f"select count(*) from articles a where a.dated_at between ? and ?{clause}", window
+    ).fetchone()[0]
+    by_source = [
+        {"source": r[0], "count": r[1]}
+        for r in db.execute(
+            f"""select coalesce(a.source, '(unknown)'), count(*) from articles a
+                where a.dated_at between ? and ?{clause} group by 1 order by 2 desc, 1""",
+            window,
+        )
+    ]
+    headlines = list(
+        db.query(
+            f"""select a.id, v.title, a.source, a.dated_at, a.version_count
+                from articles a join versions v
+                  on v.article_id = a.id and v.number = a.current_version
+                where a.dated_at between ? and ?{clause}
+                order by a.dated_at desc, a.id desc limit ?""",
+            [*window, top],
+        )
+    )
+    return {"count": count, "by_source": by_source, "top": headlines}
+
+
+def edited_articles(
+    db: Database, since: str, until: str, story: str | None, top: int
+) -> list[dict[str, Any]]:
+    """Articles with a new version observed in the window, most edited first.
+
+    Word and quote counts come from the ``diffs`` table (filled by the diff
+    capability); headline rewrites are read from the versions themselves.
+    """
+    clause, params = _story(story)
+    rows = db.query(
+        f"""select v.article_id as id, min(v.number) as first, max(v.number) as last,
+                count(*) as new_versions, a.source, a.version_count,
+                sum(d.words_added) as words_added, sum(d.words_removed) as words_removed,
+                sum(d.quotes_altered) as quotes_altered, sum(d.quotes_added) as quotes_added,
+                sum(d.quotes_removed) as quotes_removed, count(d.id) as diffs
+            from versions v join articles a on a.id = v.article_id
+            left join diffs d on d.article_id = v.article_id and d.to_number = v.number
+            where v.number > 1 and v.observed_at between ? and ?{clause}
+            group by v.article_id""",
+        [since, until, *params],
+    )
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        titles = dict(
+            db.execute(
+                "select number, title from versions where article_id = ? and number in (?, ?)",
+                [row["id"], row["first"] - 1, row["last"]],
+            ).fetchall()
+        )
+        old, new = titles.get(row["first"] - 1), titles.get(row["last"])
+        has_stats = row.pop("diffs") > 0
+        for key in (
+            "words_added",
+            "words_removed",
+            "quotes_altered",
+            "quotes_added",
+            "quotes_removed",
+        ):
+            if not has_stats:
+                row[key] = None
+        out.append(
+            {
+                "id": row["id"],
+                "title": new,
+                "source": row["source"],
+                "from_version": row["first"] - 1,
+                "to_version": row["last"],
+                "new_versions": row["new_versions"],
+                "headline_rewritten": old is not None and old != new,
+                "title_old": old,
+                "title_new": new,
+                "words_added": row["words_added"],
+                "words_removed": row["words_removed"],
+                "quotes_altered": row["quotes_altered"],
+                "quotes_added": row["quotes_added"],
+                "quotes_removed": row["quotes_removed"],
+                "command": f"monitor diff {row['id']}",
+            }
+        )
+    out.sort(
+        key=lambda e: (
+            -((e["words_added"] or 0) + (e["words_removed"] or 0)),
+            -e["new_versions"],
+            -int(e["headline_rewritten"]),
+            e["id"],
+        )
+    )
+    return out[:top] if top else out
+
+
+def _theme_counts(
+    db: Database, since: str | None, until: str, story: str | None
+) -> dict[tuple[str, str], int]:
+    clause, params = _story(story)
+    lower = "a.dated_at >= ? and " if since else ""
+    sql = f"""select vt.story, vt.theme, count(distinct a.id)
+        from articles a
+        join versions v on v.article_id = a.id and v.number = a.current_version
+        join version_themes vt on vt.version_id = v.id
+        where {lower}a.dated_at <= ?{clause} group by vt.story, vt.theme"""
+    args = ([since] if since else []) + [until, *params]
+    return {(r[0], r[1]): r[2] for r in db.execute(sql, args)}
+
+
+def themes_section(
+    db: Database, since: str, until: str, prev: tuple[str, str], story: str | None
+) -> dict[str, list[dict[str, Any]]]:
+    now = _theme_counts(db, since, until, story)
+    before = _theme_counts(db, prev[0], prev[1], story)
+    ever_before = _theme_counts(db, None, prev[1], story)
+    labels = {(r[0], r[1]): r[2] for r in db.execute("select story, slug, label from themes")}
+    rising, fading, new = [], [], []
+    for key in sorted(set(now) | set(before)):
+        count, previous = now.get(key, 0), before.get(key, 0)
+        item = {
+            "story": key[0],
+            "theme": key[1],
+            "label": labels.get(key, key[1]),
+            "count": count,
+            "previous": previous,
+            "change": count - previous,
+        }
+        if count and not ever_before.get(key):
+            new.append(item)
+        elif count > previous:
+            rising.append(item)
+        elif count < previous:
+            fading.append(item)
+    rising.sort(key=lambda i: (-i["change"], -i["count"], i["theme"]))
+    fading.sort(key=lambda i: (i["change"], i["theme"]))
+    new.sort(key=lambda i: (-i["count"], i["theme"]))
+    return {"rising": rising, "fading": fading, "new": new}
+
+
+def _texts(db: Database, since: str, until: str, story: str | None) -> Iterable[str]:
+    clause, params = _story(story)
+    for title, text in db.execute(
+        f"""select v.title, v.text from articles a
+            join versions v on v.article_id = a.id and v.number = a.current_version
+            where a.dated_at between ? and ?{clause}""",
+        [since, until, *params],
+    ):
+        yield f"{title}\n{text}"
+
+
+def _background(db: Database, words: list[str]) -> tuple[dict[str, int], int]:
+    """Counts of ``words`` in all stored text (the FTS index's vocabulary) and its size."""
+    db.execute(
+        "create virtual table if not exists temp.versions_fts_vocab "
+        "using fts5vocab(main, versions_fts, row)"
+    )
+    counts: dict[str, int] = {}
+    for i in range(0, len(words), 500):
+        chunk = words[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        counts.update(
+            db.execute(
+                f"select term, cnt from temp.versions_fts_vocab where term in ({marks})", chunk
+            ).fetchall()
+        )
+    total = db.execute("select coalesce(sum(words), 0) from versions").fetchone()[0]
+    return counts, int(total)
+
+
+def terms_section(
+    db: Database, since: str, until: str, prev: tuple[str, str], story: str | None, top: int
+) -> list[dict[str, Any]]:
+    focus = terms.count(_texts(db, since, until, story))
+    other = terms.count(_texts(db, prev[0], prev[1], story))
+    if not focus:
+        return []
+    background, total = _background(db, sorted(set(focus) | set(other)))
+    scored = terms.log_odds(focus, other, background, background_total=total)
+    return [
+        {"term": t.term, "count": t.count, "previous": t.previous, "score": round(t.score, 2)}
+        for t in scored
+        if t.score > 0 and t.count > t.previous
+    ][:top]
+
+
+def build(
+    db: Database, since: str, until: str, story: str | None = None, top: int = 10, how: str = ""
+) -> dict[str, Any]:
+    prev = previous_window(since, until)
+    return {
+        "window": {
+            "since": since,
+            "until": until,
+            "from": how,
+            "previous_since": prev[0],
+            "previous_until": prev[1],
+            "story": story,
+        },
+        "new_articles": new_articles(db, since, until, story, top),
+        "edited_articles": edited_articles(db, since, until, story, top),
+        "themes": themes_section(db, since, until, prev, story),
+        "terms": terms_section(db, since, until, prev, story, top),
+    }
+
+
+def record_run(db: Database, report: dict[str, Any]) -> None:
+    """Remember this run, so the next ``changes`` starts where this one ended."""
+    db.table("runs").insert(
+        {
+            "command": COMMAND,
+            "started_at": report["window"]["until"],
+            "finished_at": now_iso(),
+            "status": "ok",
+            "new_articles": report["new_articles"]["count"],
+            "new_versions": sum(e["new_versions"] for e in report["edited_articles"]),
+        }
+    )

@@ -1,0 +1,271 @@
+"""Full-text search over versions (SQLite FTS5), ranked by bm25, with snippets.
+
+The user's query is parsed here and rebuilt as a safe FTS5 expression, so a
+malformed query is one clear message rather than an SQLite error:
+
+    words            all must occur (any order)
+    "a phrase"       the words next to each other
+    a OR b           either
+    a NOT b          a without b (NOT needs a term on its left)
+    pref*            any word starting with ``pref``
+    ( ... )          grouping
+    title:word       only in the headline (``text:`` for the body)
+
+Only upper-case ``OR``, ``NOT`` and ``AND`` are operators; lower-case they are words.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+from .errors import InputError
+
+#: marker characters put around matches by snippet()/highlight(); replaced on output
+OPEN, CLOSE = "\x02", "\x03"
+OPERATORS = {"AND", "OR", "NOT"}
+EXAMPLES = {"AND": "talks AND doha", "OR": "talks OR negotiations", "NOT": "taliban NOT kabul"}
+_WORDISH = re.compile(r"[^\W_]", re.UNICODE)
+_COLUMN = re.compile(r"^(title|text):(.*)$", re.IGNORECASE | re.DOTALL)
+
+
+class QueryError(InputError):
+    """A search query that cannot be parsed."""
+
+
+@dataclass
+class Token:
+    kind: str  # term | phrase | op | lparen | rparen
+    value: str
+    prefix: bool = False
+    column: str | None = None
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def tokenize(query: str) -> list[Token]:
+    tokens: list[Token] = []
+    i, n = 0, len(query)
+    while i < n:
+        ch = query[i]
+        if ch.isspace():
+            i += 1
+        elif ch == "(":
+            tokens.append(Token("lparen", ch))
+            i += 1
+        elif ch == ")":
+            tokens.append(Token("rparen", ch))
+            i += 1
+        elif ch == '"' or (
+            query.startswith(("title:", "text:"), i) and query[i:].split(":", 1)[1][:1] == '"'
+        ):
+            column = None
+            if ch != '"':
+                column, _ = query[i:].split(":", 1)
+                i += len(column) + 1
+            end = query.find('"', i + 1)
+            if end < 0:
+                raise QueryError(
+                    f'search: unbalanced quote in {query!r}; close the phrase with a second "'
+                )
+            phrase = query[i + 1 : end]
+            prefix = end + 1 < n and query[end + 1] == "*"
+            i = end + (2 if prefix else 1)
+            if _WORDISH.search(phrase):
+                tokens.append(Token("phrase", phrase, prefix, column and column.lower()))
+        else:
+            j = i
+            while j < n and not query[j].isspace() and query[j] not in '()"':
+                j += 1
+            word = query[i:j]
+            i = j
+            if word in OPERATORS:
+                tokens.append(Token("op", word))
+                continue
+            column = None
+            match = _COLUMN.match(word)
+            if match:
+                column, word = match.group(1).lower(), match.group(2)
+            prefix = word.endswith("*")
+            word = word.rstrip("*")
+            if "*" in word:
+                raise QueryError(
+                    f"search: {query!r}: '*' only goes at the end of a word, as in talib*"
+                )
+            if not _WORDISH.search(word):
+                if prefix:
+                    raise QueryError(
+                        f"search: {query!r}: '*' needs letters before it, as in talib*"
+                    )
+                continue  # punctuation only: nothing the index could match
+            tokens.append(Token("term", word, prefix, column))
+    return tokens
+
+
+def to_fts(query: str) -> str:
+    """Validate ``query`` and return the equivalent FTS5 MATCH expression."""
+    tokens = tokenize(query)
+    if not any(t.kind in ("term", "phrase") for t in tokens):
+        raise QueryError(f"search: {query!r} has no words to search for")
+    parts: list[str] = []
+    depth = 0
+    prev: str | None = None  # kind of the previous token: term | op | lparen | rparen
+    for tok in tokens:
+        if tok.kind in ("term", "phrase", "lparen") and prev in ("term", "rparen"):
+            parts.append("AND")  # FTS5 allows implicit AND only between plain phrases
+        if tok.kind in ("term", "phrase"):
+            text = _quote(tok.value) + ("*" if tok.prefix else "")
+            parts.append(f"{tok.column} : {text}" if tok.column else text)
+            prev = "term"
+        elif tok.kind == "op":
+            example = EXAMPLES[tok.value]
+            if prev == "op":
+                raise QueryError(
+                    f"search: {parts[-1]} {tok.value} in {query!r}: two operators in a row; "
+                    f"put a term between them, as in '{example}'"
+                )
+            if prev in (None, "lparen"):
+                where = "at the start" if prev is None else "after '('"
+                raise QueryError(
+                    f"search: {tok.value} {where} in {query!r} needs a term on its left, "
+                    f"as in '{example}'"
+                )
+            parts.append(tok.value)
+            prev = "op"
+        elif tok.kind == "lparen":
+            depth += 1
+            parts.append("(")
+            prev = "lparen"
+        else:
+            if depth == 0:
+                raise QueryError(f"search: unbalanced ')' in {query!r}; remove it or add '('")
+            if prev == "lparen":
+                raise QueryError(f"search: empty '()' in {query!r}; put words inside")
+            if prev == "op":
+                raise QueryError(
+                    f"search: {parts[-1]} before ')' in {query!r} needs a term after it"
+                )
+            depth -= 1
+            parts.append(")")
+            prev = "rparen"
+    if prev == "op":
+        raise QueryError(
+            f"search: {parts[-1]} at the end of {query!r} needs a term after it, as in '{EXAMPLES[parts[-1]]}'"
+        )
+    if depth:
+        raise QueryError(f"search: unbalanced '(' in {query!r}; close it with ')'")
+    return " ".join(parts)
+
+
+@dataclass
+class SearchOptions:
+    all_versions: bool = False
+    since: str | None = None
+    until: str | None = None
+    source: str | None = None
+    story: str | None = None
+    theme: str | None = None
+    limit: int | None = 20
+
+
+def _check_theme(db: Database, theme: str) -> None:
+    known = db.execute(
+        """select 1 from themes where slug = ? or label = ? collate nocase
+           union all select 1 from version_themes where theme = ? limit 1""",
+        [theme, theme, theme],
+    ).fetchone()
+    if not known:
+        raise InputError(f"--theme {theme!r}: no such theme; 'monitor stories list' shows stories")
+
+
+def search(db: Database, query: str, opts: SearchOptions) -> Iterator[dict[str, Any]]:
+    """Matching articles, best first: one row per article (its best-matching version)."""
+    match = to_fts(query)
+    clauses = ["versions_fts match ?"]
+    params: list[Any] = [match]
+    if not opts.all_versions:
+        clauses.append("v.number = a.current_version")
+    if opts.since:
+        clauses.append("a.dated_at >= ?")
+        params.append(opts.since)
+    if opts.until:
+        clauses.append("a.dated_at <= ?")
+        params.append(opts.until)
+    if opts.source:
+        clauses.append("a.source = ? collate nocase")
+        params.append(opts.source)
+    if opts.story:
+        clauses.append("a.story = ?")
+        params.append(opts.story)
+    if opts.theme:
+        _check_theme(db, opts.theme)
+        clauses.append(
+            """exists (select 1 from version_themes vt where vt.version_id = v.id and (vt.theme = ?
+               or vt.theme in (select slug from themes where label = ? collate nocase)))"""
+        )
+        params += [opts.theme, opts.theme]
+    sql = f"""
+        select v.article_id as id, v.number as version, a.current_version, a.version_count,
+               highlight(versions_fts, 0, '{OPEN}', '{CLOSE}') as title,
+               a.source, a.story, a.dated_at, a.url, v.observed_at,
+               snippet(versions_fts, 1, '{OPEN}', '{CLOSE}', '…', 16) as snippet,
+               bm25(versions_fts, 5.0, 1.0) as rank
+        from versions_fts
+        join versions v on v.id = versions_fts.rowid
+        join articles a on a.id = v.article_id
+        where {" and ".join(clauses)}
+        order by rank, v.article_id, v.number desc"""
+    if opts.limit and not opts.all_versions:
+        sql += " limit ?"
+        params.append(opts.limit)
+    # run the statement now, so a bad query fails before the caller writes anything
+    try:
+        cursor = db.execute(sql, params)
+    except sqlite3.OperationalError as exc:
+        # the parser should have caught every bad query; this is the last resort
+        raise QueryError(f"search: cannot run {query!r}: {exc}") from exc
+    return _results(cursor, query, opts)
+
+
+def _results(cursor: sqlite3.Cursor, query: str, opts: SearchOptions) -> Iterator[dict[str, Any]]:
+    columns = [d[0] for d in cursor.description]
+    try:
+        rows: Iterable[dict[str, Any]] = (
+            dict(zip(columns, values, strict=True)) for values in cursor
+        )
+        if opts.all_versions:
+            rows = _by_article(rows, opts.limit)
+        for row in rows:
+            row["versions_matched"] = row.get("versions_matched") or [row["version"]]
+            row["in_current"] = row["current_version"] in row["versions_matched"]
+            row["rank"] = round(row["rank"], 4)
+            yield row
+    except sqlite3.OperationalError as exc:
+        raise QueryError(f"search: cannot run {query!r}: {exc}") from exc
+
+
+def _by_article(rows: Iterable[dict[str, Any]], limit: int | None) -> list[dict[str, Any]]:
+    """One row per article, its best-ranked version, listing every version that matched."""
+    best: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        kept = best.get(row["id"])
+        if kept is None:
+            best[row["id"]] = {**row, "versions_matched": [row["version"]]}
+        else:
+            kept["versions_matched"].append(row["version"])
+    ranked = list(best.values())  # insertion order is rank order
+    for row in ranked:
+        row["versions_matched"].sort()
+    return ranked[:limit] if limit else ranked
+
+
+def mark(text: str | None, open_: str, close: str) -> str:
+    """Replace the internal match markers with ``open_``/``close``."""
+    return (text or "").replace(OPEN, open_).replace(CLOSE, close)
