@@ -21,7 +21,8 @@ class ArticleFilter:
     limit: int | None = None
     ids: list[int] | None = None
 
-    def where(self) -> tuple[str, list[Any]]:
+    def conditions(self) -> tuple[list[str], list[Any]]:
+        """SQL conditions on articles aliased ``a``, and their parameters."""
         clauses: list[str] = []
         params: list[Any] = []
         if self.story:
@@ -41,6 +42,10 @@ class ArticleFilter:
         if self.ids:
             clauses.append(f"a.id in ({','.join('?' * len(self.ids))})")
             params.extend(self.ids)
+        return clauses, params
+
+    def where(self) -> tuple[str, list[Any]]:
+        clauses, params = self.conditions()
         return (" where " + " and ".join(clauses)) if clauses else "", params
 
 

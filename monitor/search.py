@@ -25,6 +25,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from .errors import InputError
+from .queries import ArticleFilter
 
 #: marker characters put around matches by snippet()/highlight(); replaced on output
 OPEN, CLOSE = "\x02", "\x03"
@@ -192,18 +193,11 @@ def search(db: Database, query: str, opts: SearchOptions) -> Iterator[dict[str, 
     params: list[Any] = [match]
     if not opts.all_versions:
         clauses.append("v.number = a.current_version")
-    if opts.since:
-        clauses.append("a.dated_at >= ?")
-        params.append(opts.since)
-    if opts.until:
-        clauses.append("a.dated_at <= ?")
-        params.append(opts.until)
-    if opts.source:
-        clauses.append("a.source = ? collate nocase")
-        params.append(opts.source)
-    if opts.story:
-        clauses.append("a.story = ?")
-        params.append(opts.story)
+    article_clauses, article_params = ArticleFilter(
+        story=opts.story, source=opts.source, since=opts.since, until=opts.until
+    ).conditions()
+    clauses += article_clauses
+    params += article_params
     if opts.theme:
         _check_theme(db, opts.theme)
         clauses.append(
