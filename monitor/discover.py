@@ -26,8 +26,7 @@ from sqlite_utils import Database
 
 from . import matching, tagging
 
-STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been
+_STOPWORDS_TEXT = """a about above after again against all also am an and any are as at be because been
     before being below between both but by can could did do does doing down during each
     few for from further had has have having he her here hers herself him himself his how
     i if in into is it its itself just me more most my myself no nor not now of off on
@@ -38,8 +37,8 @@ STOPWORDS = frozenset(
     next new one two three four five six seven eight nine ten year years month months
     week weeks day days monday tuesday wednesday thursday friday saturday sunday mr ms mrs
     dr per cent percent may might must shall within without among along around including
-    via us it's he's she's there's that's mln""".split()
-)
+    via us it's he's she's there's that's mln"""
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
 _CLAUSE = re.compile(r"[.,;:!?()\[\]\"“”‘’—–]|\n|\s-\s|'\s|\s'")
 _WORD = re.compile(r"[^\W_](?:[\w'’-]*[^\W_])?", re.UNICODE)
