@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from . import discover as discovermod
@@ -53,7 +55,7 @@ def themes(
     since_iso, until_iso = resolve_window(since, until)
     slug = trends.resolve_story(app.db, story)
     found = trends.theme_trends(app.db, slug, by, since_iso, until_iso)
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     if fmt == "json":
         output.write_json_array((t.as_dict() for t in found), out)
         return
@@ -125,7 +127,7 @@ def themes_discover(
     """
     found = discovermod.discover(app.db, story, min_articles, limit)
     if as_json:
-        output.write_json_array((c.as_dict() for c in found), click.get_text_stream("stdout"))
+        output.write_json_array((c.as_dict() for c in found), sys.stdout)
         return
     if not found:
         click.echo("no candidates (try a lower --min-articles)", err=True)
