@@ -4,7 +4,8 @@ Case-insensitive, Unicode-aware, on word boundaries; a term matches its common
 inflections ("negotiation" matches "negotiations", "strike" matches "strikes",
 "strikes" matches "strike"); ``*`` at the end of a word matches any ending
 ("negotiat*"); a phrase of several words allows any run of whitespace or a
-hyphen between them.
+hyphen between them, and a hyphen in a term is a word break ("cross-border"
+matches "cross border" and "cross-border").
 """
 
 from __future__ import annotations
@@ -47,14 +48,17 @@ def _word_regex(word: str) -> str:
 
 
 _FLAGS = re.IGNORECASE | re.UNICODE
+_BREAK = re.compile(r"\s+|(?<=\w)[-‐–](?=\w)")
+_JOIN = r"(?:\s+|\s*[-‐–]\s*)"
 
 
 def term_body(term: str) -> str:
     """The pattern for ``term`` without the word boundaries around it."""
-    words = term.split()
+    # a hyphen in a term is a word break too: "cross-border" matches "cross border"
+    words = [w for w in _BREAK.split(term) if w]
     if not words:
         raise ValueError("empty term")
-    return r"(?:\s+|\s*[-‐–]\s*)".join(_word_regex(w) for w in words)
+    return _JOIN.join(_word_regex(w) for w in words)
 
 
 @lru_cache(maxsize=4096)
