@@ -10,8 +10,8 @@ Pure Python. From the current version of each article of a story:
 A candidate counts once per article (document frequency). It is kept when it
 appears in at least ``min_articles`` articles from at least two sources and no
 taxonomy term (theme terms, context terms) matches it or is matched by it.
-Ranked by ``articles × (1 + log2(sources))``; a phrase always found inside a
-longer kept candidate with the same count is dropped (the longer one says more).
+Ranked by ``articles × (1 + log2(sources))``; candidates that always occur
+together are folded (see :func:`_fold`).
 """
 
 from __future__ import annotations
@@ -111,6 +111,34 @@ def _covered(phrase: str, terms: list[str], pattern: re.Pattern[str] | None) -> 
     return any(regex.search(t) for t in terms)
 
 
+def _parts(phrase: str) -> list[str]:
+    words = phrase.lower().split()
+    return [
+        " ".join(words[i : i + n]) for n in range(1, len(words)) for i in range(len(words) - n + 1)
+    ]
+
+
+def _fold(kept: list[Candidate]) -> list[Candidate]:
+    """Drop redundant candidates that always occur together (same article count).
+
+    An actor absorbs its pieces ("Abdul Ghani" inside "Mullah Abdul Ghani
+    Baradar"); a longer phrase that only extends a shorter one is dropped in
+    favour of the shorter ("water dispute", not "river water dispute").
+    """
+    counts = {c.phrase.lower(): c for c in kept}
+    drop: set[str] = set()
+    for c in kept:
+        for part in _parts(c.phrase):
+            other = counts.get(part)
+            if other is None or other.articles != c.articles:
+                continue
+            if c.kind == "actor":
+                drop.add(part)
+            elif other.kind == "phrase":
+                drop.add(c.phrase.lower())
+    return [c for c in kept if c.phrase.lower() not in drop]
+
+
 def discover(
     db: Database, story: str | None, min_articles: int = 3, limit: int = 20
 ) -> list[Candidate]:
@@ -143,15 +171,6 @@ def discover(
         if _covered(phrase, terms, pattern):
             continue
         kept.append(Candidate(phrase, kind, len(ids), len(sources[key])))
-    counts = {c.phrase.lower(): c.articles for c in kept}
-    inside: set[str] = set()
-    for c in kept:
-        words = c.phrase.lower().split()
-        for n in range(1, len(words)):
-            for i in range(len(words) - n + 1):
-                part = " ".join(words[i : i + n])
-                if counts.get(part) == c.articles:
-                    inside.add(part)
-    result = [c for c in kept if c.phrase.lower() not in inside]
+    result = _fold(kept)
     result.sort(key=lambda c: (-c.score, -c.articles, c.phrase.lower()))
     return result[:limit]
