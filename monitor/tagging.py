@@ -18,6 +18,7 @@ import json
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlite_utils import Database
@@ -33,13 +34,17 @@ BATCH = 2000
 class StoryTagger:
     slug: str
     rule: rules.Node | None
-    themes: list[taxonomy.CompiledTheme]
+    taxonomy: taxonomy.CompiledTaxonomy
+
+    @property
+    def themes(self) -> list[taxonomy.CompiledTheme]:
+        return self.taxonomy.themes
 
     def relevant(self, text: str) -> bool:
         return self.rule is not None and self.rule.matches(text)
 
     def tag(self, text: str) -> list[taxonomy.Hit]:
-        return [hit for t in self.themes if (hit := t.score(text)) is not None]
+        return self.taxonomy.tag(text)
 
 
 _cache: dict[tuple[str, str], StoryTagger] = {}
@@ -51,7 +56,9 @@ def tagger_for(story: Story) -> StoryTagger:
     found = _cache.get(key)
     if found is None:
         rule = rules.parse_rule(story.rule) if story.rule.strip() else None
-        found = StoryTagger(story.slug, rule, taxonomy.compile_themes(taxonomy.parse_themes(story)))
+        found = StoryTagger(
+            story.slug, rule, taxonomy.CompiledTaxonomy(taxonomy.parse_themes(story))
+        )
         if len(_cache) > 64:
             _cache.clear()
         _cache[key] = found
@@ -59,17 +66,30 @@ def tagger_for(story: Story) -> StoryTagger:
 
 
 def load_taggers(db: Database) -> dict[str, StoryTagger]:
-    """Every story in the database (built-in ones too, if not saved yet), compiled."""
+    """Every story in the database (built-in ones too, if not saved yet), compiled.
+
+    Parsing and compiling happen once per story definition (cached), so calling
+    this for every stored version costs one small query.
+    """
     found: dict[str, StoryTagger] = {}
     for row in db.query("select slug, name, rule, definition, origin from stories"):
+        cached = _cache.get((row["slug"], row["definition"] or row["rule"] or ""))
+        if cached is not None:
+            found[row["slug"]] = cached
+            continue
         if row["definition"]:
             story = parse_story(row["definition"], row["origin"] or row["slug"])
         else:
             story = Story(slug=row["slug"], name=row["name"], rule=row["rule"] or "")
         found[story.slug] = tagger_for(story)
-    for slug, story in builtin_stories().items():
+    for slug, story in _builtins().items():
         found.setdefault(slug, tagger_for(story))
     return found
+
+
+@lru_cache(maxsize=1)
+def _builtins() -> dict[str, Story]:
+    return builtin_stories()
 
 
 def document(title: str, text: str) -> str:

@@ -133,3 +133,18 @@ def test_retag_unknown_story_is_one_line_error(invoke):
     result = invoke("retag", "--story", "nope")
     assert result.exit_code == 1
     assert "story 'nope': not found" in result.stderr
+
+
+def test_one_pass_scan_equals_theme_by_theme_scoring():
+    """The fast story-wide scan gives the same hits as scoring each theme alone."""
+    from monitor import tagging
+
+    tagger = tagging.tagger_for(stories.builtin_stories()["pakistan-taliban"])
+    texts = [tagging.document(a["title"], a["text"]) for a in LABELLED]
+    texts.append("Doha Agreement talks: the Doha talks on the border clash and border-clashes.")
+    for text in texts:
+        fast = {h.theme: (h.score, h.terms) for h in tagger.tag(text)}
+        slow = {
+            h.theme: (h.score, h.terms) for t in tagger.themes if (h := t.score(text)) is not None
+        }
+        assert fast == slow
