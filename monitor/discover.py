@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,39 +69,36 @@ def _capitalised(word: str) -> bool:
     return word[:1].isupper() and word.lower() not in STOPWORDS
 
 
-def candidates_in(text: str) -> dict[str, str]:
-    """The candidate phrases of one article: lower-cased key -> (display form, kind)."""
+def candidates_in(text: str) -> tuple[dict[str, str], dict[str, str]]:
+    """One article's candidates: lower-cased key -> kind, and actors' display forms."""
     found: dict[str, str] = {}
-    display: dict[str, str] = {}
+    actors: dict[str, str] = {}
     for clause in _CLAUSE.split(text):
         words = _WORD.findall(clause)
+        if len(words) < 2:
+            continue
         lower = [w.lower() for w in words]
+        edge = [w in STOPWORDS or w.isdigit() for w in lower]
+        size = len(words)
         for n in (2, 3, 4):
-            for i in range(len(words) - n + 1):
-                gram = lower[i : i + n]
-                if gram[0] in STOPWORDS or gram[-1] in STOPWORDS:
-                    continue
-                if any(g.isdigit() for g in (gram[0], gram[-1])):
-                    continue
-                key = " ".join(gram)
-                found.setdefault(key, "phrase")
-                display.setdefault(key, " ".join(words[i : i + n]))
+            for i in range(size - n + 1):
+                if not (edge[i] or edge[i + n - 1]):
+                    found.setdefault(" ".join(lower[i : i + n]), "phrase")
         # actors: runs of capitalised words
         i = 0
-        while i < len(words):
+        while i < size:
             if not _capitalised(words[i]):
                 i += 1
                 continue
             j = i
-            while j < len(words) and _capitalised(words[j]) and j - i < 4:
+            while j < size and _capitalised(words[j]) and j - i < 4:
                 j += 1
-            run = words[i:j]
-            if len(run) >= 2:
-                key = " ".join(w.lower() for w in run)
+            if j - i >= 2:
+                key = " ".join(lower[i:j])
                 found[key] = "actor"
-                display[key] = " ".join(run)
+                actors[key] = " ".join(words[i:j])
             i = j
-    return {k: f"{display[k]}\x00{kind}" for k, kind in found.items()}
+    return found, actors
 
 
 def _covered(phrase: str, terms: list[str], pattern: re.Pattern[str] | None) -> bool:
@@ -151,26 +148,36 @@ def discover(
     pattern = matching.alternation(terms)[0] if terms else None
 
     where, params = ("", []) if story is None else ("where a.story = ?", [story])
-    docs: dict[str, set[int]] = defaultdict(set)
+    counts: Counter[str] = Counter()
     sources: dict[str, set[str]] = defaultdict(set)
+    kinds: dict[str, str] = {}
     shown: dict[str, str] = {}
-    sql = f"""select a.id, coalesce(a.source, ''), v.title, v.text from articles a
+    sql = f"""select coalesce(a.source, ''), v.title, v.text from articles a
               join versions v on v.article_id = a.id and v.number = a.current_version {where}"""
-    for article_id, source, title, text in db.execute(sql, params).fetchall():
-        for key, value in candidates_in(f"{title}.\n{text}").items():
-            docs[key].add(article_id)
-            if source:
-                sources[key].add(source)
-            shown.setdefault(key, value)
+    for source, title, text in db.execute(sql, params).fetchall():
+        found, actors = candidates_in(f"{title}.\n{text}")
+        counts.update(found.keys())
+        for key in found:
+            sources[key].add(source)
+        for key, kind in found.items():
+            if kind == "actor":
+                kinds[key] = kind
+        for key, display in actors.items():
+            shown.setdefault(key, display)
 
     kept: list[Candidate] = []
-    for key, ids in docs.items():
-        if len(ids) < min_articles or len(sources[key]) < 2:
+    for key, articles in counts.items():
+        if articles < min_articles:
             continue
-        phrase, kind = shown[key].split("\x00")
-        if _covered(phrase, terms, pattern):
+        named = sources[key] - {""}
+        if len(named) < 2:
             continue
-        kept.append(Candidate(phrase, kind, len(ids), len(sources[key])))
-    result = _fold(kept)
-    result.sort(key=lambda c: (-c.score, -c.articles, c.phrase.lower()))
-    return result[:limit]
+        kept.append(Candidate(shown.get(key, key), kinds.get(key, "phrase"), articles, len(named)))
+    ranked = sorted(_fold(kept), key=lambda c: (-c.score, -c.articles, c.phrase.lower()))
+    result: list[Candidate] = []
+    for candidate in ranked:  # checking coverage is the slow part: only as far as needed
+        if not _covered(candidate.phrase, terms, pattern):
+            result.append(candidate)
+            if len(result) == limit:
+                break
+    return result

@@ -11,10 +11,11 @@ from monitor import discover, stories
 
 
 def test_candidates_in_one_text():
-    found = discover.candidates_in(
+    found, actors = discover.candidates_in(
         "Mullah Abdul Ghani Baradar met the envoy. The water dispute over the Kunar river grew."
     )
-    assert found["mullah abdul ghani baradar"].endswith("\x00actor")
+    assert found["mullah abdul ghani baradar"] == "actor"
+    assert actors["mullah abdul ghani baradar"] == "Mullah Abdul Ghani Baradar"
     assert "kunar river" in found and "water dispute" in found
     assert "the envoy" not in found  # starts with a stopword
     assert "envoy the" not in found  # clauses split at punctuation
