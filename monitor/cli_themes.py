@@ -7,7 +7,7 @@ import sys
 import click
 
 from . import discover as discovermod
-from . import output, tagging, trends
+from . import output, stories, tagging, trends
 from .cli import App, MonitorGroup, cli, emit_rows, pass_app, resolve_window, since_option
 
 SPARK_PERIODS = 24
@@ -53,6 +53,7 @@ def themes(
     app = ctx.find_object(App)
     assert app is not None
     since_iso, until_iso = resolve_window(since, until)
+    stories.ensure_builtin(app.db)
     slug = trends.resolve_story(app.db, story)
     found = trends.theme_trends(app.db, slug, by, since_iso, until_iso)
     out = sys.stdout

@@ -164,6 +164,8 @@ def retag(db: Database, story: str | None = None) -> RetagResult:
         taggers = {story: taggers[story]}
     versions = tags = 0
     with db.atomic():
+        if story is None:  # also drops tags of stories that no longer exist
+            db.execute("delete from version_themes")
         for slug, tagger in taggers.items():
             db.execute("delete from version_themes where story = ?", [slug])
             db.execute("delete from themes where story = ?", [slug])
