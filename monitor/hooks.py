@@ -14,4 +14,6 @@ def version_stored(db: Database, article_id: int, version_id: int, previous_id: 
     """Called by :func:`monitor.ingest.store` after inserting a version."""
     # Edit statistics for the pair (previous -> new): see monitor.edits (diff issue).
     # Theme tags with evidence: see monitor.tagging (themes issue).
-    return None
+    from . import tagging
+
+    tagging.tag_version(db, article_id, version_id)

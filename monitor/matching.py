@@ -4,7 +4,8 @@ Case-insensitive, Unicode-aware, on word boundaries; a term matches its common
 inflections ("negotiation" matches "negotiations", "strike" matches "strikes",
 "strikes" matches "strike"); ``*`` at the end of a word matches any ending
 ("negotiat*"); a phrase of several words allows any run of whitespace or a
-hyphen between them.
+hyphen between them, and a hyphen in a term is a word break ("cross-border"
+matches "cross border" and "cross-border").
 """
 
 from __future__ import annotations
@@ -46,14 +47,72 @@ def _word_regex(word: str) -> str:
     return re.escape(stem) + _SUFFIX
 
 
+_FLAGS = re.IGNORECASE | re.UNICODE
+_BREAK = re.compile(r"\s+|(?<=\w)[-‐–](?=\w)")
+_JOIN = r"(?:\s+|\s*[-‐–]\s*)"
+
+
+def term_body(term: str) -> str:
+    """The pattern for ``term`` without the word boundaries around it."""
+    # a hyphen in a term is a word break too: "cross-border" matches "cross border"
+    words = [w for w in _BREAK.split(term) if w]
+    if not words:
+        raise ValueError("empty term")
+    return _JOIN.join(_word_regex(w) for w in words)
+
+
 @lru_cache(maxsize=4096)
 def term_regex(term: str) -> re.Pattern[str]:
     """Compile one term or phrase to a case-insensitive word-bounded pattern."""
-    words = term.split()
-    if not words:
-        raise ValueError("empty term")
-    body = r"(?:\s+|\s*[-‐–]\s*)".join(_word_regex(w) for w in words)
-    return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE | re.UNICODE)
+    return re.compile(rf"(?<!\w){term_body(term)}(?!\w)", _FLAGS)
+
+
+def alternation(terms: list[str]) -> tuple[re.Pattern[str], list[str]]:
+    """One pattern matching any of ``terms``: group ``t<i>`` is ``ordered[i]``.
+
+    Scanning a text once with one pattern is much faster than once per term,
+    and the pattern is a trie over the terms' literal beginnings (``t(?:alks|
+    ruce)``), so at each position the regex engine tries one branch per letter
+    instead of every term. Longer terms come first, so "peace talks" wins over
+    "peace" at the same place. Returns the pattern and the terms in group order.
+    """
+    ordered = sorted(dict.fromkeys(terms), key=lambda t: (-len(t.split()), -len(t)))
+    if not ordered:
+        raise ValueError("no terms")
+    items = [(*_literal_prefix(term_body(t)), i) for i, t in enumerate(ordered)]
+    return re.compile(rf"(?<!\w){_trie(items)}(?!\w)", _FLAGS), ordered
+
+
+def _literal_prefix(body: str) -> tuple[str, str]:
+    """Split a term pattern into its leading literal letters (lower-cased) and the rest."""
+    n = 0
+    while n < len(body) and body[n].isalnum() and len(body[n].lower()) == 1:
+        n += 1
+    return body[:n].lower(), body[n:]
+
+
+def _trie(items: list[tuple[str, str, int]]) -> str:
+    """Alternation of ``(literal prefix, rest, index)`` items factored on shared letters."""
+    by_char: dict[str, list[tuple[str, str, int]]] = {}
+    ends: list[str] = []
+    for prefix, rest, index in items:
+        if prefix:
+            by_char.setdefault(prefix[0], []).append((prefix[1:], rest, index))
+        else:
+            ends.append(f"(?P<t{index}>{rest})")
+    branches = [re.escape(char) + _trie(group) for char, group in by_char.items()] + ends
+    if len(branches) == 1 and not ends:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")"
+
+
+def count_terms(pattern: re.Pattern[str], ordered: list[str], text: str) -> dict[str, int]:
+    """How often each term of an :func:`alternation` pattern occurs in ``text``."""
+    counts: dict[str, int] = {}
+    for match in pattern.finditer(text):
+        term = ordered[int(match.lastgroup[1:])] if match.lastgroup else match.group(0)
+        counts[term] = counts.get(term, 0) + 1
+    return counts
 
 
 def find_all(term: str, text: str) -> list[re.Match[str]]:

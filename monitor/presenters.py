@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import click
@@ -10,6 +11,24 @@ from sqlite_utils import Database
 
 def enrich_detail(db: Database, detail: dict[str, Any]) -> dict[str, Any]:
     """Add derived data other capabilities keep about a version (themes, edits)."""
+    version_id = detail.get("version_id")
+    if version_id is not None:
+        detail["themes"] = [
+            {
+                "theme": row["theme"],
+                "label": row["label"] or row["theme"],
+                "story": row["story"],
+                "score": row["score"],
+                "evidence": json.loads(row["evidence"]) if row["evidence"] else None,
+            }
+            for row in db.query(
+                """select vt.story, vt.theme, t.label, vt.score, vt.evidence
+                   from version_themes vt
+                   left join themes t on t.story = vt.story and t.slug = vt.theme
+                   where vt.version_id = ? order by vt.score desc, vt.theme""",
+                [version_id],
+            )
+        ]
     return detail
 
 

@@ -1,0 +1,137 @@
+"""Time `monitor retag` over synthetic articles (run by hand, prints numbers).
+
+    /work/venv/bin/python benchmarks/bench_retag.py [--articles 5000]
+
+Generates articles of ~300 words mixing the story's vocabulary with filler
+into a temporary database (tagging on store), then times a full retag, a
+retag of one story, and `themes` / `themes discover` over the result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from monitor import db as dbmod  # noqa: E402
+from monitor import discover, stories, tagging, trends  # noqa: E402
+from monitor.ingest import Observation, store  # noqa: E402
+
+SNIPPETS = [
+    "Pakistan and the Taliban government held peace talks in Doha mediated by Qatar.",
+    "A suicide bombing by TTP militants from Afghanistan killed soldiers in Bannu.",
+    "The Torkham border crossing was closed after clashes along the Durand Line.",
+    "Pakistani airstrikes hit hideouts in Paktika, Taliban spokesman Zabihullah Mujahid said.",
+    "Thousands of Afghan refugees were deported as the expulsion drive continued.",
+    "Traders said trucks carrying goods were stranded and exports halted.",
+    "Civilians including women and children were killed, residents said.",
+    "The Foreign Office summoned the Afghan envoy over the statement.",
+    "China and Iran called for restraint to protect regional security.",
+    "Humanitarian agencies warned of food insecurity and malnutrition.",
+    "Islamabad demanded a verifiable mechanism against terrorists operating from Afghan soil.",
+    "Pakistan beat Afghanistan by six wickets in the T20 cricket match in Sharjah.",
+]
+FILLER = [
+    "officials",
+    "said",
+    "the",
+    "meeting",
+    "would",
+    "continue",
+    "next",
+    "week",
+    "while",
+    "analysts",
+    "noted",
+    "that",
+    "the",
+    "situation",
+    "remained",
+    "uncertain",
+    "and",
+    "several",
+    "ministers",
+    "were",
+    "expected",
+    "to",
+    "travel",
+    "to",
+    "the",
+    "capital",
+    "for",
+    "further",
+    "consultations",
+    "on",
+    "the",
+    "matter",
+    "with",
+    "local",
+    "leaders",
+    "and",
+    "elders",
+]
+SOURCES = ["Dawn", "Reuters", "Tolo News", "Al Jazeera", "The News", "AP"]
+
+
+def article(rng: random.Random, i: int) -> Observation:
+    parts = []
+    for _ in range(8):
+        parts.append(rng.choice(SNIPPETS))
+        parts.append(" ".join(rng.choices(FILLER, k=30)).capitalize() + ".")
+    text = "\n\n".join(" ".join(parts[j : j + 2]) for j in range(0, len(parts), 2))
+    day = 1 + i % 28
+    month = 1 + (i // 28) % 12
+    return Observation(
+        title=rng.choice(SNIPPETS),
+        text=text,
+        origin="file",
+        url=f"https://example.com/{i}",
+        source=rng.choice(SOURCES),
+        published_at=f"2025-{month:02d}-{day:02d}T08:00:00Z",
+        story="pakistan-taliban" if i % 5 else None,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--articles", type=int, default=5000)
+    args = parser.parse_args()
+    rng = random.Random(5)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = dbmod.connect(Path(tmp) / "bench.db")
+        stories.ensure_builtin(db)
+        started = time.perf_counter()
+        words = 0
+        for i in range(args.articles):
+            obs = article(rng, i)
+            words += len(obs.text.split())
+            store(db, obs)
+        took = time.perf_counter() - started
+        print(
+            f"store+tag: {args.articles} articles ({words / args.articles:.0f} words each) "
+            f"in {took:.2f} s = {args.articles / took:,.0f} articles/s"
+        )
+        tags = db.execute("select count(*) from version_themes").fetchone()[0]
+        print(f"tags after store: {tags}")
+        for label, story in (("retag (all stories)", None), ("retag --story", "pakistan-taliban")):
+            result = tagging.retag(db, story)
+            print(
+                f"{label}: {result.versions} versions, {result.tags} tags in "
+                f"{result.seconds:.2f} s = {result.per_second:,.0f} versions/s"
+            )
+        started = time.perf_counter()
+        found = trends.theme_trends(db, "pakistan-taliban", "week")
+        print(f"themes --by week: {len(found)} themes in {time.perf_counter() - started:.3f} s")
+        started = time.perf_counter()
+        cands = discover.discover(db, "pakistan-taliban", 3, 20)
+        print(f"themes discover: {len(cands)} candidates in {time.perf_counter() - started:.2f} s")
+        db.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+"""``monitor themes`` (trends), ``monitor themes discover`` and ``monitor retag``."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from . import discover as discovermod
+from . import output, stories, tagging, trends
+from .cli import App, MonitorGroup, cli, emit_rows, pass_app, resolve_window, since_option
+
+SPARK_PERIODS = 24
+
+
+@cli.group(cls=MonitorGroup, invoke_without_command=True)
+@click.option("--story", help="Story slug (default: the only story with themes).")
+@click.option(
+    "--by",
+    type=click.Choice(trends.PERIODS),
+    default="month",
+    show_default=True,
+    help="Period for the trend: day, ISO week (YYYY-Www) or month.",
+)
+@since_option
+@click.option("--json", "fmt", flag_value="json", help="Output a JSON array, one object a theme.")
+@click.option("--csv", "fmt", flag_value="csv", help="Output CSV: one row per theme and period.")
+@click.pass_context
+def themes(
+    ctx: click.Context,
+    story: str | None,
+    by: str,
+    since: str | None,
+    until: str | None,
+    fmt: str | None,
+) -> None:
+    """Recurring themes of a story: articles, sources, first/last seen, trend.
+
+    A theme is "recurring" when it appears in at least 3 periods (not one burst).
+    Counts use each article's current version and its date (published, else
+    first seen).
+
+    \b
+    Examples:
+      monitor themes --story pakistan-taliban
+      monitor themes --by week --since 2025-10-01
+      monitor themes --json > themes.json
+      monitor themes --csv --by day
+      monitor themes discover --min-articles 5
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    app = ctx.find_object(App)
+    assert app is not None
+    since_iso, until_iso = resolve_window(since, until)
+    stories.ensure_builtin(app.db)
+    slug = trends.resolve_story(app.db, story)
+    found = trends.theme_trends(app.db, slug, by, since_iso, until_iso)
+    out = sys.stdout
+    if fmt == "json":
+        output.write_json_array((t.as_dict() for t in found), out)
+        return
+    if fmt == "csv":
+        output.write_csv(
+            trends.csv_rows(found), out, columns=["theme", "label", "period", "articles"]
+        )
+        return
+    keys = trends.window_periods(found, by, since_iso, until_iso, limit=SPARK_PERIODS)
+    rows = [
+        {
+            "theme": t.theme,
+            "articles": t.articles,
+            "sources": t.sources,
+            "first": (t.first_seen or "")[:10],
+            "last": (t.last_seen or "")[:10],
+            "periods": len(t.periods),
+            "recurring": "yes" if t.recurring else ("burst" if t.articles else ""),
+            "trend": trends.sparkline([t.periods.get(k, 0) for k in keys]),
+        }
+        for t in found
+    ]
+    if keys:
+        click.echo(f"story {slug}, by {by}: {keys[0]} … {keys[-1]}", err=True)
+    emit_rows(
+        rows,
+        None,
+        [
+            ("theme", "theme"),
+            ("articles", "articles"),
+            ("sources", "sources"),
+            ("first", "first seen"),
+            ("last", "last seen"),
+            ("periods", "periods"),
+            ("recurring", "recurring"),
+            ("trend", "trend"),
+        ],
+        empty=f"story {slug}: no themes",
+    )
+
+
+@themes.command(name="discover")
+@click.option("--story", help="Only articles of this story (default: all articles).")
+@click.option(
+    "--min-articles",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Keep phrases found in at least this many articles.",
+)
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="At most this many."
+)
+@click.option("--json", "as_json", is_flag=True, help="Output a JSON array.")
+@pass_app
+def themes_discover(
+    app: App, story: str | None, min_articles: int, limit: int, as_json: bool
+) -> None:
+    """Candidate themes: recurring phrases and named actors not in the taxonomy.
+
+    A candidate appears in at least --min-articles articles from at least two
+    sources and matches no taxonomy term. Paste good ones into the story's
+    [[themes]] terms, then run 'monitor stories add FILE' and 'monitor retag'.
+
+    \b
+    Examples:
+      monitor themes discover --story pakistan-taliban
+      monitor themes discover --min-articles 5 --limit 50 --json
+    """
+    found = discovermod.discover(app.db, story, min_articles, limit)
+    if as_json:
+        output.write_json_array((c.as_dict() for c in found), sys.stdout)
+        return
+    if not found:
+        click.echo("no candidates (try a lower --min-articles)", err=True)
+        return
+    width = max(len(c.phrase) for c in found) + 2
+    for c in found:
+        quoted = f'"{c.phrase}"'
+        click.echo(
+            f"{quoted:<{width + 2}} {c.articles:>4} articles, {c.sources:>2} sources  ({c.kind})"
+        )
+
+
+@cli.command()
+@click.option("--story", help="Only re-tag this story (default: every story).")
+@pass_app
+def retag(app: App, story: str | None) -> None:
+    """Re-apply the stories' current taxonomies to every stored version.
+
+    Run after changing a story's themes ('monitor stories add FILE'). One
+    transaction: an interrupted retag leaves the old tags in place.
+
+    \b
+    Examples:
+      monitor stories add my-story.toml && monitor retag --story my-story
+      monitor retag
+    """
+    result = tagging.retag(app.db, story)
+    click.echo(
+        f"retagged {result.versions} versions: {result.tags} tags "
+        f"in {result.seconds:.2f} s ({result.per_second:,.0f} versions/s)",
+        err=True,
+    )

@@ -1,0 +1,200 @@
+"""Theme tags on stored versions: each tag keeps its score and evidence.
+
+Which taxonomy tags a version:
+
+* the article's story (``articles.story``), when it has one: every version of
+  that article is tagged against that story's themes only (the user filed it);
+* an article without a story is tagged against every story in the database
+  whose relevance rule matches the version's title and text (a rule-less story
+  takes nothing unfiled: it would claim every article).
+
+Tags are rows of ``version_themes``: ``(version_id, story, theme, score,
+evidence)`` where evidence is JSON ``{"terms": {term: count}, "snippet": "..."}``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from sqlite_utils import Database
+
+from . import rules, taxonomy
+from .errors import NotFoundError
+from .stories import Story, builtin_stories, parse_story
+
+BATCH = 2000
+
+
+@dataclass
+class StoryTagger:
+    slug: str
+    rule: rules.Node | None
+    taxonomy: taxonomy.CompiledTaxonomy
+
+    @property
+    def themes(self) -> list[taxonomy.CompiledTheme]:
+        return self.taxonomy.themes
+
+    def relevant(self, text: str) -> bool:
+        return self.rule is not None and self.rule.matches(text)
+
+    def tag(self, text: str) -> list[taxonomy.Hit]:
+        return self.taxonomy.tag(text)
+
+
+_cache: dict[tuple[str, str], StoryTagger] = {}
+
+
+def tagger_for(story: Story) -> StoryTagger:
+    """The compiled taxonomy of ``story`` (cached by its definition text)."""
+    key = (story.slug, story.definition or story.rule)
+    found = _cache.get(key)
+    if found is None:
+        rule = rules.parse_rule(story.rule) if story.rule.strip() else None
+        found = StoryTagger(
+            story.slug, rule, taxonomy.CompiledTaxonomy(taxonomy.parse_themes(story))
+        )
+        if len(_cache) > 64:
+            _cache.clear()
+        _cache[key] = found
+    return found
+
+
+def load_taggers(db: Database) -> dict[str, StoryTagger]:
+    """Every story in the database (built-in ones too, if not saved yet), compiled.
+
+    Parsing and compiling happen once per story definition (cached), so calling
+    this for every stored version costs one small query.
+    """
+    found: dict[str, StoryTagger] = {}
+    for row in db.query("select slug, name, rule, definition, origin from stories"):
+        cached = _cache.get((row["slug"], row["definition"] or row["rule"] or ""))
+        if cached is not None:
+            found[row["slug"]] = cached
+            continue
+        if row["definition"]:
+            story = parse_story(row["definition"], row["origin"] or row["slug"])
+        else:
+            story = Story(slug=row["slug"], name=row["name"], rule=row["rule"] or "")
+        found[story.slug] = tagger_for(story)
+    for slug, story in _builtins().items():
+        found.setdefault(slug, tagger_for(story))
+    return found
+
+
+@lru_cache(maxsize=1)
+def _builtins() -> dict[str, Story]:
+    return builtin_stories()
+
+
+def document(title: str, text: str) -> str:
+    return f"{title}\n\n{text}"
+
+
+def tags_for(
+    taggers: dict[str, StoryTagger], story: str | None, title: str, text: str
+) -> Iterator[tuple[str, taxonomy.Hit]]:
+    doc = document(title, text)
+    if story:
+        tagger = taggers.get(story)
+        if tagger is not None:
+            for hit in tagger.tag(doc):
+                yield story, hit
+        return
+    for slug, tagger in taggers.items():
+        if tagger.themes and tagger.relevant(doc):
+            for hit in tagger.tag(doc):
+                yield slug, hit
+
+
+def _rows(version_id: int, hits: Iterable[tuple[str, taxonomy.Hit]]) -> list[tuple[Any, ...]]:
+    return [
+        (version_id, slug, h.theme, h.score, json.dumps(h.evidence(), ensure_ascii=False))
+        for slug, h in hits
+    ]
+
+
+_INSERT = "insert or replace into version_themes (version_id, story, theme, score, evidence) values (?, ?, ?, ?, ?)"
+
+
+def tag_version(db: Database, article_id: int, version_id: int) -> int:
+    """Tag one stored version (called from :mod:`monitor.hooks`); returns tags written."""
+    row = next(
+        db.query(
+            """select a.story, v.title, v.text from versions v join articles a on a.id = v.article_id
+               where v.id = ?""",
+            [version_id],
+        )
+    )
+    rows = _rows(version_id, tags_for(load_taggers(db), row["story"], row["title"], row["text"]))
+    db.execute("delete from version_themes where version_id = ?", [version_id])
+    if rows:
+        db.conn.executemany(_INSERT, rows)
+    return len(rows)
+
+
+@dataclass
+class RetagResult:
+    versions: int
+    tags: int
+    seconds: float
+
+    @property
+    def per_second(self) -> float:
+        return self.versions / self.seconds if self.seconds > 0 else float("inf")
+
+
+def retag(db: Database, story: str | None = None) -> RetagResult:
+    """Re-apply the current taxonomies to every stored version, in one transaction.
+
+    With ``story``, only that story's tags are replaced (its own articles and
+    unfiled articles its rule matches); other stories' tags are kept.
+    """
+    started = time.perf_counter()
+    taggers = load_taggers(db)
+    if story is not None:
+        if story not in taggers:
+            known = ", ".join(sorted(taggers)) or "none"
+            raise NotFoundError(f"story {story!r}: not found (known: {known})")
+        taggers = {story: taggers[story]}
+    versions = tags = 0
+    with db.atomic():
+        if story is None:  # also drops tags of stories that no longer exist
+            db.execute("delete from version_themes")
+        for slug, tagger in taggers.items():
+            db.execute("delete from version_themes where story = ?", [slug])
+            db.execute("delete from themes where story = ?", [slug])
+            if tagger.themes:
+                db.conn.executemany(
+                    "insert into themes (story, slug, label, description) values (?, ?, ?, ?)",
+                    [
+                        (slug, t.theme.slug, t.theme.label, t.theme.description)
+                        for t in tagger.themes
+                    ],
+                )
+        where, params = (
+            ("", []) if story is None else ("and (a.story = ? or a.story is null)", [story])
+        )
+        last = 0
+        while True:
+            batch = db.execute(
+                f"""select v.id, a.story, v.title, v.text from versions v
+                    join articles a on a.id = v.article_id
+                    where v.id > ? {where} order by v.id limit {BATCH}""",
+                [last, *params],
+            ).fetchall()
+            if not batch:
+                break
+            rows: list[tuple[Any, ...]] = []
+            for version_id, article_story, title, text in batch:
+                rows += _rows(version_id, tags_for(taggers, article_story, title, text))
+            db.conn.executemany(_INSERT, rows)
+            versions += len(batch)
+            tags += len(rows)
+            last = batch[-1][0]
+    return RetagResult(versions, tags, time.perf_counter() - started)
