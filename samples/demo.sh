@@ -15,3 +15,6 @@ m add samples/articles/revised/01-asif-obliterate-v2.txt
 echo
 echo "== monitor list"
 m list
+echo
+echo "== monitor themes --by week   (recurring themes of the story, week by week)"
+m themes --by week
