@@ -218,3 +218,11 @@ def m001_core(db: Database) -> None:
     db.table("versions").enable_fts(
         ["title", "text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2"
     )
+
+
+@migrations()
+def m020_edit_stats(db: Database) -> None:
+    """Edit statistics for version pairs stored before they were recorded."""
+    from . import edits
+
+    edits.backfill(db)

@@ -12,8 +12,8 @@ from sqlite_utils import Database
 
 def version_stored(db: Database, article_id: int, version_id: int, previous_id: int | None) -> None:
     """Called by :func:`monitor.ingest.store` after inserting a version."""
-    # Edit statistics for the pair (previous -> new): see monitor.edits (diff issue).
-    # Theme tags with evidence: see monitor.tagging (themes issue).
-    from . import tagging
+    from . import edits, tagging
 
+    if previous_id is not None:
+        edits.record_pair(db, article_id, previous_id, version_id)
     tagging.tag_version(db, article_id, version_id)

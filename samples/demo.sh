@@ -16,5 +16,8 @@ echo
 echo "== monitor list"
 m list
 echo
+echo "== monitor diff 1 --context 1   (what changed in the seed article after publication)"
+m diff 1 --context 1
+echo
 echo "== monitor themes --by week   (recurring themes of the story, week by week)"
 m themes --by week

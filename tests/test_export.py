@@ -41,21 +41,7 @@ def data(db):
     add(db, "https://a/1", URDU + " (updated)", TRICKY + "\n\nMore.", "2026-11-03T08:00:00Z")
     add(db, "https://a/2", '=HYPERLINK("http://evil")', "@SUM(A1)", "2026-11-10T08:00:00Z", "Geo")
     add(db, "https://a/3", "-5", "+cmd|' /C calc'!A0", "2026-10-01T08:00:00Z", "Geo", story=None)
-    db["diffs"].insert(
-        {
-            "article_id": 1,
-            "from_number": 1,
-            "to_number": 2,
-            "observed_at": "2026-11-03T08:00:00Z",
-            "words_added": 1,
-            "words_removed": 0,
-            "title_changed": 1,
-            "title_old": URDU,
-            "title_new": URDU + " (updated)",
-            "quotes_altered": 0,
-            "summary": json.dumps({"words_added": 1}),
-        }
-    )
+    # the version pair above gets its "edits" row when the version is stored
     db["themes"].insert_all(
         [
             {"story": "pakistan-taliban", "slug": "talks", "label": "Talks"},

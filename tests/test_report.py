@@ -16,6 +16,15 @@ SINCE, UNTIL = "2026-11-10T00:00:00Z", "2026-11-16T23:59:59Z"
 STORY = "report-test"
 
 
+def set_edit_stats(db, row):
+    """Replace the stats recorded on store with chosen numbers (to test ordering)."""
+    db.execute(
+        "delete from diffs where article_id = ? and from_number = ? and to_number = ?",
+        [row["article_id"], row["from_number"], row["to_number"]],
+    )
+    db["diffs"].insert(row)
+
+
 def add(db, url, title, text, when, source="Dawn", observed=None, story=STORY):
     result = store(
         db,
@@ -112,7 +121,7 @@ def newsroom(db):
     )
     assert big.status == "updated"
     tag(db, big.article_id, "talks")  # the themes capability tags every new version
-    db["diffs"].insert(
+    set_edit_stats(db,
         {
             "article_id": big.article_id,
             "from_number": 1,
@@ -135,7 +144,7 @@ def newsroom(db):
         observed="2026-11-13T09:00:00Z",
     )
     tag(db, small.article_id, "talks")
-    db["diffs"].insert(
+    set_edit_stats(db,
         {
             "article_id": small.article_id,
             "from_number": 1,
@@ -190,6 +199,10 @@ def test_edits_without_diff_stats_still_show_headline(db):
         "2026-11-11T00:00:00Z",
         observed="2026-11-12T00:00:00Z",
     )
+    (edit,) = report.build(db, SINCE, UNTIL)["edited_articles"]
+    # storing the version recorded its edit stats
+    assert (edit["words_added"], edit["words_removed"]) == (1, 1)
+    db.execute("delete from diffs")  # e.g. a pair whose stats were never recorded
     (edit,) = report.build(db, SINCE, UNTIL)["edited_articles"]
     assert edit["words_added"] is None and edit["title_old"] == "Old headline"
     assert "v1→v2" in report_render.render_text(report.build(db, SINCE, UNTIL))

@@ -1,0 +1,294 @@
+"""What changed between two versions, named the way a reader cares about:
+headline rewritten, quotations added / removed / altered, numbers changed,
+paragraphs added / removed / changed, words added / removed.
+
+:func:`compare` computes it from two version rows; :func:`record_pair` stores
+the counts in the ``diffs`` table when a version is stored, so "most edited"
+and the ``changes`` report are plain queries.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlite_utils import Database
+
+from . import diffing
+from .diffing import DELETE, EQUAL, INSERT, Op
+
+# “curly”, "straight", «guillemets», „German“ and ‘single’ quotes (single ones
+# only when long enough not to be apostrophes)
+_QUOTES = re.compile(
+    r"“([^”\n]{2,}?)”"
+    r'|"([^"\n]{2,}?)"'
+    r"|«([^»\n]{2,}?)»"
+    r"|„([^“”\n]{2,}?)[“”]"
+    r"|‘([^’\n]{12,}?)’(?!\w)"
+)
+_NUMBER = re.compile(r"\d+(?:[.,:/]\d+)*%?")
+_CONTEXT_WORDS = 5
+
+
+def quotations(text: str) -> list[str]:
+    """Quoted passages in order of appearance, without their quote marks."""
+    found = []
+    for match in _QUOTES.finditer(text):
+        quote = next(g for g in match.groups() if g is not None).strip()
+        if quote and quote not in found:
+            found.append(quote)
+    return found
+
+
+@dataclass
+class NumberChange:
+    old: str
+    new: str
+    context: str  # the words around it, with the change as [old → new]
+
+
+@dataclass
+class Edits:
+    title_old: str
+    title_new: str
+    words_added: int = 0
+    words_removed: int = 0
+    paragraphs_added: list[str] = field(default_factory=list)
+    paragraphs_removed: list[str] = field(default_factory=list)
+    paragraphs_changed: int = 0
+    quotes_added: list[str] = field(default_factory=list)
+    quotes_removed: list[str] = field(default_factory=list)
+    quotes_altered: list[tuple[str, str]] = field(default_factory=list)
+    numbers_changed: list[NumberChange] = field(default_factory=list)
+
+    @property
+    def title_changed(self) -> bool:
+        return self.title_old != self.title_new
+
+    @property
+    def any(self) -> bool:
+        return bool(self.title_changed or self.words_added or self.words_removed)
+
+    def stats(self) -> dict[str, Any]:
+        """Counts only: what the ``diffs`` table and ``--stat`` show."""
+        return {
+            "words_added": self.words_added,
+            "words_removed": self.words_removed,
+            "paragraphs_added": len(self.paragraphs_added),
+            "paragraphs_removed": len(self.paragraphs_removed),
+            "paragraphs_changed": self.paragraphs_changed,
+            "title_changed": self.title_changed,
+            "quotes_added": len(self.quotes_added),
+            "quotes_removed": len(self.quotes_removed),
+            "quotes_altered": len(self.quotes_altered),
+            "numbers_changed": len(self.numbers_changed),
+        }
+
+    def named(self) -> dict[str, Any]:
+        """The edits themselves, for JSON output."""
+        return {
+            "headline": {"old": self.title_old, "new": self.title_new}
+            if self.title_changed
+            else None,
+            "quotes_added": self.quotes_added,
+            "quotes_removed": self.quotes_removed,
+            "quotes_altered": [{"old": o, "new": n} for o, n in self.quotes_altered],
+            "numbers_changed": [vars(n) for n in self.numbers_changed],
+            "paragraphs_added": self.paragraphs_added,
+            "paragraphs_removed": self.paragraphs_removed,
+        }
+
+    def summary(self) -> str:
+        """One line, e.g. ``headline rewritten; 1 quote altered; 60 → 70; +1 −1 paragraphs``."""
+        parts = []
+        if self.title_changed:
+            parts.append("headline rewritten")
+        for count, what in (
+            (len(self.quotes_altered), "altered"),
+            (len(self.quotes_added), "added"),
+            (len(self.quotes_removed), "removed"),
+        ):
+            if count:
+                parts.append(f"{count} quote{'s' * (count != 1)} {what}")
+        if self.numbers_changed:
+            shown = ", ".join(f"{n.old} → {n.new}" for n in self.numbers_changed[:3])
+            more = len(self.numbers_changed) - 3
+            parts.append(f"numbers {shown}" + (f" (+{more} more)" if more > 0 else ""))
+        paragraphs = []
+        if self.paragraphs_added:
+            paragraphs.append(f"{len(self.paragraphs_added)} added")
+        if self.paragraphs_removed:
+            paragraphs.append(f"{len(self.paragraphs_removed)} removed")
+        if self.paragraphs_changed:
+            paragraphs.append(f"{self.paragraphs_changed} changed")
+        if paragraphs:
+            parts.append("paragraphs " + ", ".join(paragraphs))
+        if self.words_added or self.words_removed:
+            parts.append(f"+{self.words_added} −{self.words_removed} words")
+        return "; ".join(parts) if parts else "no change"
+
+
+def _edge_words(text: str, count: int, tail: bool) -> str:
+    words = text.split()
+    if not words:
+        return ""
+    return " ".join(words[-count:]) if tail else " ".join(words[:count])
+
+
+def number_changes(ops: list[Op]) -> list[NumberChange]:
+    """Numbers replaced by other numbers inside one edit (e.g. 60 killed → 70)."""
+    changes = []
+    for i, (op, text) in enumerate(ops):
+        if op != DELETE or i + 1 >= len(ops) or ops[i + 1][0] != INSERT:
+            continue
+        old_numbers = _NUMBER.findall(text)
+        new_numbers = _NUMBER.findall(ops[i + 1][1])
+        before = ops[i - 1][1] if i > 0 and ops[i - 1][0] == EQUAL else ""
+        after = ops[i + 2][1] if i + 2 < len(ops) and ops[i + 2][0] == EQUAL else ""
+        for old, new in zip(old_numbers, new_numbers, strict=False):
+            if old == new:
+                continue
+            context = " ".join(
+                piece
+                for piece in (
+                    _edge_words(before.split("\n\n")[-1], _CONTEXT_WORDS, tail=True),
+                    f"[{old} → {new}]",
+                    _edge_words(after.split("\n\n")[0], _CONTEXT_WORDS, tail=False),
+                )
+                if piece
+            )
+            changes.append(NumberChange(old, new, context))
+    return changes
+
+
+def quote_changes(old: str, new: str) -> tuple[list[str], list[str], list[tuple[str, str]]]:
+    """Quotations (added, removed, altered); an altered quote is a removed one
+    paired with an added one that shares half or more of its words."""
+    before, after = quotations(old), quotations(new)
+    removed = [q for q in before if q not in after]
+    added = [q for q in after if q not in before]
+    altered = []
+    for quote in list(removed):
+        words = diffing.word_units(quote)
+        scored = [(diffing.overlap(words, diffing.word_units(c)), c) for c in added]
+        best = max(scored, default=(0.0, ""))
+        if best[0] >= diffing.MIN_OVERLAP:
+            altered.append((quote, best[1]))
+            removed.remove(quote)
+            added.remove(best[1])
+    return added, removed, altered
+
+
+def edits_of(title_old: str, title_new: str, old: str, new: str, ops: list[Op]) -> Edits:
+    edits = Edits(title_old=title_old, title_new=title_new)
+    edits.words_added = sum(diffing.count_words(t) for op, t in ops if op == INSERT)
+    edits.words_removed = sum(diffing.count_words(t) for op, t in ops if op == DELETE)
+    paragraphs = diffing.paragraph_changes(old, new)
+    edits.paragraphs_added = paragraphs.added
+    edits.paragraphs_removed = paragraphs.removed
+    edits.paragraphs_changed = len(paragraphs.changed)
+    edits.quotes_added, edits.quotes_removed, edits.quotes_altered = quote_changes(old, new)
+    edits.numbers_changed = number_changes(ops)
+    return edits
+
+
+@dataclass
+class Comparison:
+    """Two versions of one article, diffed."""
+
+    article_id: int
+    old: dict[str, Any]  # version rows
+    new: dict[str, Any]
+    title_ops: list[Op]
+    ops: list[Op]
+    edits: Edits
+
+    @property
+    def identical(self) -> bool:
+        return not self.edits.any
+
+
+def compare(article_id: int, old: dict[str, Any], new: dict[str, Any]) -> Comparison:
+    old_title, new_title = old["title"] or "", new["title"] or ""
+    old_body, new_body = old["text"] or "", new["text"] or ""
+    ops = diffing.diff_text(old_body, new_body)
+    return Comparison(
+        article_id=article_id,
+        old=old,
+        new=new,
+        title_ops=diffing.diff_words(old_title, new_title),
+        ops=ops,
+        edits=edits_of(old_title, new_title, old_body, new_body, ops),
+    )
+
+
+def record_pair(db: Database, article_id: int, old_id: int, new_id: int) -> None:
+    """Store the edit counts of (old version -> new version) in ``diffs``."""
+    old = db["versions"].get(old_id)
+    new = db["versions"].get(new_id)
+    edits = compare(article_id, old, new).edits
+    row = {
+        "article_id": article_id,
+        "from_number": old["number"],
+        "to_number": new["number"],
+        "observed_at": new["observed_at"],
+        **{k: int(v) for k, v in edits.stats().items()},
+        "title_old": edits.title_old if edits.title_changed else None,
+        "title_new": edits.title_new if edits.title_changed else None,
+        "summary": edits.summary(),
+    }
+    db.execute(
+        "delete from diffs where article_id = ? and from_number = ? and to_number = ?",
+        [article_id, old["number"], new["number"]],
+    )
+    db["diffs"].insert(row)
+
+
+def backfill(db: Database) -> int:
+    """Record every consecutive pair that has no ``diffs`` row yet."""
+    missing = list(
+        db.query(
+            """select o.article_id, o.id as old_id, n.id as new_id
+            from versions n join versions o
+              on o.article_id = n.article_id and o.number = n.number - 1
+            left join diffs d on d.article_id = n.article_id
+              and d.from_number = o.number and d.to_number = n.number
+            where d.id is null order by n.id"""
+        )
+    )
+    for row in missing:
+        record_pair(db, row["article_id"], row["old_id"], row["new_id"])
+    return len(missing)
+
+
+def pairs(
+    db: Database,
+    article_id: int,
+    from_number: int | None = None,
+    to_number: int | None = None,
+    every: bool = False,
+) -> list[Comparison]:
+    """The version pairs ``monitor diff`` shows.
+
+    Default: the previous version against the latest. ``every``: each
+    consecutive pair, oldest first. An article with one version has no pairs.
+    """
+    from . import queries
+
+    article = queries.get_article(db, article_id)
+    latest = article["current_version"]
+    if every:
+        numbers = [(n, n + 1) for n in range(1, latest)]
+    elif from_number is None:
+        numbers = [(latest - 1, latest)] if latest > 1 else []
+    else:
+        numbers = [(from_number, latest if to_number is None else to_number)]
+    cache: dict[int, dict[str, Any]] = {}
+
+    def version(number: int) -> dict[str, Any]:
+        if number not in cache:
+            cache[number] = queries.get_version(db, article_id, number)
+        return cache[number]
+
+    return [compare(article_id, version(a), version(b)) for a, b in numbers]
