@@ -122,3 +122,12 @@ def test_bad_combinations(invoke, article):
     result = invoke("diff", "1", "--all", "--format", "patch")
     assert result.exit_code == 2 and "one pair" in result.stderr
     assert invoke("diff", "1", "0").exit_code == 2
+
+
+def test_colour_marks_deletions_struck_red_and_insertions_green():
+    from monitor import diff_render, edits
+
+    v = lambda n, text: {"number": n, "observed_at": "t", "title": "T", "text": text}  # noqa: E731
+    out = diff_render.render_text(edits.compare(1, v(1, "a 60 b"), v(2, "a 70 b")), colour=True)
+    assert "\x1b[31m\x1b[9m60" in out and "\x1b[32m" in out and "70" in out
+    assert "[-" not in out
