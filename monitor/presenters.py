@@ -29,6 +29,15 @@ def enrich_detail(db: Database, detail: dict[str, Any]) -> dict[str, Any]:
                 [version_id],
             )
         ]
+    edits = {
+        row["to_number"]: row["summary"]
+        for row in db.query(
+            "select to_number, summary from diffs where article_id = ? and to_number = from_number + 1",
+            [detail["id"]],
+        )
+    }
+    for version in detail.get("versions", []):
+        version["edits"] = edits.get(version["number"])
     return detail
 
 
@@ -61,5 +70,8 @@ def render_detail(detail: dict[str, Any], colour: bool = False) -> str:
         for v in detail["versions"]:
             marker = "*" if v["number"] == detail["version"] else " "
             lines.append(f" {marker}{v['number']:>3}  {v['observed_at']}  {v['title']}")
+            if v.get("edits"):
+                lines.append(f"{'':6}{v['edits']}")
+        lines.append(f"{'':6}(monitor diff {detail['id']} --all shows each edit)")
     lines += ["", detail["text"]]
     return "\n".join(lines)

@@ -131,3 +131,11 @@ def test_colour_marks_deletions_struck_red_and_insertions_green():
     out = diff_render.render_text(edits.compare(1, v(1, "a 60 b"), v(2, "a 70 b")), colour=True)
     assert "\x1b[31m\x1b[9m60" in out and "\x1b[32m" in out and "70" in out
     assert "[-" not in out
+
+
+def test_show_lists_each_versions_edits(invoke, article):
+    out = invoke("show", "1").stdout
+    assert "headline rewritten" in out and "monitor diff 1 --all" in out
+    versions = json.loads(invoke("show", "1", "--json").stdout)["versions"]
+    assert versions[0]["edits"] is None
+    assert versions[2]["edits"].startswith("paragraphs 1 added")
