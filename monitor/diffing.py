@@ -153,9 +153,9 @@ def _levelled(old: str, new: str, levels: Sequence[Callable[[str], list[str]]]) 
     split = levels[0]
     for region in _changed_regions(diff_units(split(old), split(new))):
         if isinstance(region[0], int):
-            yield region  # type: ignore[misc]  # an equal op
+            yield region
             continue
-        region_old, region_new = region  # type: ignore[misc]
+        region_old, region_new = region
         if not region_old or not region_new:
             yield from _replace(region_old, region_new)  # pure insertion or deletion
         else:
@@ -228,8 +228,8 @@ def paragraph_changes(old: str, new: str) -> ParagraphChanges:
     for region in _changed_regions(diff_units(paragraph_units(old), paragraph_units(new))):
         if isinstance(region[0], int):
             continue
-        gone = [p for p in paragraph_units(region[0]) if p.strip()]  # type: ignore[arg-type]
-        came = [p for p in paragraph_units(region[1]) if p.strip()]  # type: ignore[arg-type]
+        gone = [p for p in paragraph_units(region[0]) if p.strip()]
+        came = [p for p in paragraph_units(region[1]) if p.strip()]
         start = 0
         for paragraph in gone:
             words = word_units(paragraph)

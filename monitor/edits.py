@@ -225,8 +225,8 @@ def compare(article_id: int, old: dict[str, Any], new: dict[str, Any]) -> Compar
 
 def record_pair(db: Database, article_id: int, old_id: int, new_id: int) -> None:
     """Store the edit counts of (old version -> new version) in ``diffs``."""
-    old = db["versions"].get(old_id)
-    new = db["versions"].get(new_id)
+    old = db.table("versions").get(old_id)
+    new = db.table("versions").get(new_id)
     edits = compare(article_id, old, new).edits
     row = {
         "article_id": article_id,
@@ -242,7 +242,7 @@ def record_pair(db: Database, article_id: int, old_id: int, new_id: int) -> None
         "delete from diffs where article_id = ? and from_number = ? and to_number = ?",
         [article_id, old["number"], new["number"]],
     )
-    db["diffs"].insert(row)
+    db.table("diffs").insert(row)
 
 
 def backfill(db: Database) -> int:

@@ -101,8 +101,8 @@ def store(db: Database, obs: Observation) -> IngestResult:
     with db.atomic():
         article = find_article(db, obs)
         if article is None:
-            article_id = (
-                db["articles"]
+            article_id: int = (
+                db.table("articles")
                 .insert(
                     {
                         "key": article_key(obs),
@@ -119,7 +119,7 @@ def store(db: Database, obs: Observation) -> IngestResult:
                         "version_count": 0,
                     }
                 )
-                .last_pk
+                .last_pk  # type: ignore[assignment]  # an integer primary key
             )
             version_id = _insert_version(db, article_id, 1, obs, title, text, digest, observed)
             _set_current(db, article_id, 1)
@@ -138,7 +138,7 @@ def store(db: Database, obs: Observation) -> IngestResult:
             updates["source"] = obs.source
         if url and not article["url"]:
             updates["url"] = url
-        db["articles"].update(article_id, updates)
+        db.table("articles").update(article_id, updates)
         if current["content_hash"] == digest:
             return IngestResult(article_id, current["number"], "unchanged")
         number = current["number"] + 1
@@ -158,8 +158,8 @@ def _insert_version(
     digest: str,
     observed: str,
 ) -> int:
-    return (
-        db["versions"]
+    version_id: int = (
+        db.table("versions")
         .insert(
             {
                 "article_id": article_id,
@@ -175,8 +175,9 @@ def _insert_version(
                 "origin": obs.origin,
             }
         )
-        .last_pk
+        .last_pk  # type: ignore[assignment]  # an integer primary key
     )
+    return version_id
 
 
 def _set_current(db: Database, article_id: int, number: int) -> None:

@@ -26,6 +26,7 @@ from sqlite_utils import Database
 from . import rules, taxonomy
 from .errors import NotFoundError
 from .stories import Story, builtin_stories, parse_story
+from .taxonomy import CompiledTheme, Hit
 
 BATCH = 2000
 
@@ -37,13 +38,13 @@ class StoryTagger:
     taxonomy: taxonomy.CompiledTaxonomy
 
     @property
-    def themes(self) -> list[taxonomy.CompiledTheme]:
+    def themes(self) -> list[CompiledTheme]:
         return self.taxonomy.themes
 
     def relevant(self, text: str) -> bool:
         return self.rule is not None and self.rule.matches(text)
 
-    def tag(self, text: str) -> list[taxonomy.Hit]:
+    def tag(self, text: str) -> list[Hit]:
         return self.taxonomy.tag(text)
 
 

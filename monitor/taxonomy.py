@@ -142,7 +142,7 @@ def save_themes(db: Database, story: Story) -> None:
     themes = parse_themes(story)
     db.execute("delete from themes where story = ?", [story.slug])
     if themes:
-        db["themes"].insert_all(
+        db.table("themes").insert_all(
             {"story": story.slug, "slug": t.slug, "label": t.label, "description": t.description}
             for t in themes
         )
@@ -211,6 +211,8 @@ class CompiledTaxonomy:
         words: list[str] = []
         for t in themes:
             words += [*t.terms, *t.context, *t.exclude]
+        self.pattern: re.Pattern[str] | None
+        self.ordered: list[str]
         self.pattern, self.ordered = matching.alternation(words) if words else (None, [])
         # for each word of the pattern: (theme index, credited term, count) and
         # the themes whose context / exclude lists it satisfies
