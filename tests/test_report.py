@@ -121,7 +121,8 @@ def newsroom(db):
     )
     assert big.status == "updated"
     tag(db, big.article_id, "talks")  # the themes capability tags every new version
-    set_edit_stats(db,
+    set_edit_stats(
+        db,
         {
             "article_id": big.article_id,
             "from_number": 1,
@@ -133,7 +134,7 @@ def newsroom(db):
             "title_old": "Talks round 0",
             "title_new": "Talks collapse in Doha",
             "quotes_altered": 2,
-        }
+        },
     )
     small = add(
         db,
@@ -144,7 +145,8 @@ def newsroom(db):
         observed="2026-11-13T09:00:00Z",
     )
     tag(db, small.article_id, "talks")
-    set_edit_stats(db,
+    set_edit_stats(
+        db,
         {
             "article_id": small.article_id,
             "from_number": 1,
@@ -152,7 +154,7 @@ def newsroom(db):
             "observed_at": "2026-11-13T09:00:00Z",
             "words_added": 1,
             "words_removed": 0,
-        }
+        },
     )
     # an edit outside the window is not reported
     add(
