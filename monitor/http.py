@@ -367,7 +367,7 @@ class HttpClient:
         opts = self.options
         client = self._http()
         deadline = time.monotonic() + opts.total_timeout
-        seen = {url}
+        seen = {_loop_key(httpx.URL(url))}
         permanent = True
         hops = 0
         current = url
@@ -390,9 +390,10 @@ class HttpClient:
                             raise _Failure(
                                 f"redirect to a non-http(s) URL: {target}", status=status
                             )
-                        if target in seen:
+                        key = _loop_key(httpx.URL(target))
+                        if key in seen:
                             raise _Failure(f"redirect loop at {target}", status=status)
-                        seen.add(target)
+                        seen.add(key)
                         permanent = permanent and status in PERMANENT_REDIRECTS
                         current = target
                         if time.monotonic() > deadline:
@@ -454,6 +455,11 @@ def _is_http_url(url: str) -> bool:
     except (httpx.InvalidURL, TypeError, ValueError):
         return False
     return parsed.scheme in ("http", "https") and bool(parsed.host)
+
+
+def _loop_key(url: httpx.URL) -> str:
+    """The resource a request goes to: "http://h" and "http://h/" are one."""
+    return f"{url.scheme}://{url.netloc.decode('ascii')}{url.raw_path.decode('ascii')}"
 
 
 def _chain(exc: BaseException) -> Iterator[BaseException]:

@@ -451,3 +451,12 @@ def test_parse_retry_after() -> None:
     assert parse_retry_after("Wed, 25 Nov 2026 11:00:00 GMT", now=now) == 0.0
     assert parse_retry_after("soon", now=now) is None
     assert parse_retry_after(None) is None
+
+
+def test_loop_back_to_a_bare_host_url_is_caught(httpserver: HTTPServer, client: HttpClient) -> None:
+    httpserver.expect_request("/").respond_with_data("", status=302, headers={"Location": "/b"})
+    httpserver.expect_request("/b").respond_with_data("", status=302, headers={"Location": "/"})
+    bare = httpserver.url_for("/").rstrip("/")  # http://127.0.0.1:PORT, no path
+    r = client.get(bare)
+    assert r.error == f"redirect loop at {bare}/"
+    assert len(httpserver.log) == 2
