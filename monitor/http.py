@@ -271,11 +271,13 @@ class HttpClient:
         """Fetch ``url`` (GET), conditionally when validators are given."""
         started = time.monotonic()
         opts = self.options
-        headers = {"Accept": accept}
+        # as bytes: a validator goes back as the server sent it (httpx decodes non-ASCII
+        # header bytes as UTF-8, and would refuse to encode them again as ASCII)
+        headers = {b"Accept": accept.encode()}
         if etag:
-            headers["If-None-Match"] = etag
+            headers[b"If-None-Match"] = etag.encode()
         if last_modified:
-            headers["If-Modified-Since"] = last_modified
+            headers[b"If-Modified-Since"] = last_modified.encode()
 
         def result(
             *,
@@ -362,7 +364,7 @@ class HttpClient:
                 )
             self._sleep(wait)
 
-    def _attempt(self, url: str, headers: dict[str, str]) -> _Attempt:
+    def _attempt(self, url: str, headers: dict[bytes, bytes]) -> _Attempt:
         """One attempt: follow redirects hop by hop, read the final body under the cap."""
         opts = self.options
         client = self._http()
@@ -416,6 +418,9 @@ class HttpClient:
                     )
             except httpx.HTTPError as exc:
                 raise _describe(exc, opts) from None
+            except (UnicodeError, ValueError, RuntimeError, OSError) as exc:
+                # never raise: whatever httpx or the socket layer throws is one line too
+                raise _Failure(f"request failed: {type(exc).__name__}: {exc}"[:300]) from None
 
     def _read(self, response: httpx.Response, deadline: float) -> bytes:
         """The decoded body, stopping as soon as it is over ``max_bytes``."""

@@ -494,3 +494,17 @@ def _get_inherited(url: str) -> tuple[int, bool, int]:
     before = _inherited._client
     r = _inherited.get(url)
     return os.getpid(), _inherited._client is before, r.status
+
+
+def test_a_non_ascii_validator_goes_back_as_it_came(
+    httpserver: HTTPServer, client: HttpClient
+) -> None:
+    etag = '"café"'
+    httpserver.expect_oneshot_request("/feed").respond_with_data(RSS, headers={"ETag": etag})
+    first = client.get(httpserver.url_for("/feed"))
+    assert first.ok and first.etag == etag
+    httpserver.expect_request("/feed").respond_with_data("", status=304)
+    again = client.get(httpserver.url_for("/feed"), etag=first.etag)
+    assert again.not_modified and again.etag == etag
+    sent = httpserver.log[1][0].headers["If-None-Match"]
+    assert sent.encode("latin-1") == etag.encode("utf-8")  # the same bytes on the wire
