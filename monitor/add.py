@@ -1,4 +1,4 @@
-"""``monitor add``: one local article (text or HTML file, or stdin) -> an observation.
+"""``monitor add``: one article (a text or HTML file, stdin, or a URL) -> an observation.
 
 A text file may start with a header block of ``Key: value`` lines (Title, URL,
 Source, Published, Byline, Story, and Note, which is dropped) ended by a blank
@@ -66,7 +66,13 @@ def observation_from_source(
     """Read and decode ``source``, extract the article from HTML, apply the options."""
     if options.url is not None and not looks_like_url(options.url):
         raise InputError(f"--url: {options.url!r} is not an http(s) URL")
-    raw = read_source(source, stdin)
+    fetched_url = None
+    if looks_like_url(source):
+        from .pages import read_url
+
+        raw, fetched_url = read_url(source)
+    else:
+        raw = read_source(source, stdin)
     notes: list[str] = []
     header: dict[str, str] = {}
     text = ""
@@ -85,7 +91,7 @@ def observation_from_source(
         else None
     )
     site = options.source or header.get("source")
-    url = options.url or header.get("url")
+    url = options.url or header.get("url") or fetched_url
     story = options.story or header.get("story")
     if raw.is_html:
         extracted = extract_html(raw.data, url=url)
@@ -103,7 +109,7 @@ def observation_from_source(
     if not title:
         title, text = split_headline(text)
         notes.append(f"no --title given: using {title!r} (give --title to set it)")
-    origin = "stdin" if source == "-" else "file"
+    origin = "page" if fetched_url else "stdin" if source == "-" else "file"
     obs = Observation(
         title=title,
         text=text,

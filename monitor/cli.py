@@ -188,7 +188,7 @@ def add(
     byline: str | None,
     story: str | None,
 ) -> None:
-    """Add articles from text files, HTML files, or - (standard input).
+    """Add articles from text files, HTML files, URLs, or - (standard input).
 
     Each article is identified by its URL (tracking parameters stripped), or,
     without one, by its content. Adding it again stores a new version only when
@@ -202,6 +202,7 @@ def add(
     Examples:
       monitor add seed.txt --url https://example.com/a --title "..." --published 2025-10-30
       monitor add page.html --story pakistan-taliban
+      monitor add https://example.com/news/a --story pakistan-taliban
       monitor add samples/articles/*.txt
       curl -s https://example.com/a | monitor add - --url https://example.com/a
     """
