@@ -182,7 +182,11 @@ def record_outcome(
         "last_status": outcome.status,
     }
     if outcome.error is None:
-        updates.update(error_count=0, last_error=outcome.warning, next_fetch_at=iso(moment))
+        updates.update(
+            error_count=0,
+            last_error=f"warning: {outcome.warning}" if outcome.warning else None,
+            next_fetch_at=iso(moment),
+        )
         if not outcome.not_modified:
             updates.update(
                 etag=outcome.etag, last_modified=outcome.last_modified, entries_seen=outcome.entries
