@@ -47,3 +47,18 @@ def items(n: int, prefix: str = "a") -> list[Item]:
         )
         for i in range(n)
     ]
+
+
+def serve_sequence(httpserver, path: str, bodies: list[bytes], content_type: str) -> list[int]:
+    """Serve ``bodies`` one per request at ``path`` (the last one repeats); returns a hit counter."""
+    from werkzeug import Response
+
+    hits = [0]
+
+    def handler(request):
+        body = bodies[min(hits[0], len(bodies) - 1)]
+        hits[0] += 1
+        return Response(body, content_type=content_type)
+
+    httpserver.expect_request(path).respond_with_handler(handler)
+    return hits
