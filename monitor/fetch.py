@@ -221,6 +221,7 @@ class FeedReport:
     kept: int = 0
     new_articles: int = 0
     new_versions: int = 0
+    seen: int = 0  # kept entries already stored and unchanged
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -419,6 +420,8 @@ class _Run:
                         report.new_articles += 1
                     elif status == "updated":
                         report.new_versions += 1
+                    else:
+                        report.seen += 1
         assert self.report is not None
         self.report.feeds.append(report)
         if self.progress:
@@ -569,8 +572,11 @@ def run_fetch(
     run = _Run(db, options, executor, progress)
     run.report = report
     try:
+        inline = isinstance(executor, InlineExecutor)
         for feed in feeds:
             run.submit_feed(feed)
+            if inline:  # store each feed before fetching the next
+                run.drain()
         run.drain()
         if options.recheck_hours:
             run.submit_rechecks(options.recheck_hours)
