@@ -36,7 +36,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import feedparser
+import feedparser  # type: ignore[import-untyped]
 
 from .timeutil import iso
 
@@ -214,10 +214,10 @@ def parse_feed(
     except Exception as exc:  # feedparser should not raise; a bad document must not crash a run
         return ParsedFeed(error=f"not a feed: the parser failed ({_one_line(exc)})")
     version = result.get("version") or ""
-    exc = result.get("bozo_exception") if result.get("bozo") else None
+    bozo = result.get("bozo_exception") if result.get("bozo") else None
     problem = None
-    if exc is not None and type(exc).__name__ not in BENIGN_BOZO:
-        problem = _one_line(exc)
+    if bozo is not None and type(bozo).__name__ not in BENIGN_BOZO:
+        problem = _one_line(bozo)
     title = html_to_text((result.get("feed") or {}).get("title") or "") or None
     entries = make_entries(result.get("entries") or [])
     if entries:

@@ -77,7 +77,7 @@ def add_feed(db: Database, url: str, story: str | None = None, name: str | None 
         )
     with db.atomic():
         feed_id = (
-            db["feeds"]
+            db.table("feeds")
             .insert(
                 {
                     "url": location,
@@ -91,7 +91,7 @@ def add_feed(db: Database, url: str, story: str | None = None, name: str | None 
             )
             .last_pk
         )
-    return get_feed(db, feed_id)
+    return get_feed(db, int(feed_id or 0))
 
 
 def get_feed(db: Database, feed_id: int) -> dict[str, Any]:
@@ -214,7 +214,7 @@ def record_outcome(
                 f"feed {feed['url']}: moved permanently to feed {other['id']} "
                 f"({outcome.moved_to}), already followed; deactivated"
             )
-    db["feeds"].update(feed["id"], updates)
+    db.table("feeds").update(feed["id"], updates)
     return notes
 
 

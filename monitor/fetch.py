@@ -319,7 +319,7 @@ class _Run:
         self.pages: dict[str, PageResult] = {}
         self.page_futures: dict[str, Future[Any]] = {}
         self.pending: dict[int, _Pending] = {}
-        self.rules: dict[str, Any] = {}
+        self.rules: dict[str, rules.Node | None] = {}  # None: the story keeps everything
         self.report: RunReport | None = None
 
     # -- scheduling
@@ -356,11 +356,11 @@ class _Run:
         slug = feed["story"]
         if not slug:
             return True
-        node = self.rules.get(slug)
-        if node is None:
+        if slug not in self.rules:
             rule = stories.get_story(self.db, slug).rule
-            node = self.rules[slug] = rules.parse_rule(rule) if rule.strip() else True
-        return node is True or bool(node.matches(f"{entry.title}\n{entry.text}"))
+            self.rules[slug] = rules.parse_rule(rule) if rule.strip() else None
+        node = self.rules[slug]
+        return node is None or node.matches(f"{entry.title}\n{entry.text}")
 
     def feed_done(self, feed: dict[str, Any], result: FeedResult) -> None:
         kept = [e for e in result.entries if self.is_relevant(feed, e)]
@@ -436,7 +436,9 @@ class _Run:
                 _use_page(obs, page.extracted)
             result = ingest.store(self.db, obs)
             if obs.origin == "page":
-                self.db["articles"].update(result.article_id, {"last_checked_at": iso(self.now)})
+                self.db.table("articles").update(
+                    result.article_id, {"last_checked_at": iso(self.now)}
+                )
             return result.status
         current = next(
             self.db.query(
@@ -452,7 +454,7 @@ class _Run:
         }
         if current["origin"] == "page" and normalise_title(entry.title) != current["title"]:
             updates["last_checked_at"] = None  # the headline moved: recheck the page soon
-        self.db["articles"].update(existing["id"], updates)
+        self.db.table("articles").update(existing["id"], updates)
         return "seen"
 
     # -- recheck
@@ -483,7 +485,7 @@ class _Run:
                     self.report.recheck_versions += 1
             else:
                 self.report.page_errors.append((article["url"], page.error or "no text"))
-            self.db["articles"].update(article["id"], {"last_checked_at": iso(self.now)})
+            self.db.table("articles").update(article["id"], {"last_checked_at": iso(self.now)})
 
 
 def _result(future: Future[Any], feed: dict[str, Any]) -> FeedResult:

@@ -17,11 +17,8 @@ from .timeutil import now_iso, parse_datetime
 
 def start_run(db: Database, command: str = "fetch") -> int:
     with db.atomic():
-        return int(
-            db["runs"]
-            .insert({"command": command, "started_at": now_iso(), "status": "running"})
-            .last_pk
-        )
+        row = {"command": command, "started_at": now_iso(), "status": "running"}
+        return int(db.table("runs").insert(row).last_pk or 0)
 
 
 def finish_run(
@@ -36,7 +33,7 @@ def finish_run(
     errors: list[dict[str, str]],
 ) -> None:
     with db.atomic():
-        db["runs"].update(
+        db.table("runs").update(
             run_id,
             {
                 "finished_at": now_iso(),
