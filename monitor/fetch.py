@@ -14,6 +14,11 @@ Work split:
 Which entries are kept: all of them for a feed without a story; otherwise those
 whose title and text match the story's relevance rule.
 
+Identity: an entry is the article with its normalised link, else with its GUID.
+A GUID that is a URL, a ``tag:`` or ``urn:`` id is global; any other ("12345")
+is only unique within its feed and is stored as ``feed<id>:<guid>``, so two sites'
+item 12345 stay two articles.
+
 Versions from feeds, pages and files (the rule that keeps versions meaningful):
 
 * A new article from a feed is stored with the feed's text (``origin = feed``);
@@ -367,7 +372,7 @@ class _Run:
         waiting: set[str] = set()
         if self.options.full_text and result.outcome.error is None:
             for entry in kept:
-                if entry.link and looks_like_url(entry.link) and not self._known(entry):
+                if entry.link and looks_like_url(entry.link) and not self._known(feed, entry):
                     key = self.submit_page(entry.link)
                     if key not in self.pages:
                         waiting.add(key)
@@ -377,8 +382,8 @@ class _Run:
         else:
             self.store_feed(pending)
 
-    def _known(self, entry: Entry) -> bool:
-        return ingest.find_article(self.db, _observation({}, entry)) is not None
+    def _known(self, feed: dict[str, Any], entry: Entry) -> bool:
+        return ingest.find_article(self.db, _observation(feed, entry)) is not None
 
     def page_done(self, key: str, future: Future[Any]) -> None:
         self.page_futures.pop(key, None)
@@ -504,7 +509,7 @@ def _observation(
         text=entry.text,
         origin="feed",
         url=entry.link if entry.link and looks_like_url(entry.link) else None,
-        guid=entry.guid,
+        guid=scoped_guid(feed.get("id"), entry.guid),
         source=source,
         byline=entry.author,
         published_at=entry.published_at,
@@ -512,6 +517,17 @@ def _observation(
         feed_id=feed.get("id"),
         observed_at=observed_at,
     )
+
+
+def scoped_guid(feed_id: int | None, guid: str) -> str:
+    """A GUID as an identity across feeds: URLs, ``tag:``/``urn:`` ids and content
+    hashes are global; anything else ("12345") is only unique within its feed, so it
+    is prefixed with the feed's id (two sites' item 12345 stay two articles)."""
+    if feed_id is None or guid.lower().startswith(
+        ("http://", "https://", "tag:", "urn:", "sha256:")
+    ):
+        return guid
+    return f"feed{feed_id}:{guid}"
 
 
 def _use_page(obs: Observation, page: Extracted) -> None:

@@ -53,7 +53,7 @@ def test_200_stores_entries_and_validators(db, httpserver):
     assert row["last_modified"] == "Mon, 20 Oct 2025 08:00:00 GMT"
     assert (row["last_status"], row["error_count"], row["entries_seen"]) == (200, 0, 3)
     assert row["title"] == "Test feed"
-    article = next(db.query("select * from articles where guid = 'a-1'"))
+    article = next(db.query("select * from articles where guid = 'feed1:a-1'"))
     assert article["feed_id"] == 1 and article["source"] == "Test feed"
     assert article["published_at"] == "2025-10-20T07:15:00Z"
     version = db["versions"].get(1)
@@ -289,3 +289,19 @@ def test_not_due_feeds_are_skipped(db, httpserver, invoke):
     result = invoke("fetch")
     assert result.exit_code == 0 and "no feed due yet" in result.stderr
     assert len(httpserver.log) == 0
+
+
+def test_plain_guids_are_scoped_to_their_feed(db, httpserver):
+    a = Item("1001", "Pakistan Taliban story on site A", link="https://a.example/story")
+    b = Item("1001", "Pakistan Taliban story on site B", link="https://b.example/other")
+    httpserver.expect_request("/a").respond_with_data(rss([a]), content_type=XML)
+    httpserver.expect_request("/b").respond_with_data(rss([b]), content_type=XML)
+    feedstore.add_feed(db, httpserver.url_for("/a"))
+    feedstore.add_feed(db, httpserver.url_for("/b"))
+    for _ in range(2):
+        fetch(db)
+    rows = list(db.query("select guid, version_count from articles order by id"))
+    assert rows == [
+        {"guid": "feed1:1001", "version_count": 1},
+        {"guid": "feed2:1001", "version_count": 1},
+    ]
