@@ -254,5 +254,10 @@ def status_cmd(app: App, limit: int, as_json: bool) -> None:
         click.echo("")
         click.echo("failing feeds:")
         for feed in failing:
-            state = "inactive" if not feed["active"] else f"{feed['error_count']} errors in a row"
+            count = feed["error_count"]
+            state = (
+                "inactive"
+                if not feed["active"]
+                else f"{count} error{'s' if count != 1 else ''} in a row"
+            )
             click.echo(f"  {feed['id']}  {feed['url']}  ({state}): {feed['last_error']}")

@@ -415,18 +415,25 @@ class _Run:
             entries=len(result.entries),
             kept=len(pending.kept),
         )
-        with self.db.atomic():
-            report.notes = feedstore.record_outcome(self.db, feed, outcome, self.now)
-            if outcome.error is None:
-                source = feed["name"] or feed["title"] or outcome.title
-                for entry in pending.kept:
-                    status = self.store_entry(feed, entry, source)
-                    if status == "new":
-                        report.new_articles += 1
-                    elif status == "updated":
-                        report.new_versions += 1
-                    else:
-                        report.seen += 1
+        try:
+            with self.db.atomic():
+                report.notes = feedstore.record_outcome(self.db, feed, outcome, self.now)
+                if outcome.error is None:
+                    source = feed["name"] or feed["title"] or outcome.title
+                    for entry in pending.kept:
+                        status = self.store_entry(feed, entry, source)
+                        if status == "new":
+                            report.new_articles += 1
+                        elif status == "updated":
+                            report.new_versions += 1
+                        else:
+                            report.seen += 1
+        except Exception as exc:  # rolled back: this feed fails, the run goes on
+            report.new_articles = report.new_versions = report.seen = 0
+            report.error = f"could not store its entries: {exc!r}"[:300]
+            failed = FetchOutcome(status=outcome.status, error=report.error)
+            with self.db.atomic():
+                report.notes = feedstore.record_outcome(self.db, feed, failed, self.now)
         assert self.report is not None
         self.report.feeds.append(report)
         if self.progress:
@@ -589,6 +596,7 @@ def run_fetch(
     executor = make_executor(options.jobs if len(feeds) > 1 or options.full_text else 1)
     run = _Run(db, options, executor, progress)
     run.report = report
+    completed = False
     try:
         inline = isinstance(executor, InlineExecutor)
         for feed in feeds:
@@ -599,6 +607,7 @@ def run_fetch(
         if options.recheck_hours:
             run.submit_rechecks(options.recheck_hours)
             run.drain()
+        completed = True
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
         close_clients()
@@ -606,7 +615,7 @@ def run_fetch(
         runs.finish_run(
             db,
             report.run_id,
-            status=report.status,
+            status=report.status if completed else "interrupted",
             feeds_ok=report.feeds_ok,
             feeds_failed=report.feeds_failed,
             new_articles=report.new_articles,

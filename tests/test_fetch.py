@@ -305,3 +305,20 @@ def test_plain_guids_are_scoped_to_their_feed(db, httpserver):
         {"guid": "feed1:1001", "version_count": 1},
         {"guid": "feed2:1001", "version_count": 1},
     ]
+
+
+def test_a_feed_that_cannot_be_stored_is_rolled_back_and_the_run_goes_on(db, httpserver):
+    httpserver.expect_request("/a").respond_with_data(rss(items(2, "a")), content_type=XML)
+    httpserver.expect_request("/b").respond_with_data(rss(items(2, "b")), content_type=XML)
+    feedstore.add_feed(db, httpserver.url_for("/a"))
+    feedstore.add_feed(db, httpserver.url_for("/b"))
+    # a trigger that fails the second article of feed 1 half way through its transaction
+    db.execute(
+        """create trigger fail_a1 before insert on articles when new.guid = 'feed1:a-1'
+           begin select raise(abort, 'simulated failure'); end"""
+    )
+    report = fetch(db)
+    assert [(f.ok, f.new_articles) for f in report.feeds] == [(False, 0), (True, 2)]
+    assert "simulated failure" in report.feeds[0].error and report.exit_code == 3
+    assert db["articles"].count == 2  # feed 1's first article was rolled back too
+    assert feed_row(db, 1)["error_count"] == 1
