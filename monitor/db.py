@@ -218,3 +218,10 @@ def m001_core(db: Database) -> None:
     db.table("versions").enable_fts(
         ["title", "text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2"
     )
+
+
+@migrations()
+def m010_feed_indexes(db: Database) -> None:
+    """Indexes for fetch: a feed's articles (``feeds list``), recent articles (``--recheck``)."""
+    db.execute("CREATE INDEX IF NOT EXISTS articles_feed_id ON articles(feed_id)")
+    db.execute("CREATE INDEX IF NOT EXISTS articles_first_seen_at ON articles(first_seen_at)")
