@@ -12,6 +12,8 @@ from . import feedstore, fetch, lock, output, runs
 from .cli import App, MonitorGroup, cli, emit_rows, output_options, pass_app
 from .errors import ExitCode
 
+PAGE_ERRORS_SHOWN = 5
+
 FETCH_EXIT_HELP = """
 \b
 Exit codes:
@@ -174,6 +176,11 @@ def fetch_cmd(
     if not quiet or failed or report.exit_code != ExitCode.OK:
         for note in notes:
             click.echo(f"note: {note}", err=True)
+        for url, error in report.page_errors[:PAGE_ERRORS_SHOWN]:
+            click.echo(f"note: page {url}: {error}", err=True)
+        if len(report.page_errors) > PAGE_ERRORS_SHOWN:
+            more = len(report.page_errors) - PAGE_ERRORS_SHOWN
+            click.echo(f"note: ... and {more} more pages could not be fetched", err=True)
         for feed in failed:
             click.echo(f"failed: {feed.url}: {feed.error}", err=True)
         click.echo(report.summary(), err=True)

@@ -593,7 +593,8 @@ def run_fetch(
     report.followed = db["feeds"].count_where("active = 1")
     if on_start:
         on_start(len(feeds))
-    executor = make_executor(options.jobs if len(feeds) > 1 or options.full_text else 1)
+    parallel = len(feeds) > 1 or options.full_text or options.recheck_hours
+    executor = make_executor(options.jobs if parallel else 1)
     run = _Run(db, options, executor, progress)
     run.report = report
     completed = False

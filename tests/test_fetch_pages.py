@@ -184,3 +184,18 @@ def test_recheck_interval_grows_with_age(db):
             },
         )
         assert bool(due_for_recheck(db, 48, now)) is due, (first, checked)
+
+
+def test_cli_reports_page_failures_without_failing_the_run(db, httpserver, invoke):
+    link = httpserver.url_for("/missing")
+    httpserver.expect_request("/feed").respond_with_data(
+        rss([Item("g1", "Pakistan warns Taliban", link=link)]), content_type=XML
+    )
+    httpserver.expect_request("/missing").respond_with_data("no", status=404)
+    feedstore.add_feed(db, httpserver.url_for("/feed"))
+    result = invoke("fetch", "--full-text", "--recheck", "24")
+    assert result.exit_code == 0
+    assert f"note: page {link}: " in result.stderr and "404" in result.stderr
+    assert "1 new articles, 0 new versions, 1 pages (1 failed)" in result.stderr
+    quiet = invoke("fetch", "--full-text", "--quiet")
+    assert quiet.exit_code == 0 and quiet.stderr == ""
