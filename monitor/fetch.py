@@ -464,6 +464,10 @@ class _Run:
         updates: dict[str, Any] = {
             "last_seen_at": max(obs.observed_at or "", existing["last_seen_at"])
         }
+        if obs.story and not existing["story"]:
+            updates["story"] = (
+                obs.story
+            )  # e.g. an article added by hand, now seen in a story's feed
         if current["origin"] == "page" and normalise_title(entry.title) != current["title"]:
             updates["last_checked_at"] = None  # the headline moved: recheck the page soon
         self.db.table("articles").update(existing["id"], updates)

@@ -322,3 +322,22 @@ def test_a_feed_that_cannot_be_stored_is_rolled_back_and_the_run_goes_on(db, htt
     assert "simulated failure" in report.feeds[0].error and report.exit_code == 3
     assert db["articles"].count == 2  # feed 1's first article was rolled back too
     assert feed_row(db, 1)["error_count"] == 1
+
+
+def test_feed_sighting_never_replaces_a_hand_added_article(db, httpserver, invoke, tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text(
+        "Title: Pakistan warns Taliban\nURL: https://news.example/warn\n\n"
+        "The full text of the article, as added by hand, about Pakistan and the Taliban.\n"
+    )
+    assert invoke("add", str(article)).exit_code == 0
+    item = Item(
+        "g1", "Pakistan warns Taliban", summary="A short summary.", link="https://news.example/warn"
+    )
+    httpserver.expect_request("/feed").respond_with_data(rss([item]), content_type=XML)
+    feedstore.add_feed(db, httpserver.url_for("/feed"), story="pakistan-taliban")
+    report = fetch(db)
+    assert (report.new_articles, report.new_versions, report.feeds[0].seen) == (0, 0, 1)
+    row = db["articles"].get(1)
+    assert row["version_count"] == 1 and row["story"] == "pakistan-taliban"
+    assert "as added by hand" in db["versions"].get(1)["text"]
