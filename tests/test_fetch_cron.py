@@ -57,7 +57,7 @@ def check_database(db_path, expected_articles):
 
 
 def test_two_fetches_at_once_second_exits_with_the_lock_code(db_path, httpserver):
-    slow_feed(httpserver, "/feed", rss(items(30)), delay=2.0)
+    slow_feed(httpserver, "/feed", rss(items(30)), delay=3.0)
     db = dbmod.connect(db_path)
     feedstore.add_feed(db, httpserver.url_for("/feed"))
     db.close()
