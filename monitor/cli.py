@@ -354,4 +354,4 @@ def main() -> None:
 
 
 # Commands of other capabilities register themselves on the group below.
-from . import cli_diff, cli_report, cli_themes  # noqa: E402,F401
+from . import cli_diff, cli_feeds, cli_report, cli_themes  # noqa: E402,F401

@@ -221,6 +221,13 @@ def m001_core(db: Database) -> None:
 
 
 @migrations()
+def m010_feed_indexes(db: Database) -> None:
+    """Indexes for fetch: a feed's articles (``feeds list``), recent articles (``--recheck``)."""
+    db.execute("CREATE INDEX IF NOT EXISTS articles_feed_id ON articles(feed_id)")
+    db.execute("CREATE INDEX IF NOT EXISTS articles_first_seen_at ON articles(first_seen_at)")
+
+
+@migrations()
 def m020_edit_stats(db: Database) -> None:
     """Edit statistics for version pairs stored before they were recorded."""
     from . import edits

@@ -15,7 +15,7 @@ class ExitCode(IntEnum):
     USAGE = 2
     #: ``fetch`` ran to the end but one or more feeds failed
     PARTIAL = 3
-    #: ``fetch`` could not run at all (no feeds could be fetched, database locked by another run)
+    #: ``fetch`` could not run at all (no feeds followed, or every fetched feed failed)
     NOTHING_RAN = 4
     #: another ``fetch`` holds the lock
     LOCKED = 5

@@ -19,5 +19,11 @@ echo
 echo "== monitor diff 1 --context 1   (what changed in the seed article after publication)"
 m diff 1 --context 1
 echo
+echo "== following two sample feeds (local files stand in for URLs), then the cron job"
+m feeds add samples/feeds/frontier-wire.xml --story pakistan-taliban --name "Frontier Wire"
+m feeds add samples/feeds/kabul-sample-times.atom --story pakistan-taliban
+m fetch
+m feeds list
+echo
 echo "== monitor themes --by week   (recurring themes of the story, week by week)"
 m themes --by week

@@ -20,6 +20,8 @@ def test_demo_script_runs_on_samples(tmp_path):
         **os.environ,
         "DEMO_DB": str(tmp_path / "demo.db"),
         "PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}",
+        # the checkout under test, even when the installed command points at another one
+        "PYTHONPATH": str(ROOT),
     }
     first = subprocess.run(
         ["sh", str(ROOT / "samples" / "demo.sh")],
@@ -32,6 +34,8 @@ def test_demo_script_runs_on_samples(tmp_path):
     assert "article 1: changed, stored version 2" in first.stdout
     assert "Taliban reject Pakistan" in first.stdout
     assert "more than [-60-]{+70+} soldiers" in first.stdout  # the diff of the seed article
+    assert "fetched 2 feeds, " in first.stderr and "new articles" in first.stderr
+    assert "frontier-wire.xml" in first.stdout  # monitor feeds list
     again = subprocess.run(
         ["sh", str(ROOT / "samples" / "demo.sh")],
         env=env,

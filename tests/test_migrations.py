@@ -98,3 +98,13 @@ def test_reader_and_writer_overlap(db_path):
     assert reader.execute("select count(*) from articles").fetchone()[0] == 1  # its snapshot
     reader.execute("commit")
     assert reader.execute("select count(*) from articles").fetchone()[0] == 2
+
+
+def test_fetch_indexes(db):
+    indexes = {i.name for i in db["articles"].indexes}
+    assert {"articles_feed_id", "articles_first_seen_at"} <= indexes
+    plan = " ".join(
+        str(r)
+        for r in db.execute("explain query plan select count(*) from articles where feed_id = 1")
+    )
+    assert "articles_feed_id" in plan

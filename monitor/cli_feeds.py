@@ -1,0 +1,270 @@
+"""``monitor feeds add|list|remove``, ``monitor fetch`` (the cron job) and ``monitor status``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from . import feedstore, fetch, lock, output, runs
+from .cli import App, MonitorGroup, cli, emit_rows, output_options, pass_app
+from .errors import ExitCode
+
+PAGE_ERRORS_SHOWN = 5
+
+FETCH_EXIT_HELP = """
+\b
+Exit codes:
+  0  every fetched feed was fine (or no feed was due yet)
+  3  the run completed but some feeds failed (listed on stderr)
+  4  nothing could run: no feeds followed, or every feed failed
+  5  another 'monitor fetch' holds the lock on this database
+"""
+
+
+@cli.group(name="feeds", cls=MonitorGroup)
+def feeds_group() -> None:
+    """Feeds to follow: RSS, Atom or RDF, by URL or local file."""
+
+
+@feeds_group.command(name="add")
+@click.argument("url")
+@click.option("--story", help="Keep only entries relevant to this story (default: keep all).")
+@click.option("--name", help="A name for the feed, used as the articles' source (outlet).")
+@pass_app
+def feeds_add(app: App, url: str, story: str | None, name: str | None) -> None:
+    """Follow a feed: an http(s) URL, or a local feed file.
+
+    \b
+    Examples:
+      monitor feeds add https://www.dawn.com/feeds/home --story pakistan-taliban --name Dawn
+      monitor feeds add samples/feeds/frontier-post.xml --story pakistan-taliban
+    """
+    row = feedstore.add_feed(app.db, url, story=story, name=name)
+    story_note = f", story {row['story']}" if row["story"] else ", keeping every entry"
+    click.echo(f"feed {row['id']}: {row['url']}{story_note}")
+
+
+FEED_COLUMNS = [
+    ("id", "id"),
+    ("state", "state"),
+    ("story", "story"),
+    ("entries_seen", "entries"),
+    ("articles", "articles"),
+    ("last", "last fetch"),
+    ("next", "next fetch"),
+    ("url", "url"),
+    ("problem", "last error"),
+]
+
+
+@feeds_group.command(name="list")
+@output_options
+@pass_app
+def feeds_list(app: App, fmt: str | None) -> None:
+    """List followed feeds: last status and error, entries seen, next fetch.
+
+    \b
+    Examples:
+      monitor feeds list
+      monitor feeds list --json
+    """
+    rows = feedstore.list_feeds(app.db)
+    if fmt is None:
+        rows = [_table_row(r) for r in rows]
+    emit_rows(
+        rows, fmt, FEED_COLUMNS, wide="url", empty="no feeds: add one with 'monitor feeds add URL'"
+    )
+
+
+def _table_row(row: dict[str, Any]) -> dict[str, Any]:
+    if not row["active"]:
+        state = "inactive"
+    elif row["error_count"]:
+        state = f"failing×{row['error_count']}"
+    elif row["last_fetched_at"]:
+        state = f"ok {row['last_status']}"
+    else:
+        state = "new"
+    return {
+        **row,
+        "state": state,
+        "story": row["story"] or "(all)",
+        "last": (row["last_fetched_at"] or "never").replace("T", " ")[:16],
+        "next": feedstore.next_fetch_label(row).replace("T", " ")[:16],
+        "problem": row["last_error"] or "",
+    }
+
+
+@feeds_group.command(name="remove")
+@click.argument("feed")
+@pass_app
+def feeds_remove(app: App, feed: str) -> None:
+    """Stop following a feed (by id or URL). Its articles are kept."""
+    row = feedstore.remove_feed(app.db, feed)
+    click.echo(f"feed {row['id']}: removed ({row['url']}); its articles are kept", err=True)
+
+
+@cli.command(name="fetch", epilog=FETCH_EXIT_HELP)
+@click.option(
+    "--full-text/--no-full-text",
+    default=False,
+    show_default=True,
+    help="Fetch each new article's page and store its full text, not the feed summary.",
+)
+@click.option(
+    "--recheck",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="HOURS",
+    help="Re-fetch pages of articles first seen within HOURS to catch edits "
+    "(older ones less often).",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1, max=32),
+    default=fetch.default_jobs(),
+    show_default=True,
+    help="Feeds and pages fetched and parsed in parallel (worker processes).",
+)
+@click.option("--feed", "only_feed", metavar="URL|ID", help="Fetch only this feed, due or not.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing unless something failed.")
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for another running fetch before giving up (exit 5).",
+)
+@pass_app
+def fetch_cmd(
+    app: App,
+    full_text: bool,
+    recheck: float | None,
+    jobs: int,
+    only_feed: str | None,
+    quiet: bool,
+    wait: float,
+) -> None:
+    """Fetch every due feed and store new articles and new versions (the cron job).
+
+    Feeds are fetched with conditional GET (an unchanged feed costs one 304).
+    Each feed is stored in its own transaction: a run killed half way loses
+    nothing, and the next run completes the work. A failing feed is retried
+    later and later (15 min, 30 min, ... up to a day); 410 Gone deactivates it.
+
+    \b
+    Examples:
+      monitor fetch
+      monitor fetch --full-text --recheck 48 --quiet
+      monitor fetch --feed https://www.dawn.com/feeds/home
+      */15 * * * *  monitor --db ~/news.db fetch --quiet     (crontab)
+    """
+    options = fetch.FetchOptions(
+        jobs=jobs, full_text=full_text, recheck_hours=recheck, feed=only_feed
+    )
+    with lock.exclusive(app.path, wait=wait):
+        bar = _Progress(hidden=quiet or not sys.stderr.isatty())
+        try:
+            report = fetch.run_fetch(app.db, options, progress=bar.update, on_start=bar.start)
+        finally:
+            bar.finish()
+    failed = [f for f in report.feeds if not f.ok]
+    notes = [note for f in report.feeds for note in f.notes]
+    if not quiet or failed or report.exit_code != ExitCode.OK:
+        for note in notes:
+            click.echo(f"note: {note}", err=True)
+        for url, error in report.page_errors[:PAGE_ERRORS_SHOWN]:
+            click.echo(f"note: page {url}: {error}", err=True)
+        if len(report.page_errors) > PAGE_ERRORS_SHOWN:
+            more = len(report.page_errors) - PAGE_ERRORS_SHOWN
+            click.echo(f"note: ... and {more} more pages could not be fetched", err=True)
+        for feed in failed:
+            click.echo(f"failed: {feed.url}: {feed.error}", err=True)
+        click.echo(report.summary(), err=True)
+    if report.exit_code != ExitCode.OK:
+        click.get_current_context().exit(report.exit_code)
+
+
+class _Progress:
+    """A progress bar over feeds, on a terminal only."""
+
+    def __init__(self, hidden: bool):
+        self.hidden = hidden
+        self.bar: Any = None
+
+    def start(self, total: int) -> None:
+        if not self.hidden and total > 1:
+            self.bar = click.progressbar(length=total, label="fetching", file=sys.stderr)
+            self.bar.__enter__()
+
+    def update(self, report: fetch.FeedReport) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+RUN_COLUMNS = [
+    ("id", "run"),
+    ("started", "started"),
+    ("took", "took"),
+    ("status", "status"),
+    ("feeds_ok", "ok"),
+    ("feeds_failed", "failed"),
+    ("new_articles", "new"),
+    ("new_versions", "versions"),
+]
+
+
+@cli.command(name="status")
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Runs to show."
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Output one JSON object: runs and failing feeds."
+)
+@pass_app
+def status_cmd(app: App, limit: int, as_json: bool) -> None:
+    """The last fetch runs and the feeds that are failing.
+
+    \b
+    Examples:
+      monitor status
+      monitor status --json | jq '.failing_feeds'
+    """
+    db = app.db
+    recent = runs.recent_runs(db, limit, running=lock.is_held(app.path))
+    failing = feedstore.failing_feeds(db)
+    if as_json:
+        click.echo(
+            json.dumps({"runs": recent, "failing_feeds": failing}, ensure_ascii=False, indent=2)
+        )
+        return
+    if not recent:
+        click.echo("no fetch has run yet: try 'monitor fetch'", err=True)
+    else:
+        rows = [
+            {
+                **r,
+                "started": r["started_at"].replace("T", " ")[:16],
+                "took": runs.duration_label(r),
+            }
+            for r in recent
+        ]
+        output.print_table(rows, RUN_COLUMNS, sys.stdout)
+    if failing:
+        click.echo("")
+        click.echo("failing feeds:")
+        for feed in failing:
+            count = feed["error_count"]
+            state = (
+                "inactive"
+                if not feed["active"]
+                else f"{count} error{'s' if count != 1 else ''} in a row"
+            )
+            click.echo(f"  {feed['id']}  {feed['url']}  ({state}): {feed['last_error']}")

@@ -1,0 +1,233 @@
+"""Feed bytes -> plain :class:`Entry` objects, with feedparser.
+
+feedparser gets the raw **bytes** and the response headers (``content-type``
+for the encoding, ``content-location`` to resolve relative links); it never
+fetches anything itself.
+
+Bozo policy (after lemon24/reader, but lenient where entries survive):
+
+* an empty body is an error: ``empty response: no feed``;
+* a document that yields **entries** is accepted even when feedparser flags it
+  as bozo (malformed XML, wrong encoding declaration): the problem is kept as a
+  one-line ``warning``;
+* no entries and an HTML document: error ``not a feed: looks like an HTML page``
+  (a login wall, a CDN error page, a site's home page);
+* no entries and a real parse error: error ``not a feed: <the parser's message>``;
+* no entries, a recognised RSS/Atom/RDF document: a valid, empty feed (no error).
+  ``CharacterEncodingOverride`` and ``NonXMLContentType`` never count as errors.
+
+GUID rules: the entry's ``id``, else its link, else a hash of title and
+summary; whitespace stripped. Within one document an id repeated on entries
+with *different* links is not an identity (publishers do this): those entries
+are identified by their links. An id repeated on the same link is one entry
+(the first is kept).
+
+Entry text: the longest of ``content`` and ``summary``, HTML turned into plain
+paragraphs. Published date: ``published``, else ``updated``, as UTC ISO-8601.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import html
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import feedparser
+
+from .timeutil import iso
+
+#: bozo exceptions that say nothing about whether the document is a feed
+BENIGN_BOZO = ("CharacterEncodingOverride", "NonXMLContentType")
+
+
+@dataclass
+class Entry:
+    guid: str
+    title: str
+    text: str
+    link: str | None = None
+    published_at: str | None = None
+    author: str | None = None
+
+
+@dataclass
+class ParsedFeed:
+    entries: list[Entry] = field(default_factory=list)
+    title: str | None = None
+    version: str = ""
+    warning: str | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+_BLOCK_TAGS = re.compile(
+    r"<\s*(?:br|/p|/div|/li|/h[1-6]|/blockquote|/tr|p|div|li|h[1-6]|blockquote|tr)\b[^>]*>",
+    re.IGNORECASE,
+)
+_DROP = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+_HTML_START = re.compile(
+    rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html\b|head\b|body\b)", re.I | re.S
+)
+
+
+def html_to_text(value: str) -> str:
+    """Feed summary HTML -> plain text, one blank line between blocks."""
+    if "<" not in value and "&" not in value:
+        return value.strip()
+    value = _DROP.sub(" ", value)
+    value = _BLOCK_TAGS.sub("\n\n", value)
+    value = html.unescape(_TAG.sub("", value))
+    blocks = [" ".join(block.split()) for block in re.split(r"\n\s*\n", value)]
+    return "\n\n".join(b for b in blocks if b)
+
+
+def looks_like_html(content: bytes) -> bool:
+    head = content[:2048].lstrip(b"\xef\xbb\xbf")
+    return bool(_HTML_START.match(head))
+
+
+_SAX_POSITION = re.compile(r"^<unknown>:(\d+):(\d+):\s*")
+#: a gzip stream saved or served without Content-Encoding is still a feed
+GZIP_MAGIC = b"\x1f\x8b"
+MAX_GUNZIP = 50_000_000
+
+
+def _one_line(exc: Any) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    match = _SAX_POSITION.match(text)
+    if match:
+        text = f"malformed XML at line {match[1]}, column {match[2]}: {text[match.end() :]}"
+    return text[:200]
+
+
+def _gunzip(content: bytes) -> bytes | None:
+    import zlib
+
+    try:
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        data = inflater.decompress(content, MAX_GUNZIP)
+    except zlib.error:
+        return None
+    return data if not inflater.unconsumed_tail else None
+
+
+def _published(entry: Any) -> str | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = entry.get(key)
+        if isinstance(value, time.struct_time):
+            try:
+                return iso_from_struct(value)
+            except (OverflowError, ValueError):
+                continue
+    return None
+
+
+def iso_from_struct(value: time.struct_time) -> str:
+    from datetime import datetime, timezone
+
+    return iso(datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc))
+
+
+def _text(entry: Any) -> str:
+    candidates = [entry.get("summary") or ""]
+    for content in entry.get("content") or []:
+        candidates.append(content.get("value") or "")
+    texts = [html_to_text(c) for c in candidates if c]
+    return max(texts, key=len, default="")
+
+
+def _guid(entry: Any, title: str, text: str, link: str | None) -> str:
+    guid = (entry.get("id") or "").strip()
+    if guid:
+        return guid
+    if link:
+        return link
+    digest = hashlib.sha256((title + "\x00" + text).encode("utf-8")).hexdigest()
+    return f"sha256:{digest[:32]}"
+
+
+def make_entries(raw_entries: list[Any]) -> list[Entry]:
+    entries: list[Entry] = []
+    for raw in raw_entries:
+        title = html_to_text(raw.get("title") or "")
+        text = _text(raw)
+        link = (raw.get("link") or "").strip() or None
+        if not title and not text:
+            continue  # nothing to store
+        entries.append(
+            Entry(
+                guid=_guid(raw, title, text, link),
+                title=title,
+                text=text,
+                link=link,
+                published_at=_published(raw),
+                author=(raw.get("author") or "").strip() or None,
+            )
+        )
+    return dedupe(entries)
+
+
+def dedupe(entries: list[Entry]) -> list[Entry]:
+    """Apply the within-document GUID rules (see the module docstring)."""
+    links_by_guid: dict[str, set[str | None]] = {}
+    for entry in entries:
+        links_by_guid.setdefault(entry.guid, set()).add(entry.link)
+    seen: set[tuple[str, str | None]] = set()
+    kept: list[Entry] = []
+    for entry in entries:
+        if len(links_by_guid[entry.guid]) > 1 and entry.link:
+            entry.guid = entry.link  # a shared id is no identity: the link is
+        key = (entry.guid, entry.link)
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(entry)
+    return kept
+
+
+def parse_feed(
+    content: bytes, *, url: str | None = None, content_type: str | None = None
+) -> ParsedFeed:
+    """Parse feed bytes; never raises for bad input (``error`` says what is wrong)."""
+    if content.startswith(GZIP_MAGIC):
+        unzipped = _gunzip(content)
+        if unzipped is None:
+            return ParsedFeed(error="not a feed: a broken or oversized gzip stream")
+        content = unzipped
+    if not content.strip():
+        return ParsedFeed(error="empty response: no feed")
+    if content.lstrip()[:1] in (b"{", b"["):
+        return ParsedFeed(error="not a feed: looks like JSON (JSON Feed is not supported)")
+    headers = {"content-type": content_type or "application/xml"}
+    if url:
+        headers["content-location"] = url
+    try:
+        result = feedparser.parse(content, response_headers=headers, sanitize_html=True)
+    except Exception as exc:  # feedparser should not raise; a bad document must not crash a run
+        return ParsedFeed(error=f"not a feed: the parser failed ({_one_line(exc)})")
+    version = result.get("version") or ""
+    bozo = result.get("bozo_exception") if result.get("bozo") else None
+    problem = None
+    if bozo is not None and type(bozo).__name__ not in BENIGN_BOZO:
+        problem = _one_line(bozo)
+    title = html_to_text((result.get("feed") or {}).get("title") or "") or None
+    entries = make_entries(result.get("entries") or [])
+    if entries:
+        return ParsedFeed(entries, title, version, warning=problem)
+    if looks_like_html(content) or (not version and b"<html" in content[:4096].lower()):
+        return ParsedFeed(title=title, version=version, error="not a feed: looks like an HTML page")
+    if problem:
+        return ParsedFeed(title=title, version=version, error=f"not a feed: {problem}")
+    if not version:
+        return ParsedFeed(
+            title=title, version=version, error="not a feed: no RSS, Atom or RDF document found"
+        )
+    return ParsedFeed([], title, version)

@@ -1,0 +1,227 @@
+"""The ``feeds`` table: add, list, remove, which feeds are due, and each fetch's outcome.
+
+A feed is an http(s) URL or a local file path (stored absolute; read from disk,
+parsed like a download). Scheduling: a feed that fetched fine is due again at
+the next run; a failing feed backs off exponentially,
+``next_fetch_at = now + min(15 min * 2 ** (error_count - 1), 24 h)``
+(or later when the server sent ``Retry-After``). A 410 Gone deactivates the
+feed; a permanent redirect replaces its stored URL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from . import stories
+from .errors import InputError, NotFoundError
+from .timeutil import iso, parse_datetime, utcnow
+from .urls import looks_like_url
+
+BACKOFF_BASE = timedelta(minutes=15)
+BACKOFF_MAX = timedelta(hours=24)
+
+
+@dataclass
+class FetchOutcome:
+    """What one fetch of one feed found (plain data, made by the fetch workers)."""
+
+    status: int = 0
+    error: str | None = None
+    warning: str | None = None
+    title: str | None = None
+    entries: int = 0
+    etag: str | None = None
+    last_modified: str | None = None
+    moved_to: str | None = None
+    retry_after: float | None = None
+    not_modified: bool = False
+
+
+def is_local(url: str) -> bool:
+    return not url.lower().startswith(("http://", "https://"))
+
+
+def local_path(url: str) -> Path:
+    return Path(url[len("file://") :] if url.lower().startswith("file://") else url)
+
+
+def normalise_feed_location(location: str) -> str:
+    """An http(s) URL as given, or a local file as an absolute path; else a clear error."""
+    location = location.strip()
+    if not is_local(location):
+        if not looks_like_url(location):
+            raise InputError(f"feed {location!r}: not a valid http(s) URL")
+        return location
+    if "://" in location and not location.lower().startswith("file://"):
+        raise InputError(f"feed {location!r}: only http(s) URLs and local files are supported")
+    path = local_path(location)
+    if not path.is_file():
+        raise InputError(f"feed {location!r}: no such file (give an http(s) URL or a feed file)")
+    return str(path.resolve())
+
+
+def add_feed(db: Database, url: str, story: str | None = None, name: str | None = None) -> dict:
+    location = normalise_feed_location(url)
+    if story:
+        stories.get_story(db, story)  # an unknown story fails before anything is written
+    existing = find_feed(db, location)
+    if existing:
+        raise InputError(
+            f"feed {location}: already followed (id {existing['id']}); "
+            f"remove it first to change its story or name"
+        )
+    with db.atomic():
+        feed_id = (
+            db.table("feeds")
+            .insert(
+                {
+                    "url": location,
+                    "story": story,
+                    "name": name,
+                    "active": 1,
+                    "error_count": 0,
+                    "entries_seen": 0,
+                    "created_at": iso(utcnow()),
+                }
+            )
+            .last_pk
+        )
+    return get_feed(db, int(feed_id or 0))
+
+
+def get_feed(db: Database, feed_id: int) -> dict[str, Any]:
+    rows = list(db.query("select * from feeds where id = ?", [feed_id]))
+    if not rows:
+        raise NotFoundError(f"feed {feed_id}: not found (see 'monitor feeds list')")
+    return rows[0]
+
+
+def find_feed(db: Database, url: str) -> dict[str, Any] | None:
+    rows = list(db.query("select * from feeds where url = ?", [url]))
+    return rows[0] if rows else None
+
+
+def resolve_feed(db: Database, ref: str) -> dict[str, Any]:
+    """A feed named by id, URL, or (for local feeds) path."""
+    ref = ref.strip()
+    if ref.isdigit():
+        return get_feed(db, int(ref))
+    row = find_feed(db, ref)
+    if row is None and is_local(ref):
+        row = find_feed(db, str(local_path(ref).resolve()))
+    if row is None:
+        raise NotFoundError(f"feed {ref!r}: not followed (see 'monitor feeds list')")
+    return row
+
+
+def remove_feed(db: Database, ref: str) -> dict[str, Any]:
+    """Stop following a feed; its articles stay (their ``feed_id`` becomes empty)."""
+    row = resolve_feed(db, ref)
+    with db.atomic():
+        db.execute("delete from feeds where id = ?", [row["id"]])
+    return row
+
+
+def list_feeds(db: Database) -> list[dict[str, Any]]:
+    return list(
+        db.query(
+            """select f.id, f.url, f.story, f.name, f.title, f.active, f.last_fetched_at,
+                      f.last_status, f.last_error, f.error_count, f.entries_seen,
+                      f.next_fetch_at, f.created_at,
+                      (select count(*) from articles a where a.feed_id = f.id) as articles
+               from feeds f order by f.id"""
+        )
+    )
+
+
+def due_feeds(db: Database, now: datetime | None = None) -> list[dict[str, Any]]:
+    """Active feeds whose ``next_fetch_at`` has come (or that were never fetched)."""
+    moment = iso(now or utcnow())
+    return list(
+        db.query(
+            """select * from feeds where active = 1
+               and (next_fetch_at is null or next_fetch_at <= ?) order by id""",
+            [moment],
+        )
+    )
+
+
+def failing_feeds(db: Database) -> list[dict[str, Any]]:
+    return list(
+        db.query(
+            """select id, url, story, active, last_status, last_error, error_count,
+                      last_fetched_at, next_fetch_at
+               from feeds where error_count > 0 or active = 0 order by error_count desc, id"""
+        )
+    )
+
+
+def backoff(error_count: int, retry_after: float | None = None) -> timedelta:
+    delay = min(BACKOFF_BASE * 2 ** max(error_count - 1, 0), BACKOFF_MAX)
+    if retry_after:
+        delay = max(delay, min(timedelta(seconds=retry_after), BACKOFF_MAX))
+    return delay
+
+
+def record_outcome(
+    db: Database, feed: dict[str, Any], outcome: FetchOutcome, now: datetime | None = None
+) -> list[str]:
+    """Write one fetch's outcome to the feed's row (call inside the feed's transaction).
+
+    Returns notes for the user (a moved or deactivated feed).
+    """
+    moment = now or utcnow()
+    notes: list[str] = []
+    updates: dict[str, Any] = {
+        "last_fetched_at": iso(moment),
+        "last_status": outcome.status,
+    }
+    if outcome.error is None:
+        updates.update(
+            error_count=0,
+            last_error=f"warning: {outcome.warning}" if outcome.warning else None,
+            next_fetch_at=iso(moment),
+        )
+        if not outcome.not_modified:
+            updates.update(
+                etag=outcome.etag, last_modified=outcome.last_modified, entries_seen=outcome.entries
+            )
+        if outcome.title and not feed.get("title"):
+            updates["title"] = outcome.title
+    else:
+        count = (feed.get("error_count") or 0) + 1
+        updates.update(
+            error_count=count,
+            last_error=outcome.error,
+            next_fetch_at=iso(moment + backoff(count, outcome.retry_after)),
+        )
+        if outcome.status == 410:
+            updates.update(active=0, last_error=f"{outcome.error}: the feed is gone; deactivated")
+            notes.append(f"feed {feed['url']}: 410 Gone, deactivated")
+    if outcome.moved_to and outcome.moved_to != feed["url"]:
+        other = find_feed(db, outcome.moved_to)
+        if other is None:
+            updates["url"] = outcome.moved_to
+            notes.append(f"feed {feed['url']}: moved permanently to {outcome.moved_to}")
+        else:
+            updates["active"] = 0
+            notes.append(
+                f"feed {feed['url']}: moved permanently to feed {other['id']} "
+                f"({outcome.moved_to}), already followed; deactivated"
+            )
+    db.table("feeds").update(feed["id"], updates)
+    return notes
+
+
+def next_fetch_label(row: dict[str, Any], now: datetime | None = None) -> str:
+    if not row.get("active"):
+        return "inactive"
+    when = parse_datetime(row["next_fetch_at"]) if row.get("next_fetch_at") else None
+    if when is None or when <= (now or utcnow()):
+        return "next run"
+    return row["next_fetch_at"]

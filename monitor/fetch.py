@@ -1,0 +1,630 @@
+"""``monitor fetch``: one run over the due feeds (the cron job).
+
+Work split:
+
+* **Workers** (a process pool with ``jobs > 1``, inline with ``jobs = 1``) do the
+  network and the CPU-heavy parsing: :func:`fetch_feed_job` downloads a feed
+  (conditional GET with the stored ``ETag``/``Last-Modified``; a local file is
+  read from disk) and parses it with feedparser; :func:`fetch_page_job`
+  downloads an article page and extracts its text. They return plain data.
+* **The main process alone writes** SQLite: each feed's outcome and all its
+  entries in one transaction, so a run killed half way leaves every feed either
+  fully stored or untouched, and the next run completes the work.
+
+Which entries are kept: all of them for a feed without a story; otherwise those
+whose title and text match the story's relevance rule.
+
+Identity: an entry is the article with its normalised link, else with its GUID.
+A GUID that is a URL, a ``tag:`` or ``urn:`` id is global; any other ("12345")
+is only unique within its feed and is stored as ``feed<id>:<guid>``, so two sites'
+item 12345 stay two articles.
+
+Versions from feeds, pages and files (the rule that keeps versions meaningful):
+
+* A new article from a feed is stored with the feed's text (``origin = feed``);
+  with ``--full-text`` its page is fetched first and, when an article can be
+  extracted, version 1 holds the page text instead (``origin = page``).
+* A later sighting in a feed stores a new version (title or text changed) only
+  when the current version came from **that same feed** (``origin = feed`` and
+  the article's ``feed_id`` is this feed). Otherwise (the current version is a
+  page, a file, or another feed's summary) the sighting only updates
+  ``last_seen_at``: a summary never replaces a fuller text, and two feeds with
+  different summaries of one article never flip it back and forth. When the
+  feed's headline differs from a page version's, ``last_checked_at`` is cleared
+  so the next ``--recheck`` fetches the page at once.
+* ``--recheck HOURS`` re-fetches the pages of articles first seen within HOURS,
+  each at most every ``max(15 min, age / 4)`` (so older articles are checked
+  less often), and stores a new ``page`` version when the text changed. The
+  first recheck of an article stored from a summary stores its page text.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlite_utils import Database
+
+from . import feedstore, ingest, rules, runs, stories
+from .errors import ExitCode, InputError
+from .extract import Extracted, extract_html
+from .feeds import Entry, parse_feed
+from .feedstore import FetchOutcome
+from .http import PAGE_ACCEPT, HttpClient, HttpOptions
+from .ingest import Observation
+from .textnorm import normalise_title
+from .timeutil import iso, parse_datetime, utcnow
+from .urls import looks_like_url, normalise_url
+
+RECHECK_MIN = timedelta(minutes=15)
+
+
+def default_jobs() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+@dataclass
+class FetchOptions:
+    jobs: int = 1
+    full_text: bool = False
+    recheck_hours: float | None = None
+    feed: str | None = None  # only this feed (id, URL or path), due or not
+    http: HttpOptions = field(default_factory=HttpOptions)
+
+
+# ---------------------------------------------------------------- workers (no database)
+
+
+@dataclass
+class FeedJob:
+    feed_id: int
+    url: str
+    etag: str | None
+    last_modified: str | None
+    http: HttpOptions
+
+
+@dataclass
+class FeedResult:
+    feed_id: int
+    outcome: FetchOutcome
+    entries: list[Entry] = field(default_factory=list)
+
+
+@dataclass
+class PageJob:
+    url: str
+    http: HttpOptions
+
+
+@dataclass
+class PageResult:
+    url: str
+    extracted: Extracted | None = None
+    error: str | None = None
+
+
+_clients: dict[HttpOptions, HttpClient] = {}
+
+
+def _client(options: HttpOptions) -> HttpClient:
+    """One client per worker process (connections are reused between feeds)."""
+    client = _clients.get(options)
+    if client is None:
+        client = _clients[options] = HttpClient(options)
+    return client
+
+
+def close_clients() -> None:
+    for client in _clients.values():
+        client.close()
+    _clients.clear()
+
+
+def fetch_feed_job(job: FeedJob) -> FeedResult:
+    """Download (or read) and parse one feed. Never raises."""
+    try:
+        return _fetch_feed(job)
+    except Exception as exc:  # a bug must cost one feed, not the run
+        return FeedResult(job.feed_id, FetchOutcome(error=f"internal error: {exc!r}"[:300]))
+
+
+def _fetch_feed(job: FeedJob) -> FeedResult:
+    if feedstore.is_local(job.url):
+        path = feedstore.local_path(job.url)
+        try:
+            # a file's modification time plays the part of Last-Modified
+            stamp = f"mtime:{path.stat().st_mtime_ns}"
+            if job.last_modified == stamp:
+                return FeedResult(job.feed_id, FetchOutcome(status=304, not_modified=True))
+            content = path.read_bytes()
+        except OSError as exc:
+            return FeedResult(
+                job.feed_id, FetchOutcome(error=f"cannot read {path}: {exc.strerror}")
+            )
+        outcome = FetchOutcome(status=200, last_modified=stamp)
+        content_type = None
+        location = path.as_uri()
+    else:
+        response = _client(job.http).get(job.url, etag=job.etag, last_modified=job.last_modified)
+        outcome = FetchOutcome(
+            status=response.status,
+            error=response.error,
+            etag=response.etag,
+            last_modified=response.last_modified,
+            moved_to=response.moved_to,
+            retry_after=response.retry_after,
+            not_modified=response.not_modified,
+        )
+        if response.error or response.not_modified:
+            return FeedResult(job.feed_id, outcome)
+        content = response.content
+        content_type = response.headers.get("content-type")
+        location = response.final_url
+    parsed = parse_feed(content, url=location, content_type=content_type)
+    outcome.error = parsed.error
+    outcome.warning = parsed.warning
+    outcome.title = parsed.title
+    outcome.entries = len(parsed.entries)
+    return FeedResult(job.feed_id, outcome, parsed.entries)
+
+
+def fetch_page_job(job: PageJob) -> PageResult:
+    """Download one article page and extract its text. Never raises."""
+    try:
+        response = _client(job.http).get(job.url, accept=PAGE_ACCEPT)
+        if response.error:
+            return PageResult(job.url, error=response.error)
+        extracted = extract_html(response.content, url=response.final_url)
+        if extracted is None:
+            return PageResult(job.url, error="no article text found in the page")
+        return PageResult(job.url, extracted=extracted)
+    except Exception as exc:
+        return PageResult(job.url, error=f"internal error: {exc!r}"[:300])
+
+
+class InlineExecutor(Executor):
+    """``jobs = 1``: run each job at once in this process (no pool, same code path)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:
+            future.set_exception(exc)
+        return future
+
+
+def make_executor(jobs: int) -> Executor:
+    if jobs <= 1:
+        return InlineExecutor()
+    # forkserver: workers start from a clean process, inheriting neither the
+    # database connection nor the lock file of this one
+    return ProcessPoolExecutor(
+        max_workers=jobs, mp_context=multiprocessing.get_context("forkserver")
+    )
+
+
+# ---------------------------------------------------------------- the run (main process)
+
+
+@dataclass
+class FeedReport:
+    feed_id: int
+    url: str
+    error: str | None = None
+    warning: str | None = None
+    status: int = 0
+    not_modified: bool = False
+    entries: int = 0
+    kept: int = 0
+    new_articles: int = 0
+    new_versions: int = 0
+    seen: int = 0  # kept entries already stored and unchanged
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class RunReport:
+    run_id: int
+    feeds: list[FeedReport] = field(default_factory=list)
+    followed: int = 0  # active feeds in the database
+    pages_fetched: int = 0
+    page_errors: list[tuple[str, str]] = field(default_factory=list)
+    rechecked: int = 0
+    recheck_versions: int = 0
+    seconds: float = 0.0
+
+    @property
+    def feeds_ok(self) -> int:
+        return sum(1 for f in self.feeds if f.ok)
+
+    @property
+    def feeds_failed(self) -> int:
+        return sum(1 for f in self.feeds if not f.ok)
+
+    @property
+    def new_articles(self) -> int:
+        return sum(f.new_articles for f in self.feeds)
+
+    @property
+    def new_versions(self) -> int:
+        return sum(f.new_versions for f in self.feeds) + self.recheck_versions
+
+    @property
+    def status(self) -> str:
+        if not self.feeds:
+            return "nothing" if not self.followed else "idle"
+        if not self.feeds_failed:
+            return "ok"
+        return "failed" if not self.feeds_ok else "partial"
+
+    @property
+    def exit_code(self) -> int:
+        return {
+            "ok": ExitCode.OK,
+            "idle": ExitCode.OK,
+            "partial": ExitCode.PARTIAL,
+            "failed": ExitCode.NOTHING_RAN,
+            "nothing": ExitCode.NOTHING_RAN,
+        }[self.status]
+
+    def summary(self) -> str:
+        if self.status == "nothing":
+            return "no feeds to fetch: add one with 'monitor feeds add URL'"
+        if self.status == "idle":
+            return f"no feed due yet ({self.followed} followed); nothing fetched"
+        failed = f" ({self.feeds_failed} failed)" if self.feeds_failed else ""
+        extra = ""
+        if self.pages_fetched:
+            extra += f", {self.pages_fetched} pages"
+            if self.page_errors:
+                extra += f" ({len(self.page_errors)} failed)"
+        if self.rechecked:
+            extra += f", {self.rechecked} rechecked"
+        return (
+            f"fetched {len(self.feeds)} feed{'s' if len(self.feeds) != 1 else ''}{failed}, "
+            f"{self.new_articles} new articles, {self.new_versions} new versions{extra} "
+            f"in {self.seconds:.1f} s"
+        )
+
+
+@dataclass
+class _Pending:
+    feed: dict[str, Any]
+    result: FeedResult
+    kept: list[Entry]
+    waiting: set[str]  # normalised URLs of pages not fetched yet
+
+
+class _Run:
+    def __init__(
+        self,
+        db: Database,
+        options: FetchOptions,
+        executor: Executor,
+        progress: Callable[[FeedReport], None] | None,
+    ):
+        self.db = db
+        self.options = options
+        self.executor = executor
+        self.progress = progress
+        self.now = utcnow()
+        self.futures: dict[Future[Any], tuple[str, Any]] = {}
+        self.pages: dict[str, PageResult] = {}
+        self.page_futures: dict[str, Future[Any]] = {}
+        self.pending: dict[int, _Pending] = {}
+        self.rules: dict[str, rules.Node | None] = {}  # None: the story keeps everything
+        self.report: RunReport | None = None
+
+    # -- scheduling
+
+    def submit_feed(self, feed: dict[str, Any]) -> None:
+        job = FeedJob(
+            feed["id"], feed["url"], feed["etag"], feed["last_modified"], self.options.http
+        )
+        self.futures[self.executor.submit(fetch_feed_job, job)] = ("feed", feed)
+
+    def submit_page(self, url: str) -> str:
+        key = normalise_url(url)
+        if key not in self.page_futures and key not in self.pages:
+            future = self.executor.submit(fetch_page_job, PageJob(url, self.options.http))
+            self.page_futures[key] = future
+            self.futures[future] = ("page", key)
+        return key
+
+    def drain(self) -> None:
+        while self.futures:
+            done, _ = wait(list(self.futures), return_when=FIRST_COMPLETED)
+            for future in done:
+                kind, payload = self.futures.pop(future)
+                if kind == "feed":
+                    self.feed_done(payload, _result(future, payload))
+                elif kind == "page":
+                    self.page_done(payload, future)
+                else:
+                    self.recheck_done(payload, future)
+
+    # -- feeds
+
+    def is_relevant(self, feed: dict[str, Any], entry: Entry) -> bool:
+        slug = feed["story"]
+        if not slug:
+            return True
+        if slug not in self.rules:
+            rule = stories.get_story(self.db, slug).rule
+            self.rules[slug] = rules.parse_rule(rule) if rule.strip() else None
+        node = self.rules[slug]
+        return node is None or node.matches(f"{entry.title}\n{entry.text}")
+
+    def feed_done(self, feed: dict[str, Any], result: FeedResult) -> None:
+        kept = [e for e in result.entries if self.is_relevant(feed, e)]
+        waiting: set[str] = set()
+        if self.options.full_text and result.outcome.error is None:
+            for entry in kept:
+                if entry.link and looks_like_url(entry.link) and not self._known(feed, entry):
+                    key = self.submit_page(entry.link)
+                    if key not in self.pages:
+                        waiting.add(key)
+        pending = _Pending(feed, result, kept, waiting)
+        if waiting:
+            self.pending[feed["id"]] = pending
+        else:
+            self.store_feed(pending)
+
+    def _known(self, feed: dict[str, Any], entry: Entry) -> bool:
+        return ingest.find_article(self.db, _observation(feed, entry)) is not None
+
+    def page_done(self, key: str, future: Future[Any]) -> None:
+        self.page_futures.pop(key, None)
+        try:
+            self.pages[key] = future.result()
+        except Exception as exc:  # a dead worker
+            self.pages[key] = PageResult(key, error=f"worker failed: {exc!r}"[:300])
+        page = self.pages[key]
+        assert self.report is not None
+        self.report.pages_fetched += 1
+        if page.error:
+            self.report.page_errors.append((page.url, page.error))
+        for feed_id, pending in list(self.pending.items()):
+            pending.waiting.discard(key)
+            if not pending.waiting:
+                del self.pending[feed_id]
+                self.store_feed(pending)
+
+    def store_feed(self, pending: _Pending) -> None:
+        feed, result = pending.feed, pending.result
+        outcome = result.outcome
+        report = FeedReport(
+            feed_id=feed["id"],
+            url=feed["url"],
+            error=outcome.error,
+            warning=outcome.warning,
+            status=outcome.status,
+            not_modified=outcome.not_modified,
+            entries=len(result.entries),
+            kept=len(pending.kept),
+        )
+        try:
+            with self.db.atomic():
+                report.notes = feedstore.record_outcome(self.db, feed, outcome, self.now)
+                if outcome.error is None:
+                    source = feed["name"] or feed["title"] or outcome.title
+                    for entry in pending.kept:
+                        status = self.store_entry(feed, entry, source)
+                        if status == "new":
+                            report.new_articles += 1
+                        elif status == "updated":
+                            report.new_versions += 1
+                        else:
+                            report.seen += 1
+        except Exception as exc:  # rolled back: this feed fails, the run goes on
+            report.new_articles = report.new_versions = report.seen = 0
+            report.error = f"could not store its entries: {exc!r}"[:300]
+            failed = FetchOutcome(status=outcome.status, error=report.error)
+            with self.db.atomic():
+                report.notes = feedstore.record_outcome(self.db, feed, failed, self.now)
+        assert self.report is not None
+        self.report.feeds.append(report)
+        if self.progress:
+            self.progress(report)
+
+    def store_entry(self, feed: dict[str, Any], entry: Entry, source: str | None) -> str:
+        obs = _observation(feed, entry, source, observed_at=iso(self.now))
+        page = self.pages.get(normalise_url(entry.link)) if entry.link else None
+        existing = ingest.find_article(self.db, obs)
+        if existing is None:
+            if page and page.extracted:
+                _use_page(obs, page.extracted)
+            result = ingest.store(self.db, obs)
+            if obs.origin == "page":
+                self.db.table("articles").update(
+                    result.article_id, {"last_checked_at": iso(self.now)}
+                )
+            return result.status
+        current = next(
+            self.db.query(
+                "select origin, title from versions where article_id = ? and number = ?",
+                [existing["id"], existing["current_version"]],
+            )
+        )
+        if current["origin"] == "feed" and existing["feed_id"] in (feed["id"], None):
+            return ingest.store(self.db, obs).status
+        # a page, a file or another feed's text is current: this sighting adds no version
+        updates: dict[str, Any] = {
+            "last_seen_at": max(obs.observed_at or "", existing["last_seen_at"])
+        }
+        if obs.story and not existing["story"]:
+            updates["story"] = (
+                obs.story
+            )  # e.g. an article added by hand, now seen in a story's feed
+        if current["origin"] == "page" and normalise_title(entry.title) != current["title"]:
+            updates["last_checked_at"] = None  # the headline moved: recheck the page soon
+        self.db.table("articles").update(existing["id"], updates)
+        return "seen"
+
+    # -- recheck
+
+    def submit_rechecks(self, hours: float) -> None:
+        for article in due_for_recheck(self.db, hours, self.now):
+            job = PageJob(article["url"], self.options.http)
+            self.futures[self.executor.submit(fetch_page_job, job)] = ("recheck", article)
+
+    def recheck_done(self, article: dict[str, Any], future: Future[Any]) -> None:
+        try:
+            page: PageResult = future.result()
+        except Exception as exc:
+            page = PageResult(article["url"], error=f"worker failed: {exc!r}"[:300])
+        assert self.report is not None
+        self.report.rechecked += 1
+        with self.db.atomic():
+            if page.extracted:
+                obs = Observation(
+                    title=page.extracted.title or article["title"],
+                    text=page.extracted.text,
+                    origin="page",
+                    url=article["url"],
+                    byline=page.extracted.byline,
+                    observed_at=iso(self.now),
+                )
+                if ingest.store(self.db, obs).status == "updated":
+                    self.report.recheck_versions += 1
+            else:
+                self.report.page_errors.append((article["url"], page.error or "no text"))
+            self.db.table("articles").update(article["id"], {"last_checked_at": iso(self.now)})
+
+
+def _result(future: Future[Any], feed: dict[str, Any]) -> FeedResult:
+    try:
+        result: FeedResult = future.result()
+    except Exception as exc:  # the worker process died
+        return FeedResult(feed["id"], FetchOutcome(error=f"worker failed: {exc!r}"[:300]))
+    return result
+
+
+def _observation(
+    feed: dict[str, Any], entry: Entry, source: str | None = None, observed_at: str | None = None
+) -> Observation:
+    return Observation(
+        title=entry.title,
+        text=entry.text,
+        origin="feed",
+        url=entry.link if entry.link and looks_like_url(entry.link) else None,
+        guid=scoped_guid(feed.get("id"), entry.guid),
+        source=source,
+        byline=entry.author,
+        published_at=entry.published_at,
+        story=feed.get("story"),
+        feed_id=feed.get("id"),
+        observed_at=observed_at,
+    )
+
+
+def scoped_guid(feed_id: int | None, guid: str) -> str:
+    """A GUID as an identity across feeds: URLs, ``tag:``/``urn:`` ids and content
+    hashes are global; anything else ("12345") is only unique within its feed, so it
+    is prefixed with the feed's id (two sites' item 12345 stay two articles)."""
+    if feed_id is None or guid.lower().startswith(
+        ("http://", "https://", "tag:", "urn:", "sha256:")
+    ):
+        return guid
+    return f"feed{feed_id}:{guid}"
+
+
+def _use_page(obs: Observation, page: Extracted) -> None:
+    obs.text = page.text
+    obs.title = page.title or obs.title
+    obs.byline = page.byline or obs.byline
+    obs.published_at = obs.published_at or page.published_at
+    obs.origin = "page"
+
+
+def due_for_recheck(db: Database, hours: float, now: datetime) -> list[dict[str, Any]]:
+    """Articles first seen within ``hours`` whose page is due another look.
+
+    An article ``age`` old is rechecked when ``max(15 min, age / 4)`` has passed
+    since its last check (or since it was first seen).
+    """
+    cutoff = iso(now - timedelta(hours=hours))
+    rows = db.query(
+        """select a.id, a.url, a.first_seen_at, a.last_checked_at, v.title
+           from articles a join versions v on v.article_id = a.id and v.number = a.current_version
+           where a.first_seen_at >= ? and a.url like 'http%' order by a.id""",
+        [cutoff],
+    )
+    due = []
+    for row in rows:
+        first = parse_datetime(row["first_seen_at"]) or now
+        last = parse_datetime(row["last_checked_at"]) if row["last_checked_at"] else first
+        interval = max(RECHECK_MIN, (now - first) / 4)
+        if now - (last or first) >= interval:
+            due.append(row)
+    return due
+
+
+def choose_feeds(db: Database, options: FetchOptions) -> list[dict[str, Any]]:
+    if options.feed:
+        feed = feedstore.resolve_feed(db, options.feed)
+        if not feed["active"]:
+            raise InputError(
+                f"feed {feed['url']}: inactive ({feed['last_error'] or 'deactivated'}); "
+                "remove it and add it again to retry"
+            )
+        return [feed]
+    return feedstore.due_feeds(db)
+
+
+def run_fetch(
+    db: Database,
+    options: FetchOptions,
+    progress: Callable[[FeedReport], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> RunReport:
+    """One run: fetch the due feeds, store their entries, recheck pages; log it in ``runs``."""
+    started = time.monotonic()
+    feeds = choose_feeds(db, options)
+    report = RunReport(run_id=runs.start_run(db, "fetch"))
+    report.followed = db["feeds"].count_where("active = 1")
+    if on_start:
+        on_start(len(feeds))
+    parallel = len(feeds) > 1 or options.full_text or options.recheck_hours
+    executor = make_executor(options.jobs if parallel else 1)
+    run = _Run(db, options, executor, progress)
+    run.report = report
+    completed = False
+    try:
+        inline = isinstance(executor, InlineExecutor)
+        for feed in feeds:
+            run.submit_feed(feed)
+            if inline:  # store each feed before fetching the next
+                run.drain()
+        run.drain()
+        if options.recheck_hours:
+            run.submit_rechecks(options.recheck_hours)
+            run.drain()
+        completed = True
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+        close_clients()
+        report.seconds = time.monotonic() - started
+        runs.finish_run(
+            db,
+            report.run_id,
+            status=report.status if completed else "interrupted",
+            feeds_ok=report.feeds_ok,
+            feeds_failed=report.feeds_failed,
+            new_articles=report.new_articles,
+            new_versions=report.new_versions,
+            errors=[{"feed": f.url, "error": f.error or ""} for f in report.feeds if f.error],
+        )
+    return report

@@ -1,0 +1,201 @@
+"""--full-text and --recheck: article pages from a real 127.0.0.1 server, and the rule
+that a feed summary never replaces (or flips with) a page version."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from feed_helpers import Item, rss, serve_sequence
+
+from monitor import feedstore
+from monitor.fetch import FetchOptions, due_for_recheck, run_fetch
+from monitor.http import HttpOptions
+from monitor.timeutil import iso, utcnow
+
+XML = "application/rss+xml"
+NO_RETRY = HttpOptions(retries=0, backoff=0.0, connect_timeout=2, read_timeout=5)
+
+PARAGRAPHS = [
+    "ISLAMABAD: Pakistan's defence minister said on Thursday that talks with the Afghan "
+    "Taliban had failed and warned that Islamabad would respond to any attack by the TTP.",
+    "The minister told reporters in Islamabad that Kabul had been given evidence of militant "
+    "camps across the border and that patience was running out after months of attacks.",
+    "A Taliban spokesman in Kabul rejected the claims and said Afghanistan wanted good "
+    "relations with its neighbour, but would defend its territory if attacked.",
+]
+
+
+def page(paragraphs: list[str], title: str = "Pakistan warns Taliban after talks fail") -> bytes:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        f"<!DOCTYPE html><html><head><title>{title}</title></head><body>"
+        f"<nav><a href='/'>Home</a></nav><article><h1>{title}</h1>{body}</article>"
+        "<footer>Sample footer</footer></body></html>"
+    ).encode()
+
+
+@pytest.fixture(scope="session")
+def httpserver_listen_address():
+    return ("127.0.0.1", 0)
+
+
+def fetch(db, **kwargs):
+    kwargs.setdefault("http", NO_RETRY)
+    return run_fetch(db, FetchOptions(**kwargs))
+
+
+def versions(db):
+    return list(db.query("select number, origin, title, text from versions order by number"))
+
+
+def test_full_text_stores_the_page_as_version_1(db, httpserver):
+    link = httpserver.url_for("/article/1")
+    httpserver.expect_request("/feed").respond_with_data(
+        rss([Item("g1", "Pakistan warns Taliban after talks fail", link=link)]), content_type=XML
+    )
+    httpserver.expect_request("/article/1").respond_with_data(
+        page(PARAGRAPHS), content_type="text/html"
+    )
+    feedstore.add_feed(db, httpserver.url_for("/feed"))
+    report = fetch(db, full_text=True)
+    assert report.new_articles == 1 and report.pages_fetched == 1 and not report.page_errors
+    [v1] = versions(db)
+    assert v1["origin"] == "page"
+    assert "patience was running out" in v1["text"] and "Sample footer" not in v1["text"]
+    assert db["articles"].get(1)["last_checked_at"] is not None
+
+
+def test_full_text_falls_back_to_the_summary_when_the_page_fails(db, httpserver):
+    link = httpserver.url_for("/missing")
+    httpserver.expect_request("/feed").respond_with_data(
+        rss([Item("g1", "Pakistan warns Taliban", link=link)]), content_type=XML
+    )
+    httpserver.expect_request("/missing").respond_with_data("no", status=404)
+    feedstore.add_feed(db, httpserver.url_for("/feed"))
+    report = fetch(db, full_text=True)
+    assert report.feeds_ok == 1 and report.new_articles == 1 and report.exit_code == 0
+    assert len(report.page_errors) == 1 and "404" in report.page_errors[0][1]
+    assert versions(db)[0]["origin"] == "feed"
+
+
+def test_a_feed_summary_never_replaces_a_page_version(db, httpserver):
+    link = httpserver.url_for("/article/1")
+    title = "Pakistan warns Taliban after talks fail"
+    feed_versions = [
+        rss([Item("g1", title, summary="First summary of Pakistan Taliban talks.", link=link)]),
+        rss([Item("g1", title, summary="Rewritten summary of Pakistan Taliban talks.", link=link)]),
+        rss([Item("g1", title + " (updated)", summary="Rewritten summary.", link=link)]),
+    ]
+    serve_sequence(httpserver, "/feed", feed_versions, XML)
+    httpserver.expect_request("/article/1").respond_with_data(
+        page(PARAGRAPHS), content_type="text/html"
+    )
+    feedstore.add_feed(db, httpserver.url_for("/feed"))
+    fetch(db, full_text=True)
+    checked = db["articles"].get(1)["last_checked_at"]
+    assert checked is not None
+    second = fetch(db, full_text=True)  # the summary changed: no version, just seen
+    assert second.new_versions == 0 and len(versions(db)) == 1
+    assert db["articles"].get(1)["last_checked_at"] == checked
+    third = fetch(db, full_text=True)  # the headline changed: the page is due a recheck
+    assert third.new_versions == 0 and len(versions(db)) == 1
+    assert db["articles"].get(1)["last_checked_at"] is None
+
+
+def _age(db, article_id, first_seen_ago, checked_ago=None):
+    now = utcnow()
+    db["articles"].update(
+        article_id,
+        {
+            "first_seen_at": iso(now - first_seen_ago),
+            "last_checked_at": iso(now - checked_ago) if checked_ago else None,
+        },
+    )
+
+
+def test_recheck_stores_an_edited_page_as_a_new_version(db, httpserver):
+    link = httpserver.url_for("/article/1")
+    httpserver.expect_request("/feed").respond_with_data(
+        rss([Item("g1", "Pakistan warns Taliban after talks fail", link=link)]), content_type=XML
+    )
+    edited = [
+        *PARAGRAPHS[:2],
+        "The Taliban spokesman later said a delegation would return to Istanbul.",
+    ]
+    serve_sequence(
+        httpserver, "/article/1", [page(PARAGRAPHS), page(PARAGRAPHS), page(edited)], "text/html"
+    )
+    feedstore.add_feed(db, httpserver.url_for("/feed"))
+    fetch(db, full_text=True)
+    assert fetch(db, recheck_hours=24).rechecked == 0  # just checked: not due yet
+
+    _age(db, 1, timedelta(hours=2), checked_ago=timedelta(hours=1))
+    unchanged = fetch(db, recheck_hours=24)
+    assert (unchanged.rechecked, unchanged.new_versions) == (1, 0)
+
+    _age(db, 1, timedelta(hours=2), checked_ago=timedelta(hours=1))
+    changed = fetch(db, recheck_hours=24)
+    assert (changed.rechecked, changed.new_versions) == (1, 1)
+    v1, v2 = versions(db)
+    assert v2["origin"] == "page" and "delegation would return" in v2["text"]
+    assert "would defend its territory" in v1["text"]
+    run = db["runs"].get(changed.run_id)
+    assert run["new_versions"] == 1
+
+
+def test_recheck_skips_articles_outside_the_window(db, httpserver):
+    link = httpserver.url_for("/article/1")
+    httpserver.expect_request("/feed").respond_with_data(
+        rss([Item("g1", "Pakistan warns Taliban", link=link)]), content_type=XML
+    )
+    feedstore.add_feed(db, httpserver.url_for("/feed"))
+    fetch(db)
+    _age(db, 1, timedelta(days=3))
+    assert fetch(db, recheck_hours=48).rechecked == 0
+    assert not any(entry[0].path == "/article/1" for entry in httpserver.log)
+
+
+def test_recheck_interval_grows_with_age(db):
+    db["articles"].insert(
+        {"id": 1, "key": "url:https://news.example/a", "url": "https://news.example/a",
+         "dated_at": "2025-01-01T00:00:00Z", "first_seen_at": "x", "last_seen_at": "x",
+         "current_version": 1, "version_count": 1}
+    )  # fmt: skip
+    db["versions"].insert(
+        {"article_id": 1, "number": 1, "observed_at": "x", "title": "t", "text": "x",
+         "text_hash": "h", "content_hash": "h", "words": 1, "origin": "feed"}
+    )  # fmt: skip
+    now = utcnow()
+    cases = [
+        # (first seen ago, last checked ago, due?)  interval = max(15 min, age / 4)
+        (timedelta(minutes=10), None, False),  # 10 min since first seen < 15 min
+        (timedelta(minutes=20), None, True),
+        (timedelta(hours=40), timedelta(hours=9), False),  # interval 10 h
+        (timedelta(hours=40), timedelta(hours=11), True),
+        (timedelta(hours=1), timedelta(minutes=14), False),  # interval 15 min
+    ]
+    for first, checked, due in cases:
+        db["articles"].update(
+            1,
+            {
+                "first_seen_at": iso(now - first),
+                "last_checked_at": iso(now - checked) if checked else None,
+            },
+        )
+        assert bool(due_for_recheck(db, 48, now)) is due, (first, checked)
+
+
+def test_cli_reports_page_failures_without_failing_the_run(db, httpserver, invoke):
+    link = httpserver.url_for("/missing")
+    httpserver.expect_request("/feed").respond_with_data(
+        rss([Item("g1", "Pakistan warns Taliban", link=link)]), content_type=XML
+    )
+    httpserver.expect_request("/missing").respond_with_data("no", status=404)
+    feedstore.add_feed(db, httpserver.url_for("/feed"))
+    result = invoke("fetch", "--full-text", "--recheck", "24")
+    assert result.exit_code == 0
+    assert f"note: page {link}: " in result.stderr and "404" in result.stderr
+    assert "1 new articles, 0 new versions, 1 pages (1 failed)" in result.stderr
+    quiet = invoke("fetch", "--full-text", "--quiet")
+    assert quiet.exit_code == 0 and quiet.stderr == ""
