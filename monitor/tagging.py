@@ -24,6 +24,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from . import rules, taxonomy
+from .db import select
 from .errors import NotFoundError
 from .stories import Story, builtin_stories, parse_story
 from .taxonomy import CompiledTheme, Hit
@@ -73,7 +74,7 @@ def load_taggers(db: Database) -> dict[str, StoryTagger]:
     this for every stored version costs one small query.
     """
     found: dict[str, StoryTagger] = {}
-    for row in db.query("select slug, name, rule, definition, origin from stories"):
+    for row in select(db, "select slug, name, rule, definition, origin from stories"):
         cached = _cache.get((row["slug"], row["definition"] or row["rule"] or ""))
         if cached is not None:
             found[row["slug"]] = cached
@@ -123,16 +124,27 @@ def _rows(version_id: int, hits: Iterable[tuple[str, taxonomy.Hit]]) -> list[tup
 _INSERT = "insert or replace into version_themes (version_id, story, theme, score, evidence) values (?, ?, ?, ?, ?)"
 
 
-def tag_version(db: Database, article_id: int, version_id: int) -> int:
-    """Tag one stored version (called from :mod:`monitor.hooks`); returns tags written."""
-    row = next(
-        db.query(
-            """select a.story, v.title, v.text from versions v join articles a on a.id = v.article_id
-               where v.id = ?""",
-            [version_id],
+def tag_version(
+    db: Database,
+    article_id: int,
+    version_id: int,
+    document: tuple[str | None, str, str] | None = None,
+) -> int:
+    """Tag one stored version (called from :mod:`monitor.hooks`); returns tags written.
+
+    ``document``: the article's (story, title, text), if the caller has them.
+    """
+    if document is None:
+        row = next(
+            db.query(
+                """select a.story, v.title, v.text from versions v
+                   join articles a on a.id = v.article_id where v.id = ?""",
+                [version_id],
+            )
         )
-    )
-    rows = _rows(version_id, tags_for(load_taggers(db), row["story"], row["title"], row["text"]))
+        document = (row["story"], row["title"], row["text"])
+    story, title, text = document
+    rows = _rows(version_id, tags_for(load_taggers(db), story, title, text))
     db.execute("delete from version_themes where version_id = ?", [version_id])
     if rows:
         db.conn.executemany(_INSERT, rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 #: query parameters that identify a campaign or a click, never the article
@@ -53,6 +54,7 @@ def _is_tracking(key: str) -> bool:
     return lower.startswith(("utm_", "at_", "pk_", "mtm_", "hsa_")) or lower in TRACKING_PARAMS
 
 
+@lru_cache(maxsize=8192)  # one store() asks for the same URL three times
 def normalise_url(url: str) -> str:
     """Lower-case scheme and host, drop default ports, fragments and tracking parameters.
 

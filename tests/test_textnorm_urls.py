@@ -61,3 +61,22 @@ def test_parse_when_relative_and_iso():
     assert parse_when("2025-10-01") == "2025-10-01T00:00:00Z"
     assert parse_when("2025-10-01T08:30+05:00") == "2025-10-01T03:30:00Z"
     assert parse_until("2025-10-01") == "2025-10-01T23:59:59Z"
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(st.text(), st.text())
+def test_normalising_twice_changes_nothing(title, text):
+    # ingest hashes the normalised title and text directly, relying on this
+    from monitor.textnorm import content_hash, normalise_text, normalise_title
+
+    assert normalise_text(normalise_text(text)) == normalise_text(text)
+    assert normalise_title(normalise_title(title)) == normalise_title(title)
+    import hashlib
+
+    direct = hashlib.sha256(
+        (normalise_title(title) + "\x00" + normalise_text(text)).encode()
+    ).hexdigest()
+    assert content_hash(normalise_title(title), normalise_text(text)) == direct
