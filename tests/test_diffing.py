@@ -152,3 +152,21 @@ def test_paragraph_changes_pairs_edited_paragraphs():
     assert changes.changed == [("One two three four.", "One two three FOUR.")]
     assert changes.removed == ["Gone paragraph here."]
     assert changes.added == ["Brand new words entirely."]
+
+
+# separators and sentence ends are what the levels split on: mix them densely
+pieces = st.lists(
+    st.sampled_from(["a", "b c", "\n\n", " ", "\n", ". ", "。", "x y.", "60", "\n \n", "؟ "]),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces, pieces)
+def test_ops_reconstruct_texts_dense_in_separators(old, new):
+    ops = diff_text(old, new)
+    assert old_text(ops) == old and new_text(ops) == new
+    assert apply_patch(old, to_patch(comparison(old, new))) == new
+    # merged: no two neighbours share an op, and deletions come before insertions
+    for (a, _), (b, _) in zip(ops, ops[1:], strict=False):
+        assert a != b and (a, b) != (INSERT, DELETE)
