@@ -324,7 +324,7 @@ class _Run:
         self.pages: dict[str, PageResult] = {}
         self.page_futures: dict[str, Future[Any]] = {}
         self.pending: dict[int, _Pending] = {}
-        self.rules: dict[str, rules.Node | None] = {}  # None: the story keeps everything
+        self.rules: dict[str, rules.Rule | None] = {}  # None: the story keeps everything
         self.report: RunReport | None = None
 
     # -- scheduling
@@ -363,7 +363,7 @@ class _Run:
             return True
         if slug not in self.rules:
             rule = stories.get_story(self.db, slug).rule
-            self.rules[slug] = rules.parse_rule(rule) if rule.strip() else None
+            self.rules[slug] = rules.compile_rule(rule) if rule.strip() else None
         node = self.rules[slug]
         return node is None or node.matches(f"{entry.title}\n{entry.text}")
 

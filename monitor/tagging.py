@@ -35,7 +35,7 @@ BATCH = 2000
 @dataclass
 class StoryTagger:
     slug: str
-    rule: rules.Node | None
+    rule: rules.Rule | None
     parsed: list[taxonomy.Theme]
     _compiled: taxonomy.CompiledTaxonomy | None = field(default=None, repr=False)
 
@@ -69,7 +69,7 @@ def tagger_for(story: Story) -> StoryTagger:
     key = (story.slug, story.definition or story.rule)
     found = _cache.get(key)
     if found is None:
-        rule = rules.parse_rule(story.rule) if story.rule.strip() else None
+        rule = rules.compile_rule(story.rule) if story.rule.strip() else None
         found = StoryTagger(story.slug, rule, taxonomy.parse_themes(story))
         if len(_cache) > 64:
             _cache.clear()
