@@ -2,11 +2,15 @@
 
 Work split:
 
-* **Workers** (a process pool with ``jobs > 1``, inline with ``jobs = 1``) do the
-  network and the CPU-heavy parsing: :func:`fetch_feed_job` downloads a feed
-  (conditional GET with the stored ``ETag``/``Last-Modified``; a local file is
-  read from disk) and parses it with feedparser; :func:`fetch_page_job`
-  downloads an article page and extracts its text. They return plain data.
+* **Downloads** run in ``jobs`` threads of the main process (waiting on the
+  network releases the GIL), sharing one HTTP client: :func:`download_feed_job`
+  makes a conditional GET with the stored ``ETag``/``Last-Modified`` (a local
+  file is read from disk).
+* **Worker processes** (at most one a CPU, started only
+  when there is something to parse, so a run of 304s starts none) do the
+  CPU-heavy work: :func:`parse_feed_job` parses a body with feedparser;
+  :func:`fetch_page_job` downloads an article page and extracts its text. They
+  return plain data. With ``jobs = 1`` everything runs inline, feed by feed.
 * **The main process alone writes** SQLite: each feed's outcome and all its
   entries in one transaction, so a run killed half way leaves every feed either
   fully stored or untouched, and the next run completes the work.
@@ -42,9 +46,17 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -111,31 +123,63 @@ class PageResult:
 
 
 _clients: dict[HttpOptions, HttpClient] = {}
+_clients_lock = threading.Lock()
 
 
 def _client(options: HttpOptions) -> HttpClient:
-    """One client per worker process (connections are reused between feeds)."""
+    """One client per process, shared by its download threads (connections are
+    reused between feeds)."""
     client = _clients.get(options)
     if client is None:
-        client = _clients[options] = HttpClient(options)
+        with _clients_lock:
+            client = _clients.get(options)
+            if client is None:
+                client = _clients[options] = HttpClient(options)
     return client
 
 
 def close_clients() -> None:
-    for client in _clients.values():
-        client.close()
-    _clients.clear()
+    with _clients_lock:
+        for client in _clients.values():
+            client.close()
+        _clients.clear()
+
+
+@dataclass
+class FeedBody:
+    """A downloaded (or read) feed document, still to be parsed."""
+
+    feed_id: int
+    outcome: FetchOutcome
+    content: bytes
+    content_type: str | None
+    location: str
 
 
 def fetch_feed_job(job: FeedJob) -> FeedResult:
     """Download (or read) and parse one feed. Never raises."""
+    got = download_feed_job(job)
+    return got if isinstance(got, FeedResult) else parse_feed_job(got)
+
+
+def download_feed_job(job: FeedJob) -> FeedResult | FeedBody:
+    """Download (or read) one feed: the body to parse, or the final result when
+    there is nothing to parse (an error, 304, an unchanged file). Never raises."""
     try:
-        return _fetch_feed(job)
+        return _download_feed(job)
     except Exception as exc:  # a bug must cost one feed, not the run
         return FeedResult(job.feed_id, FetchOutcome(error=f"internal error: {exc!r}"[:300]))
 
 
-def _fetch_feed(job: FeedJob) -> FeedResult:
+def parse_feed_job(body: FeedBody) -> FeedResult:
+    """Parse a downloaded feed (the CPU-heavy half, for a worker process). Never raises."""
+    try:
+        return _parse_feed(body)
+    except Exception as exc:
+        return FeedResult(body.feed_id, FetchOutcome(error=f"internal error: {exc!r}"[:300]))
+
+
+def _download_feed(job: FeedJob) -> FeedResult | FeedBody:
     if feedstore.is_local(job.url):
         path = feedstore.local_path(job.url)
         try:
@@ -149,30 +193,36 @@ def _fetch_feed(job: FeedJob) -> FeedResult:
                 job.feed_id, FetchOutcome(error=f"cannot read {path}: {exc.strerror}")
             )
         outcome = FetchOutcome(status=200, last_modified=stamp)
-        content_type = None
-        location = path.as_uri()
-    else:
-        response = _client(job.http).get(job.url, etag=job.etag, last_modified=job.last_modified)
-        outcome = FetchOutcome(
-            status=response.status,
-            error=response.error,
-            etag=response.etag,
-            last_modified=response.last_modified,
-            moved_to=response.moved_to,
-            retry_after=response.retry_after,
-            not_modified=response.not_modified,
-        )
-        if response.error or response.not_modified:
-            return FeedResult(job.feed_id, outcome)
-        content = response.content
-        content_type = response.headers.get("content-type")
-        location = response.final_url
-    parsed = parse_feed(content, url=location, content_type=content_type)
+        return FeedBody(job.feed_id, outcome, content, None, path.as_uri())
+    response = _client(job.http).get(job.url, etag=job.etag, last_modified=job.last_modified)
+    outcome = FetchOutcome(
+        status=response.status,
+        error=response.error,
+        etag=response.etag,
+        last_modified=response.last_modified,
+        moved_to=response.moved_to,
+        retry_after=response.retry_after,
+        not_modified=response.not_modified,
+    )
+    if response.error or response.not_modified:
+        return FeedResult(job.feed_id, outcome)
+    return FeedBody(
+        job.feed_id,
+        outcome,
+        response.content,
+        response.headers.get("content-type"),
+        response.final_url,
+    )
+
+
+def _parse_feed(body: FeedBody) -> FeedResult:
+    parsed = parse_feed(body.content, url=body.location, content_type=body.content_type)
+    outcome = body.outcome
     outcome.error = parsed.error
     outcome.warning = parsed.warning
     outcome.title = parsed.title
     outcome.entries = len(parsed.entries)
-    return FeedResult(job.feed_id, outcome, parsed.entries)
+    return FeedResult(body.feed_id, outcome, parsed.entries)
 
 
 def fetch_page_job(job: PageJob) -> PageResult:
@@ -201,14 +251,47 @@ class InlineExecutor(Executor):
         return future
 
 
+def worker_count(jobs: int) -> int:
+    """Worker processes for ``jobs``: more than one a CPU only competes with the main process."""
+    return max(1, min(jobs, os.cpu_count() or 1))
+
+
+class LazyProcessPool(Executor):
+    """A process pool started on the first job: a run with nothing to parse (all
+    304s) or to extract never pays for starting and importing worker processes."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self.pool: ProcessPoolExecutor | None = None
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        if self.pool is None:
+            # forkserver: workers start from a clean process, inheriting neither the
+            # database connection nor the lock file of this one
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("forkserver"),
+            )
+        return self.pool.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
 def make_executor(jobs: int) -> Executor:
+    """Where CPU-heavy jobs run: feed parsing, page extraction."""
     if jobs <= 1:
         return InlineExecutor()
-    # forkserver: workers start from a clean process, inheriting neither the
-    # database connection nor the lock file of this one
-    return ProcessPoolExecutor(
-        max_workers=jobs, mp_context=multiprocessing.get_context("forkserver")
-    )
+    return LazyProcessPool(worker_count(jobs))
+
+
+def make_downloader(jobs: int) -> Executor:
+    """Where feed downloads run: ``jobs`` threads of this process (waiting on the
+    network releases the GIL), sharing one HTTP client and its connections."""
+    if jobs <= 1:
+        return InlineExecutor()
+    return ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="download")
 
 
 # ---------------------------------------------------------------- the run (main process)
@@ -314,10 +397,13 @@ class _Run:
         options: FetchOptions,
         executor: Executor,
         progress: Callable[[FeedReport], None] | None,
+        downloader: Executor | None = None,
     ):
         self.db = db
         self.options = options
         self.executor = executor
+        # None: each feed is downloaded and parsed in one job of ``executor``
+        self.downloader = downloader
         self.progress = progress
         self.now = utcnow()
         self.futures: dict[Future[Any], tuple[str, Any]] = {}
@@ -333,7 +419,10 @@ class _Run:
         job = FeedJob(
             feed["id"], feed["url"], feed["etag"], feed["last_modified"], self.options.http
         )
-        self.futures[self.executor.submit(fetch_feed_job, job)] = ("feed", feed)
+        if self.downloader is None:
+            self.futures[self.executor.submit(fetch_feed_job, job)] = ("feed", feed)
+        else:
+            self.futures[self.downloader.submit(download_feed_job, job)] = ("download", feed)
 
     def submit_page(self, url: str) -> str:
         key = normalise_url(url)
@@ -350,12 +439,21 @@ class _Run:
                 kind, payload = self.futures.pop(future)
                 if kind == "feed":
                     self.feed_done(payload, _result(future, payload))
+                elif kind == "download":
+                    self.downloaded(payload, future)
                 elif kind == "page":
                     self.page_done(payload, future)
                 else:
                     self.recheck_done(payload, future)
 
     # -- feeds
+
+    def downloaded(self, feed: dict[str, Any], future: Future[Any]) -> None:
+        got = _result(future, feed)
+        if isinstance(got, FeedBody):  # parsed by a worker process
+            self.futures[self.executor.submit(parse_feed_job, got)] = ("feed", feed)
+        else:
+            self.feed_done(feed, got)
 
     def is_relevant(self, feed: dict[str, Any], entry: Entry) -> bool:
         slug = feed["story"]
@@ -504,9 +602,9 @@ class _Run:
             self.db.table("articles").update(article["id"], {"last_checked_at": iso(self.now)})
 
 
-def _result(future: Future[Any], feed: dict[str, Any]) -> FeedResult:
+def _result(future: Future[Any], feed: dict[str, Any]) -> Any:
     try:
-        result: FeedResult = future.result()
+        result: FeedResult | FeedBody = future.result()
     except Exception as exc:  # the worker process died
         return FeedResult(feed["id"], FetchOutcome(error=f"worker failed: {exc!r}"[:300]))
     return result
@@ -598,8 +696,10 @@ def run_fetch(
     if on_start:
         on_start(len(feeds))
     parallel = len(feeds) > 1 or options.full_text or options.recheck_hours
-    executor = make_executor(options.jobs if parallel else 1)
-    run = _Run(db, options, executor, progress)
+    jobs = options.jobs if parallel else 1
+    executor = make_executor(jobs)
+    downloader = make_downloader(jobs) if jobs > 1 else None
+    run = _Run(db, options, executor, progress, downloader)
     run.report = report
     completed = False
     try:
@@ -614,6 +714,8 @@ def run_fetch(
             run.drain()
         completed = True
     finally:
+        if downloader is not None:
+            downloader.shutdown(wait=True, cancel_futures=True)
         executor.shutdown(wait=True, cancel_futures=True)
         close_clients()
         report.seconds = time.monotonic() - started

@@ -341,3 +341,69 @@ def test_feed_sighting_never_replaces_a_hand_added_article(db, httpserver, invok
     row = db["articles"].get(1)
     assert row["version_count"] == 1 and row["story"] == "pakistan-taliban"
     assert "as added by hand" in db["versions"].get(1)["text"]
+
+
+def _capture_executors(monkeypatch):
+    from monitor import fetch as fetch_module
+
+    made = []
+    real = fetch_module.make_executor
+
+    def make(jobs):
+        made.append(real(jobs))
+        return made[-1]
+
+    monkeypatch.setattr(fetch_module, "make_executor", make)
+    return made
+
+
+def test_parallel_run_parses_in_worker_processes_started_only_when_needed(
+    db, httpserver, monkeypatch
+):
+    """Downloads run in threads; a worker process pool starts only for bodies to
+    parse, so a run of 304s starts no process at all."""
+    from monitor.fetch import LazyProcessPool
+
+    for name in ("a", "b"):
+        httpserver.expect_request(f"/{name}", headers={"If-None-Match": '"v1"'}).respond_with_data(
+            "", status=304, headers={"ETag": '"v1"'}
+        )
+        httpserver.expect_request(f"/{name}").respond_with_data(
+            rss(items(2, prefix=name)), content_type=XML, headers={"ETag": '"v1"'}
+        )
+        feedstore.add_feed(db, httpserver.url_for(f"/{name}"))
+    made = _capture_executors(monkeypatch)
+    first = fetch(db, jobs=2)
+    assert (first.feeds_ok, first.new_articles) == (2, 4)
+    assert isinstance(made[0], LazyProcessPool) and made[0].pool is not None
+    second = fetch(db, jobs=2)
+    assert (second.feeds_ok, second.new_articles) == (2, 0)
+    assert all(f.not_modified for f in second.feeds)
+    assert made[1].pool is None
+
+
+def test_lazy_pool_runs_jobs_in_worker_processes():
+    import os
+
+    from monitor.fetch import LazyProcessPool
+
+    pool = LazyProcessPool(1)
+    assert pool.pool is None
+    try:
+        pid, _ = pool.submit(_pid_and_nice).result(timeout=60)
+    finally:
+        pool.shutdown()
+    assert pid != os.getpid()
+
+
+def _pid_and_nice():
+    import os
+
+    return os.getpid(), os.getpriority(os.PRIO_PROCESS, 0)
+
+
+def test_worker_count_is_at_most_one_per_cpu(monkeypatch):
+    from monitor import fetch as fetch_module
+
+    monkeypatch.setattr(fetch_module.os, "cpu_count", lambda: 2)
+    assert [fetch_module.worker_count(j) for j in (1, 2, 4, 8)] == [1, 2, 2, 2]
