@@ -6,7 +6,7 @@ Work split:
   network releases the GIL), sharing one HTTP client: :func:`download_feed_job`
   makes a conditional GET with the stored ``ETag``/``Last-Modified`` (a local
   file is read from disk).
-* **Worker processes** (at most one a CPU, started only
+* **Worker processes** (at most one a CPU, at a lower priority, started only
   when there is something to parse, so a run of 304s starts none) do the
   CPU-heavy work: :func:`parse_feed_job` parses a body with feedparser;
   :func:`fetch_page_job` downloads an article page and extracts its text. They
@@ -251,6 +251,18 @@ class InlineExecutor(Executor):
         return future
 
 
+#: worker processes run at a lower priority: the main process, which alone stores
+#: what they parse, is the bottleneck of a run and must not wait for a CPU
+WORKER_NICE = 10
+
+
+def _lower_priority() -> None:
+    try:
+        os.nice(WORKER_NICE)
+    except OSError:  # pragma: no cover - not allowed here: run as we are
+        pass
+
+
 def worker_count(jobs: int) -> int:
     """Worker processes for ``jobs``: more than one a CPU only competes with the main process."""
     return max(1, min(jobs, os.cpu_count() or 1))
@@ -271,6 +283,7 @@ class LazyProcessPool(Executor):
             self.pool = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context("forkserver"),
+                initializer=_lower_priority,
             )
         return self.pool.submit(fn, *args, **kwargs)
 

@@ -382,18 +382,19 @@ def test_parallel_run_parses_in_worker_processes_started_only_when_needed(
     assert made[1].pool is None
 
 
-def test_lazy_pool_runs_jobs_in_worker_processes():
+def test_lazy_pool_runs_jobs_in_lower_priority_processes():
     import os
 
-    from monitor.fetch import LazyProcessPool
+    from monitor.fetch import WORKER_NICE, LazyProcessPool
 
     pool = LazyProcessPool(1)
     assert pool.pool is None
     try:
-        pid, _ = pool.submit(_pid_and_nice).result(timeout=60)
+        pid, nice = pool.submit(_pid_and_nice).result(timeout=60)
     finally:
         pool.shutdown()
     assert pid != os.getpid()
+    assert nice == min(19, os.getpriority(os.PRIO_PROCESS, 0) + WORKER_NICE)
 
 
 def _pid_and_nice():
