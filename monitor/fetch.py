@@ -59,20 +59,22 @@ from concurrent.futures import (
 )
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
 from . import feedstore, ingest, rules, runs, stories
 from .errors import ExitCode, InputError
 from .extract import Extracted, extract_html
-from .feeds import Entry, parse_feed
 from .feedstore import FetchOutcome
 from .http import PAGE_ACCEPT, HttpClient, HttpOptions
 from .ingest import Observation
 from .textnorm import normalise_title
 from .timeutil import iso, parse_datetime, utcnow
 from .urls import looks_like_url, normalise_url
+
+if TYPE_CHECKING:
+    from .feeds import Entry
 
 RECHECK_MIN = timedelta(minutes=15)
 
@@ -216,6 +218,9 @@ def _download_feed(job: FeedJob) -> FeedResult | FeedBody:
 
 
 def _parse_feed(body: FeedBody) -> FeedResult:
+    # imported here: a parallel run's main process never parses (nor imports feedparser)
+    from .feeds import parse_feed
+
     parsed = parse_feed(body.content, url=body.location, content_type=body.content_type)
     outcome = body.outcome
     outcome.error = parsed.error
