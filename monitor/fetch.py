@@ -536,8 +536,16 @@ class _Run:
                 report.notes = feedstore.record_outcome(self.db, feed, outcome, self.now)
                 if outcome.error is None:
                     source = feed["name"] or feed["title"] or outcome.title
-                    for entry in pending.kept:
-                        status = self.store_entry(feed, entry, source)
+                    observed = iso(self.now)
+                    observations = [
+                        _observation(feed, entry, source, observed_at=observed)
+                        for entry in pending.kept
+                    ]
+                    # read inside the transaction, after its first write: nothing
+                    # else can add articles until it ends
+                    known = _KnownArticles(self.db, observations)
+                    for entry, obs in zip(pending.kept, observations, strict=True):
+                        status = self.store_entry(feed, entry, obs, known)
                         if status == "new":
                             report.new_articles += 1
                         elif status == "updated":
@@ -555,14 +563,16 @@ class _Run:
         if self.progress:
             self.progress(report)
 
-    def store_entry(self, feed: dict[str, Any], entry: Entry, source: str | None) -> str:
-        obs = _observation(feed, entry, source, observed_at=iso(self.now))
-        page = self.pages.get(normalise_url(entry.link)) if entry.link else None
-        existing = ingest.find_article(self.db, obs)
+    def store_entry(
+        self, feed: dict[str, Any], entry: Entry, obs: Observation, known: _KnownArticles
+    ) -> str:
+        page = self.pages.get(normalise_url(entry.link)) if entry.link and self.pages else None
+        existing = None if known.surely_new(obs) else ingest.find_article(self.db, obs)
         if existing is None:
             if page and page.extracted:
                 _use_page(obs, page.extracted)
             result = ingest.store(self.db, obs)
+            known.add(obs)
             if obs.origin == "page":
                 self.db.table("articles").update(
                     result.article_id, {"last_checked_at": iso(self.now)}
@@ -618,6 +628,44 @@ class _Run:
             else:
                 self.report.page_errors.append((article["url"], page.error or "no text"))
             self.db.table("articles").update(article["id"], {"last_checked_at": iso(self.now)})
+
+
+class _KnownArticles:
+    """Which of a feed's entries are surely new articles, from two queries for all of
+    them instead of a lookup (two queries for a new one) an entry.
+
+    :meth:`surely_new` is true only when :func:`ingest.find_article` would find
+    nothing: no article has the observation's key, nor (when it has a GUID and a
+    URL) its GUID. Articles this feed stores are added as it goes; anything else
+    is left to ``find_article``.
+    """
+
+    CHUNK = 500  # bound parameters a query
+
+    def __init__(self, db: Database, observations: list[Observation]):
+        self.keys = self._existing(db, "key", {ingest.article_key(o) for o in observations})
+        guids = {o.guid.strip() for o in observations if o.guid and o.url}
+        self.guids = self._existing(db, "guid", guids)
+
+    def _existing(self, db: Database, column: str, values: set[str]) -> set[str]:
+        found: set[str] = set()
+        ordered = sorted(values)
+        for i in range(0, len(ordered), self.CHUNK):
+            chunk = ordered[i : i + self.CHUNK]
+            marks = ", ".join("?" for _ in chunk)
+            sql = f"select {column} from articles where {column} in ({marks})"
+            found.update(row[0] for row in db.execute(sql, chunk))
+        return found
+
+    def surely_new(self, obs: Observation) -> bool:
+        if ingest.article_key(obs) in self.keys:
+            return False
+        return not (obs.guid and obs.url and obs.guid.strip() in self.guids)
+
+    def add(self, obs: Observation) -> None:
+        self.keys.add(ingest.article_key(obs))
+        if obs.guid:
+            self.guids.add(obs.guid.strip())
 
 
 def _result(future: Future[Any], feed: dict[str, Any]) -> Any:
