@@ -408,6 +408,10 @@ class HttpClient:
                     content = b""
                     if 200 <= status < 300:
                         content = self._read(response, deadline)
+                    elif status == 304:
+                        # no body, but read to its end: an unread response closes its
+                        # connection, and a run of 304s would open one a feed
+                        response.read()
                     return _Attempt(
                         final_url=str(response.url),
                         status=status,

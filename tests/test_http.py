@@ -508,3 +508,41 @@ def test_a_non_ascii_validator_goes_back_as_it_came(
     assert again.not_modified and again.etag == etag
     sent = httpserver.log[1][0].headers["If-None-Match"]
     assert sent.encode("latin-1") == etag.encode("utf-8")  # the same bytes on the wire
+
+
+def test_a_304_leaves_its_connection_open_for_the_next_request():
+    """A run of conditional GETs answered 304 reuses one keep-alive connection
+    instead of opening one a feed."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    connections: list[int] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:
+            super().setup()
+            connections.append(1)
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(304)
+            self.send_header("ETag", '"v1"')
+            self.end_headers()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with HttpClient(HttpOptions(retries=0)) as client:
+            for _ in range(3):
+                url = f"http://127.0.0.1:{server.server_address[1]}/feed"
+                response = client.get(url, etag='"v1"')
+                assert response.status == 304 and response.error is None
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(connections) == 1
