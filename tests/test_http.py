@@ -311,6 +311,11 @@ def test_read_timeout(httpserver: HTTPServer, sleeps: Sleeps) -> None:
     assert r.error == "timed out after 0.2 s reading"
     assert r.attempts == 2 and len(sleeps) == 1  # a timeout is retried
     assert took < 0.9
+    # let the server finish both slow answers: logged later, they would land in the
+    # log of whichever test runs then
+    deadline = time.monotonic() + 5
+    while len(httpserver.log) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def test_total_deadline_stops_a_slow_drip(httpserver: HTTPServer, sleeps: Sleeps) -> None:
