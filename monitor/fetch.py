@@ -230,18 +230,41 @@ def _parse_feed(body: FeedBody) -> FeedResult:
     return FeedResult(body.feed_id, outcome, parsed.entries)
 
 
+@dataclass
+class PageBody:
+    """A downloaded article page, still to be extracted."""
+
+    url: str
+    content: bytes
+    final_url: str
+
+
 def fetch_page_job(job: PageJob) -> PageResult:
     """Download one article page and extract its text. Never raises."""
+    got = download_page_job(job)
+    return got if isinstance(got, PageResult) else extract_page_job(got)
+
+
+def download_page_job(job: PageJob) -> PageResult | PageBody:
+    """Download one article page: the body to extract, or the error. Never raises."""
     try:
         response = _client(job.http).get(job.url, accept=PAGE_ACCEPT)
         if response.error:
             return PageResult(job.url, error=response.error)
-        extracted = extract_html(response.content, url=response.final_url)
-        if extracted is None:
-            return PageResult(job.url, error="no article text found in the page")
-        return PageResult(job.url, extracted=extracted)
+        return PageBody(job.url, response.content, response.final_url)
     except Exception as exc:
         return PageResult(job.url, error=f"internal error: {exc!r}"[:300])
+
+
+def extract_page_job(body: PageBody) -> PageResult:
+    """Extract a downloaded page's article (CPU-heavy: for a worker process). Never raises."""
+    try:
+        extracted = extract_html(body.content, url=body.final_url)
+        if extracted is None:
+            return PageResult(body.url, error="no article text found in the page")
+        return PageResult(body.url, extracted=extracted)
+    except Exception as exc:
+        return PageResult(body.url, error=f"internal error: {exc!r}"[:300])
 
 
 class InlineExecutor(Executor):
@@ -445,10 +468,39 @@ class _Run:
     def submit_page(self, url: str) -> str:
         key = normalise_url(url)
         if key not in self.page_futures and key not in self.pages:
-            future = self.executor.submit(fetch_page_job, PageJob(url, self.options.http))
-            self.page_futures[key] = future
-            self.futures[future] = ("page", key)
+            self.page_futures[key] = self.submit_page_job(
+                PageJob(url, self.options.http), "page", key
+            )
         return key
+
+    def submit_page_job(self, job: PageJob, kind: str, payload: Any) -> Future[Any]:
+        """Download in a thread then extract in a worker, or both in one job inline."""
+        future: Future[Any]
+        if self.downloader is None:
+            future = self.executor.submit(fetch_page_job, job)
+            self.futures[future] = (kind, payload)
+        else:
+            future = self.downloader.submit(download_page_job, job)
+            self.futures[future] = ("page-download", (kind, payload))
+        return future
+
+    def page_downloaded(self, then: tuple[str, Any], future: Future[Any]) -> None:
+        kind, payload = then
+        following: Future[Any]
+        try:
+            got = future.result()
+        except Exception as exc:  # reported as a dead worker is
+            following = Future()
+            following.set_exception(exc)
+        else:
+            if isinstance(got, PageBody):
+                following = self.executor.submit(extract_page_job, got)
+            else:
+                following = Future()
+                following.set_result(got)
+        self.futures[following] = (kind, payload)
+        if kind == "page":
+            self.page_futures[payload] = following
 
     def drain(self) -> None:
         while self.futures:
@@ -459,6 +511,8 @@ class _Run:
                     self.feed_done(payload, _result(future, payload))
                 elif kind == "download":
                     self.downloaded(payload, future)
+                elif kind == "page-download":
+                    self.page_downloaded(payload, future)
                 elif kind == "page":
                     self.page_done(payload, future)
                 else:
@@ -603,8 +657,7 @@ class _Run:
 
     def submit_rechecks(self, hours: float) -> None:
         for article in due_for_recheck(self.db, hours, self.now):
-            job = PageJob(article["url"], self.options.http)
-            self.futures[self.executor.submit(fetch_page_job, job)] = ("recheck", article)
+            self.submit_page_job(PageJob(article["url"], self.options.http), "recheck", article)
 
     def recheck_done(self, article: dict[str, Any], future: Future[Any]) -> None:
         try:
