@@ -2,11 +2,15 @@
 
 Work split:
 
-* **Workers** (a process pool with ``jobs > 1``, inline with ``jobs = 1``) do the
-  network and the CPU-heavy parsing: :func:`fetch_feed_job` downloads a feed
-  (conditional GET with the stored ``ETag``/``Last-Modified``; a local file is
-  read from disk) and parses it with feedparser; :func:`fetch_page_job`
-  downloads an article page and extracts its text. They return plain data.
+* **Downloads** run in ``jobs`` threads of the main process (waiting on the
+  network releases the GIL), sharing one HTTP client: :func:`download_feed_job`
+  makes a conditional GET with the stored ``ETag``/``Last-Modified`` (a local
+  file is read from disk).
+* **Worker processes** (at most one a CPU, at a lower priority, started only
+  when there is something to parse, so a run of 304s starts none) do the
+  CPU-heavy work: :func:`parse_feed_job` parses a body with feedparser;
+  :func:`fetch_page_job` downloads an article page and extracts its text. They
+  return plain data. With ``jobs = 1`` everything runs inline, feed by feed.
 * **The main process alone writes** SQLite: each feed's outcome and all its
   entries in one transaction, so a run killed half way leaves every feed either
   fully stored or untouched, and the next run completes the work.
@@ -42,25 +46,35 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
 from . import feedstore, ingest, rules, runs, stories
 from .errors import ExitCode, InputError
 from .extract import Extracted, extract_html
-from .feeds import Entry, parse_feed
 from .feedstore import FetchOutcome
 from .http import PAGE_ACCEPT, HttpClient, HttpOptions
 from .ingest import Observation
 from .textnorm import normalise_title
 from .timeutil import iso, parse_datetime, utcnow
 from .urls import looks_like_url, normalise_url
+
+if TYPE_CHECKING:
+    from .feeds import Entry
 
 RECHECK_MIN = timedelta(minutes=15)
 
@@ -111,31 +125,63 @@ class PageResult:
 
 
 _clients: dict[HttpOptions, HttpClient] = {}
+_clients_lock = threading.Lock()
 
 
 def _client(options: HttpOptions) -> HttpClient:
-    """One client per worker process (connections are reused between feeds)."""
+    """One client per process, shared by its download threads (connections are
+    reused between feeds)."""
     client = _clients.get(options)
     if client is None:
-        client = _clients[options] = HttpClient(options)
+        with _clients_lock:
+            client = _clients.get(options)
+            if client is None:
+                client = _clients[options] = HttpClient(options)
     return client
 
 
 def close_clients() -> None:
-    for client in _clients.values():
-        client.close()
-    _clients.clear()
+    with _clients_lock:
+        for client in _clients.values():
+            client.close()
+        _clients.clear()
+
+
+@dataclass
+class FeedBody:
+    """A downloaded (or read) feed document, still to be parsed."""
+
+    feed_id: int
+    outcome: FetchOutcome
+    content: bytes
+    content_type: str | None
+    location: str
 
 
 def fetch_feed_job(job: FeedJob) -> FeedResult:
     """Download (or read) and parse one feed. Never raises."""
+    got = download_feed_job(job)
+    return got if isinstance(got, FeedResult) else parse_feed_job(got)
+
+
+def download_feed_job(job: FeedJob) -> FeedResult | FeedBody:
+    """Download (or read) one feed: the body to parse, or the final result when
+    there is nothing to parse (an error, 304, an unchanged file). Never raises."""
     try:
-        return _fetch_feed(job)
+        return _download_feed(job)
     except Exception as exc:  # a bug must cost one feed, not the run
         return FeedResult(job.feed_id, FetchOutcome(error=f"internal error: {exc!r}"[:300]))
 
 
-def _fetch_feed(job: FeedJob) -> FeedResult:
+def parse_feed_job(body: FeedBody) -> FeedResult:
+    """Parse a downloaded feed (the CPU-heavy half, for a worker process). Never raises."""
+    try:
+        return _parse_feed(body)
+    except Exception as exc:
+        return FeedResult(body.feed_id, FetchOutcome(error=f"internal error: {exc!r}"[:300]))
+
+
+def _download_feed(job: FeedJob) -> FeedResult | FeedBody:
     if feedstore.is_local(job.url):
         path = feedstore.local_path(job.url)
         try:
@@ -149,44 +195,76 @@ def _fetch_feed(job: FeedJob) -> FeedResult:
                 job.feed_id, FetchOutcome(error=f"cannot read {path}: {exc.strerror}")
             )
         outcome = FetchOutcome(status=200, last_modified=stamp)
-        content_type = None
-        location = path.as_uri()
-    else:
-        response = _client(job.http).get(job.url, etag=job.etag, last_modified=job.last_modified)
-        outcome = FetchOutcome(
-            status=response.status,
-            error=response.error,
-            etag=response.etag,
-            last_modified=response.last_modified,
-            moved_to=response.moved_to,
-            retry_after=response.retry_after,
-            not_modified=response.not_modified,
-        )
-        if response.error or response.not_modified:
-            return FeedResult(job.feed_id, outcome)
-        content = response.content
-        content_type = response.headers.get("content-type")
-        location = response.final_url
-    parsed = parse_feed(content, url=location, content_type=content_type)
+        return FeedBody(job.feed_id, outcome, content, None, path.as_uri())
+    response = _client(job.http).get(job.url, etag=job.etag, last_modified=job.last_modified)
+    outcome = FetchOutcome(
+        status=response.status,
+        error=response.error,
+        etag=response.etag,
+        last_modified=response.last_modified,
+        moved_to=response.moved_to,
+        retry_after=response.retry_after,
+        not_modified=response.not_modified,
+    )
+    if response.error or response.not_modified:
+        return FeedResult(job.feed_id, outcome)
+    return FeedBody(
+        job.feed_id,
+        outcome,
+        response.content,
+        response.headers.get("content-type"),
+        response.final_url,
+    )
+
+
+def _parse_feed(body: FeedBody) -> FeedResult:
+    # imported here: a parallel run's main process never parses (nor imports feedparser)
+    from .feeds import parse_feed
+
+    parsed = parse_feed(body.content, url=body.location, content_type=body.content_type)
+    outcome = body.outcome
     outcome.error = parsed.error
     outcome.warning = parsed.warning
     outcome.title = parsed.title
     outcome.entries = len(parsed.entries)
-    return FeedResult(job.feed_id, outcome, parsed.entries)
+    return FeedResult(body.feed_id, outcome, parsed.entries)
+
+
+@dataclass
+class PageBody:
+    """A downloaded article page, still to be extracted."""
+
+    url: str
+    content: bytes
+    final_url: str
 
 
 def fetch_page_job(job: PageJob) -> PageResult:
     """Download one article page and extract its text. Never raises."""
+    got = download_page_job(job)
+    return got if isinstance(got, PageResult) else extract_page_job(got)
+
+
+def download_page_job(job: PageJob) -> PageResult | PageBody:
+    """Download one article page: the body to extract, or the error. Never raises."""
     try:
         response = _client(job.http).get(job.url, accept=PAGE_ACCEPT)
         if response.error:
             return PageResult(job.url, error=response.error)
-        extracted = extract_html(response.content, url=response.final_url)
-        if extracted is None:
-            return PageResult(job.url, error="no article text found in the page")
-        return PageResult(job.url, extracted=extracted)
+        return PageBody(job.url, response.content, response.final_url)
     except Exception as exc:
         return PageResult(job.url, error=f"internal error: {exc!r}"[:300])
+
+
+def extract_page_job(body: PageBody) -> PageResult:
+    """Extract a downloaded page's article (CPU-heavy: for a worker process). Never raises."""
+    try:
+        extracted = extract_html(body.content, url=body.final_url)
+        if extracted is None:
+            return PageResult(body.url, error="no article text found in the page")
+        return PageResult(body.url, extracted=extracted)
+    except Exception as exc:
+        return PageResult(body.url, error=f"internal error: {exc!r}"[:300])
 
 
 class InlineExecutor(Executor):
@@ -201,14 +279,60 @@ class InlineExecutor(Executor):
         return future
 
 
+#: worker processes run at a lower priority: the main process, which alone stores
+#: what they parse, is the bottleneck of a run and must not wait for a CPU
+WORKER_NICE = 10
+
+
+def _lower_priority() -> None:
+    try:
+        os.nice(WORKER_NICE)
+    except OSError:  # pragma: no cover - not allowed here: run as we are
+        pass
+
+
+def worker_count(jobs: int) -> int:
+    """Worker processes for ``jobs``: more than one a CPU only competes with the main process."""
+    return max(1, min(jobs, os.cpu_count() or 1))
+
+
+class LazyProcessPool(Executor):
+    """A process pool started on the first job: a run with nothing to parse (all
+    304s) or to extract never pays for starting and importing worker processes."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self.pool: ProcessPoolExecutor | None = None
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        if self.pool is None:
+            # forkserver: workers start from a clean process, inheriting neither the
+            # database connection nor the lock file of this one
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("forkserver"),
+                initializer=_lower_priority,
+            )
+        return self.pool.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
 def make_executor(jobs: int) -> Executor:
+    """Where CPU-heavy jobs run: feed parsing, page extraction."""
     if jobs <= 1:
         return InlineExecutor()
-    # forkserver: workers start from a clean process, inheriting neither the
-    # database connection nor the lock file of this one
-    return ProcessPoolExecutor(
-        max_workers=jobs, mp_context=multiprocessing.get_context("forkserver")
-    )
+    return LazyProcessPool(worker_count(jobs))
+
+
+def make_downloader(jobs: int) -> Executor:
+    """Where feed downloads run: ``jobs`` threads of this process (waiting on the
+    network releases the GIL), sharing one HTTP client and its connections."""
+    if jobs <= 1:
+        return InlineExecutor()
+    return ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="download")
 
 
 # ---------------------------------------------------------------- the run (main process)
@@ -314,17 +438,20 @@ class _Run:
         options: FetchOptions,
         executor: Executor,
         progress: Callable[[FeedReport], None] | None,
+        downloader: Executor | None = None,
     ):
         self.db = db
         self.options = options
         self.executor = executor
+        # None: each feed is downloaded and parsed in one job of ``executor``
+        self.downloader = downloader
         self.progress = progress
         self.now = utcnow()
         self.futures: dict[Future[Any], tuple[str, Any]] = {}
         self.pages: dict[str, PageResult] = {}
         self.page_futures: dict[str, Future[Any]] = {}
         self.pending: dict[int, _Pending] = {}
-        self.rules: dict[str, rules.Node | None] = {}  # None: the story keeps everything
+        self.rules: dict[str, rules.Rule | None] = {}  # None: the story keeps everything
         self.report: RunReport | None = None
 
     # -- scheduling
@@ -333,15 +460,47 @@ class _Run:
         job = FeedJob(
             feed["id"], feed["url"], feed["etag"], feed["last_modified"], self.options.http
         )
-        self.futures[self.executor.submit(fetch_feed_job, job)] = ("feed", feed)
+        if self.downloader is None:
+            self.futures[self.executor.submit(fetch_feed_job, job)] = ("feed", feed)
+        else:
+            self.futures[self.downloader.submit(download_feed_job, job)] = ("download", feed)
 
     def submit_page(self, url: str) -> str:
         key = normalise_url(url)
         if key not in self.page_futures and key not in self.pages:
-            future = self.executor.submit(fetch_page_job, PageJob(url, self.options.http))
-            self.page_futures[key] = future
-            self.futures[future] = ("page", key)
+            self.page_futures[key] = self.submit_page_job(
+                PageJob(url, self.options.http), "page", key
+            )
         return key
+
+    def submit_page_job(self, job: PageJob, kind: str, payload: Any) -> Future[Any]:
+        """Download in a thread then extract in a worker, or both in one job inline."""
+        future: Future[Any]
+        if self.downloader is None:
+            future = self.executor.submit(fetch_page_job, job)
+            self.futures[future] = (kind, payload)
+        else:
+            future = self.downloader.submit(download_page_job, job)
+            self.futures[future] = ("page-download", (kind, payload))
+        return future
+
+    def page_downloaded(self, then: tuple[str, Any], future: Future[Any]) -> None:
+        kind, payload = then
+        following: Future[Any]
+        try:
+            got = future.result()
+        except Exception as exc:  # reported as a dead worker is
+            following = Future()
+            following.set_exception(exc)
+        else:
+            if isinstance(got, PageBody):
+                following = self.executor.submit(extract_page_job, got)
+            else:
+                following = Future()
+                following.set_result(got)
+        self.futures[following] = (kind, payload)
+        if kind == "page":
+            self.page_futures[payload] = following
 
     def drain(self) -> None:
         while self.futures:
@@ -350,6 +509,10 @@ class _Run:
                 kind, payload = self.futures.pop(future)
                 if kind == "feed":
                     self.feed_done(payload, _result(future, payload))
+                elif kind == "download":
+                    self.downloaded(payload, future)
+                elif kind == "page-download":
+                    self.page_downloaded(payload, future)
                 elif kind == "page":
                     self.page_done(payload, future)
                 else:
@@ -357,13 +520,20 @@ class _Run:
 
     # -- feeds
 
+    def downloaded(self, feed: dict[str, Any], future: Future[Any]) -> None:
+        got = _result(future, feed)
+        if isinstance(got, FeedBody):  # parsed by a worker process
+            self.futures[self.executor.submit(parse_feed_job, got)] = ("feed", feed)
+        else:
+            self.feed_done(feed, got)
+
     def is_relevant(self, feed: dict[str, Any], entry: Entry) -> bool:
         slug = feed["story"]
         if not slug:
             return True
         if slug not in self.rules:
             rule = stories.get_story(self.db, slug).rule
-            self.rules[slug] = rules.parse_rule(rule) if rule.strip() else None
+            self.rules[slug] = rules.compile_rule(rule) if rule.strip() else None
         node = self.rules[slug]
         return node is None or node.matches(f"{entry.title}\n{entry.text}")
 
@@ -420,8 +590,16 @@ class _Run:
                 report.notes = feedstore.record_outcome(self.db, feed, outcome, self.now)
                 if outcome.error is None:
                     source = feed["name"] or feed["title"] or outcome.title
-                    for entry in pending.kept:
-                        status = self.store_entry(feed, entry, source)
+                    observed = iso(self.now)
+                    observations = [
+                        _observation(feed, entry, source, observed_at=observed)
+                        for entry in pending.kept
+                    ]
+                    # read inside the transaction, after its first write: nothing
+                    # else can add articles until it ends
+                    known = _KnownArticles(self.db, observations)
+                    for entry, obs in zip(pending.kept, observations, strict=True):
+                        status = self.store_entry(feed, entry, obs, known)
                         if status == "new":
                             report.new_articles += 1
                         elif status == "updated":
@@ -439,14 +617,16 @@ class _Run:
         if self.progress:
             self.progress(report)
 
-    def store_entry(self, feed: dict[str, Any], entry: Entry, source: str | None) -> str:
-        obs = _observation(feed, entry, source, observed_at=iso(self.now))
-        page = self.pages.get(normalise_url(entry.link)) if entry.link else None
-        existing = ingest.find_article(self.db, obs)
+    def store_entry(
+        self, feed: dict[str, Any], entry: Entry, obs: Observation, known: _KnownArticles
+    ) -> str:
+        page = self.pages.get(normalise_url(entry.link)) if entry.link and self.pages else None
+        existing = None if known.surely_new(obs) else ingest.find_article(self.db, obs)
         if existing is None:
             if page and page.extracted:
                 _use_page(obs, page.extracted)
             result = ingest.store(self.db, obs)
+            known.add(obs)
             if obs.origin == "page":
                 self.db.table("articles").update(
                     result.article_id, {"last_checked_at": iso(self.now)}
@@ -477,8 +657,7 @@ class _Run:
 
     def submit_rechecks(self, hours: float) -> None:
         for article in due_for_recheck(self.db, hours, self.now):
-            job = PageJob(article["url"], self.options.http)
-            self.futures[self.executor.submit(fetch_page_job, job)] = ("recheck", article)
+            self.submit_page_job(PageJob(article["url"], self.options.http), "recheck", article)
 
     def recheck_done(self, article: dict[str, Any], future: Future[Any]) -> None:
         try:
@@ -504,9 +683,47 @@ class _Run:
             self.db.table("articles").update(article["id"], {"last_checked_at": iso(self.now)})
 
 
-def _result(future: Future[Any], feed: dict[str, Any]) -> FeedResult:
+class _KnownArticles:
+    """Which of a feed's entries are surely new articles, from two queries for all of
+    them instead of a lookup (two queries for a new one) an entry.
+
+    :meth:`surely_new` is true only when :func:`ingest.find_article` would find
+    nothing: no article has the observation's key, nor (when it has a GUID and a
+    URL) its GUID. Articles this feed stores are added as it goes; anything else
+    is left to ``find_article``.
+    """
+
+    CHUNK = 500  # bound parameters a query
+
+    def __init__(self, db: Database, observations: list[Observation]):
+        self.keys = self._existing(db, "key", {ingest.article_key(o) for o in observations})
+        guids = {o.guid.strip() for o in observations if o.guid and o.url}
+        self.guids = self._existing(db, "guid", guids)
+
+    def _existing(self, db: Database, column: str, values: set[str]) -> set[str]:
+        found: set[str] = set()
+        ordered = sorted(values)
+        for i in range(0, len(ordered), self.CHUNK):
+            chunk = ordered[i : i + self.CHUNK]
+            marks = ", ".join("?" for _ in chunk)
+            sql = f"select {column} from articles where {column} in ({marks})"
+            found.update(row[0] for row in db.execute(sql, chunk))
+        return found
+
+    def surely_new(self, obs: Observation) -> bool:
+        if ingest.article_key(obs) in self.keys:
+            return False
+        return not (obs.guid and obs.url and obs.guid.strip() in self.guids)
+
+    def add(self, obs: Observation) -> None:
+        self.keys.add(ingest.article_key(obs))
+        if obs.guid:
+            self.guids.add(obs.guid.strip())
+
+
+def _result(future: Future[Any], feed: dict[str, Any]) -> Any:
     try:
-        result: FeedResult = future.result()
+        result: FeedResult | FeedBody = future.result()
     except Exception as exc:  # the worker process died
         return FeedResult(feed["id"], FetchOutcome(error=f"worker failed: {exc!r}"[:300]))
     return result
@@ -598,8 +815,10 @@ def run_fetch(
     if on_start:
         on_start(len(feeds))
     parallel = len(feeds) > 1 or options.full_text or options.recheck_hours
-    executor = make_executor(options.jobs if parallel else 1)
-    run = _Run(db, options, executor, progress)
+    jobs = options.jobs if parallel else 1
+    executor = make_executor(jobs)
+    downloader = make_downloader(jobs) if jobs > 1 else None
+    run = _Run(db, options, executor, progress, downloader)
     run.report = report
     completed = False
     try:
@@ -614,6 +833,8 @@ def run_fetch(
             run.drain()
         completed = True
     finally:
+        if downloader is not None:
+            downloader.shutdown(wait=True, cancel_futures=True)
         executor.shutdown(wait=True, cancel_futures=True)
         close_clients()
         report.seconds = time.monotonic() - started

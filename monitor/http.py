@@ -26,6 +26,7 @@ import email.utils
 import os
 import random
 import ssl
+import sys
 import threading
 import time
 import zlib
@@ -35,7 +36,14 @@ from datetime import datetime, timezone
 from http import HTTPStatus
 from typing import Any
 
-import httpx
+# httpx imports its command-line client (httpx._main: rich, pygments; a third of
+# httpx's import time) only to offer httpx.main(), which monitor never calls, and
+# every monitor command paid for it. Marked absent, httpx installs its stub instead
+# (it catches the ImportError). Not done when something imported httpx already.
+if "httpx" not in sys.modules:
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
+import httpx  # noqa: E402
 
 from . import PROJECT_URL, __version__
 
@@ -408,6 +416,10 @@ class HttpClient:
                     content = b""
                     if 200 <= status < 300:
                         content = self._read(response, deadline)
+                    elif status == 304:
+                        # no body, but read to its end: an unread response closes its
+                        # connection, and a run of 304s would open one a feed
+                        response.read()
                     return _Attempt(
                         final_url=str(response.url),
                         status=status,

@@ -121,3 +121,76 @@ def find_all(term: str, text: str) -> list[re.Match[str]]:
 
 def contains(term: str, text: str) -> bool:
     return term_regex(term).search(text) is not None
+
+
+_START = re.compile(r"(?<!\w)")
+
+
+class TermScanner:
+    """Which of a fixed set of terms occur in a text, from one scan of one pattern.
+
+    Exactly :func:`contains` for each term, but a text is scanned once by the
+    :func:`alternation` of all the terms instead of once per term. The
+    alternation's matches do not overlap, so one term can hide another that
+    starts inside its match (or at the same place, where the other won); but
+    every occurrence of any term starts inside some match of the alternation
+    (where nothing of it matched, the scan tried every position). So only the
+    places inside the matches where a term can begin (after a non-word
+    character) are looked at again, each with one pattern that tries every
+    term there (:attr:`at`: one optional lookahead group a term). A text where
+    the scan finds nothing contains none of the terms, at the cost of the scan.
+
+    Terms that can match the empty string (``*`` alone) break that reasoning and
+    are checked one by one, as :func:`contains` does.
+    """
+
+    def __init__(self, terms: list[str]):
+        self.terms = list(dict.fromkeys(terms))
+        self.slow = {t for t in self.terms if _empty_or_invalid(t)}
+        fast = [t for t in self.terms if t not in self.slow]
+        self.scanned = frozenset(fast)
+        self.pattern: re.Pattern[str] | None
+        self.pattern, self.ordered = alternation(fast) if fast else (None, [])
+        # group i + 1 captures when ordered[i] matches right here
+        self.at = re.compile(
+            r"(?<!\w)" + "".join(rf"(?:(?=({term_body(t)})(?!\w))|)" for t in self.ordered),
+            _FLAGS,
+        )
+
+    def scan(self, text: str) -> TermPresence:
+        return TermPresence(self, text, self.found(text))
+
+    def found(self, text: str) -> set[str]:
+        """The scanned terms (not :attr:`slow`) that occur in ``text``."""
+        found: set[str] = set()
+        if self.pattern is None:
+            return found
+        at, ordered = self.at.match, self.ordered
+        for span in self.pattern.finditer(text):
+            for start in _START.finditer(text, span.start(), span.end()):
+                here = at(text, start.start())
+                if here is not None:
+                    groups = here.groups()
+                    found.update(ordered[i] for i, g in enumerate(groups) if g is not None)
+        return found
+
+
+def _empty_or_invalid(term: str) -> bool:
+    try:
+        return re.fullmatch(term_body(term), "", _FLAGS) is not None
+    except ValueError:  # no words: contains() raises it, at the same moment as before
+        return True
+
+
+class TermPresence:
+    """The answer of :meth:`TermScanner.scan` for one text: ``has(term)``."""
+
+    def __init__(self, scanner: TermScanner, text: str, found: set[str]):
+        self.scanner = scanner
+        self.text = text
+        self.found = found
+
+    def has(self, term: str) -> bool:
+        if term in self.scanner.scanned:
+            return term in self.found
+        return contains(term, self.text)  # not scanned: the plain way

@@ -16,6 +16,7 @@ inflections).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import matching
@@ -182,3 +183,41 @@ def matches(rule: str | None, text: str) -> bool:
     if not rule or not rule.strip():
         return True
     return parse_rule(rule).matches(text)
+
+
+def all_terms(node: Node) -> list[str]:
+    """Every term of ``node``, negated ones too, in order."""
+    if isinstance(node, Term):
+        return [node.text]
+    if isinstance(node, Not):
+        return all_terms(node.child)
+    return [t for c in node.children for t in all_terms(c)]
+
+
+def evaluate(node: Node, has: Callable[[str], bool]) -> bool:
+    """``node`` with each term's presence answered by ``has``."""
+    if isinstance(node, Term):
+        return has(node.text)
+    if isinstance(node, Not):
+        return not evaluate(node.child, has)
+    if isinstance(node, And):
+        return all(evaluate(c, has) for c in node.children)
+    return any(evaluate(c, has) for c in node.children)
+
+
+class Rule:
+    """A parsed rule made ready for many texts: ``matches`` answers exactly as
+    ``node.matches`` but scans a text once for all terms (see
+    :class:`monitor.matching.TermScanner`) instead of once per term."""
+
+    def __init__(self, node: Node):
+        self.node = node
+        self.scanner = matching.TermScanner(all_terms(node))
+
+    def matches(self, text: str) -> bool:
+        return evaluate(self.node, self.scanner.scan(text).has)
+
+
+def compile_rule(rule: str) -> Rule:
+    """:func:`parse_rule`, made ready for many texts."""
+    return Rule(parse_rule(rule))

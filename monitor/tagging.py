@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -35,8 +35,20 @@ BATCH = 2000
 @dataclass
 class StoryTagger:
     slug: str
-    rule: rules.Node | None
-    taxonomy: taxonomy.CompiledTaxonomy
+    rule: rules.Rule | None
+    parsed: list[taxonomy.Theme]
+    _compiled: taxonomy.CompiledTaxonomy | None = field(default=None, repr=False)
+
+    @property
+    def taxonomy(self) -> taxonomy.CompiledTaxonomy:
+        """Compiled on first use: a run whose texts no story claims never pays for it."""
+        if self._compiled is None:
+            self._compiled = taxonomy.CompiledTaxonomy(self.parsed)
+        return self._compiled
+
+    @property
+    def has_themes(self) -> bool:
+        return bool(self.parsed)
 
     @property
     def themes(self) -> list[CompiledTheme]:
@@ -57,10 +69,8 @@ def tagger_for(story: Story) -> StoryTagger:
     key = (story.slug, story.definition or story.rule)
     found = _cache.get(key)
     if found is None:
-        rule = rules.parse_rule(story.rule) if story.rule.strip() else None
-        found = StoryTagger(
-            story.slug, rule, taxonomy.CompiledTaxonomy(taxonomy.parse_themes(story))
-        )
+        rule = rules.compile_rule(story.rule) if story.rule.strip() else None
+        found = StoryTagger(story.slug, rule, taxonomy.parse_themes(story))
         if len(_cache) > 64:
             _cache.clear()
         _cache[key] = found
@@ -109,7 +119,7 @@ def tags_for(
                 yield story, hit
         return
     for slug, tagger in taggers.items():
-        if tagger.themes and tagger.relevant(doc):
+        if tagger.has_themes and tagger.relevant(doc):
             for hit in tagger.tag(doc):
                 yield slug, hit
 

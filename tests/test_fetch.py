@@ -341,3 +341,109 @@ def test_feed_sighting_never_replaces_a_hand_added_article(db, httpserver, invok
     row = db["articles"].get(1)
     assert row["version_count"] == 1 and row["story"] == "pakistan-taliban"
     assert "as added by hand" in db["versions"].get(1)["text"]
+
+
+def _capture_executors(monkeypatch):
+    from monitor import fetch as fetch_module
+
+    made = []
+    real = fetch_module.make_executor
+
+    def make(jobs):
+        made.append(real(jobs))
+        return made[-1]
+
+    monkeypatch.setattr(fetch_module, "make_executor", make)
+    return made
+
+
+def test_parallel_run_parses_in_worker_processes_started_only_when_needed(
+    db, httpserver, monkeypatch
+):
+    """Downloads run in threads; a worker process pool starts only for bodies to
+    parse, so a run of 304s starts no process at all."""
+    from monitor.fetch import LazyProcessPool
+
+    for name in ("a", "b"):
+        httpserver.expect_request(f"/{name}", headers={"If-None-Match": '"v1"'}).respond_with_data(
+            "", status=304, headers={"ETag": '"v1"'}
+        )
+        httpserver.expect_request(f"/{name}").respond_with_data(
+            rss(items(2, prefix=name)), content_type=XML, headers={"ETag": '"v1"'}
+        )
+        feedstore.add_feed(db, httpserver.url_for(f"/{name}"))
+    made = _capture_executors(monkeypatch)
+    first = fetch(db, jobs=2)
+    assert (first.feeds_ok, first.new_articles) == (2, 4)
+    assert isinstance(made[0], LazyProcessPool) and made[0].pool is not None
+    second = fetch(db, jobs=2)
+    assert (second.feeds_ok, second.new_articles) == (2, 0)
+    assert all(f.not_modified for f in second.feeds)
+    assert made[1].pool is None
+
+
+def test_lazy_pool_runs_jobs_in_lower_priority_processes():
+    import os
+
+    from monitor.fetch import WORKER_NICE, LazyProcessPool
+
+    pool = LazyProcessPool(1)
+    assert pool.pool is None
+    try:
+        pid, nice = pool.submit(_pid_and_nice).result(timeout=60)
+    finally:
+        pool.shutdown()
+    assert pid != os.getpid()
+    assert nice == min(19, os.getpriority(os.PRIO_PROCESS, 0) + WORKER_NICE)
+
+
+def _pid_and_nice():
+    import os
+
+    return os.getpid(), os.getpriority(os.PRIO_PROCESS, 0)
+
+
+def test_worker_count_is_at_most_one_per_cpu(monkeypatch):
+    from monitor import fetch as fetch_module
+
+    monkeypatch.setattr(fetch_module.os, "cpu_count", lambda: 2)
+    assert [fetch_module.worker_count(j) for j in (1, 2, 4, 8)] == [1, 2, 2, 2]
+
+
+def test_entry_seen_in_another_feed_under_another_link_is_found_by_its_guid(db, httpserver):
+    """A global GUID already stored from another feed is that article: this sighting
+    (another link, another summary) adds no version (the per-feed key lookup must
+    look at GUIDs too)."""
+    guid = "tag:news.example,2025:talks"
+    first = Item(guid, "Pakistan and Taliban agree talks", link="https://a.example/talks")
+    second = Item(guid, first.title, summary="Another outlet's summary of the Pakistan talks.",
+                  link="https://b.example/story/talks")  # fmt: skip
+    httpserver.expect_request("/a").respond_with_data(rss([first], title="A"), content_type=XML)
+    httpserver.expect_request("/b").respond_with_data(rss([second], title="B"), content_type=XML)
+    feedstore.add_feed(db, httpserver.url_for("/a"))
+    feedstore.add_feed(db, httpserver.url_for("/b"))
+    report = fetch(db, jobs=1)
+    assert (report.new_articles, report.new_versions) == (1, 0)
+    assert [f.seen for f in report.feeds] == [0, 1]
+    assert db["articles"].get(1)["version_count"] == 1
+
+
+def test_known_articles_says_new_only_when_find_article_finds_nothing(db):
+    from monitor import ingest
+    from monitor.fetch import _KnownArticles
+    from monitor.ingest import Observation
+
+    stored = Observation("T", "text", "feed", url="https://x.example/1", guid="tag:x,1")
+    ingest.store(db, stored)
+    same_key = Observation("T", "other", "feed", url="https://x.example/1?utm_source=rss")
+    same_guid = Observation("T", "other", "feed", url="https://x.example/2", guid="tag:x,1")
+    fresh = Observation("N", "new", "feed", url="https://x.example/3", guid="tag:x,3")
+    with db.atomic():
+        known = _KnownArticles(db, [same_key, same_guid, fresh])
+    for obs in (same_key, same_guid, fresh):
+        assert known.surely_new(obs) is (ingest.find_article(db, obs) is None)
+    assert known.surely_new(fresh)
+    known.add(fresh)
+    assert not known.surely_new(fresh)
+    later = Observation("N", "new", "feed", url="https://x.example/4", guid="tag:x,3")
+    assert not known.surely_new(later)

@@ -199,3 +199,34 @@ def test_cli_reports_page_failures_without_failing_the_run(db, httpserver, invok
     assert "1 new articles, 0 new versions, 1 pages (1 failed)" in result.stderr
     quiet = invoke("fetch", "--full-text", "--quiet")
     assert quiet.exit_code == 0 and quiet.stderr == ""
+
+
+def test_parallel_full_text_and_recheck_download_in_threads_and_extract_in_workers(db, httpserver):
+    """jobs > 1: pages are downloaded by the run's threads and extracted by its worker
+    processes; a failed page still falls back to the summary, a recheck still stores
+    an edited page."""
+    good, missing = httpserver.url_for("/article/1"), httpserver.url_for("/missing")
+    httpserver.expect_request("/feed").respond_with_data(
+        rss(
+            [
+                Item("g1", "Pakistan warns Taliban after talks fail", link=good),
+                Item("g2", "Pakistan closes Torkham", link=missing),
+            ]
+        ),
+        content_type=XML,
+    )
+    edited = [*PARAGRAPHS[:2], "The Taliban spokesman later said a delegation would return."]
+    serve_sequence(httpserver, "/article/1", [page(PARAGRAPHS), page(edited)], "text/html")
+    httpserver.expect_request("/missing").respond_with_data("no", status=404)
+    feedstore.add_feed(db, httpserver.url_for("/feed"))
+    report = fetch(db, full_text=True, jobs=2)
+    assert (report.new_articles, report.pages_fetched) == (2, 2)
+    assert len(report.page_errors) == 1 and report.page_errors[0][0] == missing
+    origins = dict(db.execute("select a.url, v.origin from articles a join versions v "
+                              "on v.article_id = a.id").fetchall())  # fmt: skip
+    assert origins == {good: "page", missing: "feed"}
+
+    _age(db, 1, timedelta(hours=2), checked_ago=timedelta(hours=1))
+    rechecked = fetch(db, recheck_hours=24, jobs=2)
+    assert (rechecked.rechecked, rechecked.new_versions) == (1, 1)
+    assert "delegation would return" in versions(db)[-1]["text"]

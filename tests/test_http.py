@@ -311,6 +311,11 @@ def test_read_timeout(httpserver: HTTPServer, sleeps: Sleeps) -> None:
     assert r.error == "timed out after 0.2 s reading"
     assert r.attempts == 2 and len(sleeps) == 1  # a timeout is retried
     assert took < 0.9
+    # let the server finish both slow answers: logged later, they would land in the
+    # log of whichever test runs then
+    deadline = time.monotonic() + 5
+    while len(httpserver.log) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def test_total_deadline_stops_a_slow_drip(httpserver: HTTPServer, sleeps: Sleeps) -> None:
@@ -508,3 +513,60 @@ def test_a_non_ascii_validator_goes_back_as_it_came(
     assert again.not_modified and again.etag == etag
     sent = httpserver.log[1][0].headers["If-None-Match"]
     assert sent.encode("latin-1") == etag.encode("utf-8")  # the same bytes on the wire
+
+
+def test_a_304_leaves_its_connection_open_for_the_next_request():
+    """A run of conditional GETs answered 304 reuses one keep-alive connection
+    instead of opening one a feed."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    connections: list[int] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:
+            super().setup()
+            connections.append(1)
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(304)
+            self.send_header("ETag", '"v1"')
+            self.end_headers()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with HttpClient(HttpOptions(retries=0)) as client:
+            for _ in range(3):
+                url = f"http://127.0.0.1:{server.server_address[1]}/feed"
+                response = client.get(url, etag='"v1"')
+                assert response.status == 304 and response.error is None
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(connections) == 1
+
+
+def test_importing_the_client_skips_the_httpx_command_line_client():
+    """httpx's CLI (rich, pygments) is not imported: a third of httpx's import time
+    that every monitor command paid."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys, monitor.http, httpx\n"
+        "print(sorted(m for m in ('rich', 'pygments') if m in sys.modules), "
+        "callable(httpx.Client), callable(httpx.main))"
+    )
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
+    )
+    assert out.stdout.split() == ["[]", "True", "True"]

@@ -113,3 +113,100 @@ def test_builtin_rule_keeps_story_and_drops_cricket():
     assert story.is_relevant("Pakistan strikes TTP hideouts in Afghanistan")
     assert not story.is_relevant("Pakistan beat Afghanistan at cricket in Sharjah")
     assert story.is_relevant("TTP attack on a cricket ground in Pakistan, Afghan links probed")
+
+
+# -- the one-scan evaluation (matching.TermScanner, rules.Rule) equals the plain one
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_WORD = st.text("aesdyikn", min_size=1, max_size=5)
+_TERM = st.builds(
+    lambda words, seps, star: "".join(w + s for w, s in zip(words, seps, strict=False)) + star,
+    st.lists(_WORD, min_size=1, max_size=3),
+    st.lists(st.sampled_from([" ", "-", " "]), min_size=3, max_size=3),
+    st.sampled_from(["", "", "*"]),
+).map(lambda t: t.strip(" -") or "a")
+_GLUE = st.sampled_from([" ", " ", "-", "'", "’s", "'s ", "\n", ", ", "_", "s", "es", "ing "])
+
+
+def _texts(terms: list[str]) -> st.SearchStrategy[str]:
+    """Texts made of the terms themselves (whole, or cut), inflections and separators,
+    so that terms occur, overlap and touch."""
+    piece = st.one_of(
+        st.sampled_from(terms).map(lambda t: t.rstrip("*")),
+        st.sampled_from(terms).flatmap(
+            lambda t: st.integers(0, len(t)).map(lambda i: t.rstrip("*")[i:])
+        ),
+        _WORD,
+        _GLUE,
+    )
+    return st.lists(piece, max_size=12).map("".join)
+
+
+def _node(terms: list[str]) -> st.SearchStrategy[rules.Node]:
+    return st.recursive(
+        st.sampled_from(terms).map(rules.Term),
+        lambda children: st.one_of(
+            children.map(rules.Not),
+            st.lists(children, min_size=2, max_size=4).map(lambda c: rules.And(tuple(c))),
+            st.lists(children, min_size=2, max_size=4).map(lambda c: rules.Or(tuple(c))),
+        ),
+        max_leaves=8,
+    )
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.data(), st.lists(_TERM, min_size=1, max_size=6))
+def test_term_scanner_answers_as_contains(data: st.DataObject, terms: list[str]):
+    scanner = matching.TermScanner(terms)
+    for text in data.draw(st.lists(_texts(terms), min_size=1, max_size=4)):
+        presence = scanner.scan(text)
+        for term in terms:
+            assert presence.has(term) is matching.contains(term, text), (term, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data(), st.lists(_TERM, min_size=1, max_size=6))
+def test_compiled_rule_answers_as_the_plain_rule(data: st.DataObject, terms: list[str]):
+    node = data.draw(_node(terms))
+    rule = rules.Rule(node)
+    for text in data.draw(st.lists(_texts(terms), min_size=1, max_size=4)):
+        assert rule.matches(text) is node.matches(text), text
+
+
+@pytest.mark.parametrize(
+    ("terms", "text", "term"),
+    [
+        # hidden by a longer phrase starting at the same place
+        (["Khyber Pakhtunkhwa", "Khyber"], "in Khyber Pakhtunkhwa today", "Khyber"),
+        # starting inside another term's match
+        (["Khyber Pakhtunkhwa", "Pakhtunkhwa"], "in Khyber Pakhtunkhwa today", "Pakhtunkhwa"),
+        # the 's after a possessive
+        (["TTP", "s"], "the TTP's men", "s"),
+        # a term that matches the empty string is checked on its own
+        (["*", "a"], "a, b", "*"),
+    ],
+)
+def test_term_scanner_finds_overlapping_terms(terms: list[str], text: str, term: str):
+    presence = matching.TermScanner(terms).scan(text)
+    assert matching.contains(term, text)
+    assert presence.has(term)
+
+
+def test_term_scanner_reports_absent_terms():
+    presence = matching.TermScanner(["Khyber Pakhtunkhwa", "Pakhtunkhwa", "Kabul"]).scan(
+        "Khyber Pakhtunkhwa"
+    )
+    assert presence.has("Pakhtunkhwa") and not presence.has("Kabul")
+    assert not matching.TermScanner(["Kabul"]).scan("nothing here").has("Kabul")
+
+
+def test_compiled_rule_on_the_builtin_rule():
+    rule = rules.compile_rule(RULE)
+    for text, expected in [
+        ("Islamabad warns the Taliban", True),
+        ("Pakistan and the Taliban talk cricket", False),
+        ("Taliban in Kabul", False),
+    ]:
+        assert rule.matches(text) is expected
