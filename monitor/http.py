@@ -26,7 +26,6 @@ import email.utils
 import os
 import random
 import ssl
-import sys
 import threading
 import time
 import zlib
@@ -36,14 +35,7 @@ from datetime import datetime, timezone
 from http import HTTPStatus
 from typing import Any
 
-# httpx imports its command-line client (httpx._main: rich, pygments; a third of
-# httpx's import time) only to offer httpx.main(), which monitor never calls, and
-# every monitor command paid for it. Marked absent, httpx installs its stub instead
-# (it catches the ImportError). Not done when something imported httpx already.
-if "httpx" not in sys.modules:
-    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
-
-import httpx  # noqa: E402
+import httpx
 
 from . import PROJECT_URL, __version__
 

@@ -551,22 +551,3 @@ def test_a_304_leaves_its_connection_open_for_the_next_request():
         server.shutdown()
         server.server_close()
     assert len(connections) == 1
-
-
-def test_importing_the_client_skips_the_httpx_command_line_client():
-    """httpx's CLI (rich, pygments) is not imported: a third of httpx's import time
-    that every monitor command paid."""
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    code = (
-        "import sys, monitor.http, httpx\n"
-        "print(sorted(m for m in ('rich', 'pygments') if m in sys.modules), "
-        "callable(httpx.Client), callable(httpx.main))"
-    )
-    root = Path(__file__).resolve().parent.parent
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
-    )
-    assert out.stdout.split() == ["[]", "True", "True"]
