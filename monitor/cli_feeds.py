@@ -126,7 +126,8 @@ def feeds_remove(app: App, feed: str) -> None:
     type=click.IntRange(min=1, max=32),
     default=fetch.default_jobs(),
     show_default=True,
-    help="Feeds and pages fetched and parsed in parallel (worker processes).",
+    help="Feeds and pages downloaded at once (threads); parsing and extraction run "
+    "in up to one worker process per CPU, started only when there is something to parse.",
 )
 @click.option("--feed", "only_feed", metavar="URL|ID", help="Fetch only this feed, due or not.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing unless something failed.")
