@@ -35,6 +35,12 @@ def db(db_path: Path):
     database.close()
 
 
+@pytest.fixture(scope="session")
+def httpserver_listen_address():
+    """pytest-httpserver on loopback, on a free port."""
+    return ("127.0.0.1", 0)
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

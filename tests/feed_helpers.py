@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from monitor.fetch import FetchOptions, run_fetch
+from monitor.http import HttpOptions
+
 
 @dataclass
 class Item:
@@ -62,3 +65,13 @@ def serve_sequence(httpserver, path: str, bodies: list[bytes], content_type: str
 
     httpserver.expect_request(path).respond_with_handler(handler)
     return hits
+
+
+#: no retries, short timeouts: a test sees each failure at once
+NO_RETRY = HttpOptions(retries=0, backoff=0.0, connect_timeout=2, read_timeout=5)
+
+
+def fetch(db, **kwargs):
+    """Run one fetch with test HTTP options unless given."""
+    kwargs.setdefault("http", NO_RETRY)
+    return run_fetch(db, FetchOptions(**kwargs))

@@ -8,27 +8,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-from feed_helpers import Item, items, rss
+from feed_helpers import Item, fetch, items, rss
 from werkzeug import Response
 
 from monitor import feedstore
-from monitor.fetch import FetchOptions, run_fetch
-from monitor.http import HttpOptions
 from monitor.timeutil import iso, parse_datetime, utcnow
 
 XML = "application/rss+xml"
-NO_RETRY = HttpOptions(retries=0, backoff=0.0, connect_timeout=2, read_timeout=5)
-
-
-@pytest.fixture(scope="session")
-def httpserver_listen_address():
-    return ("127.0.0.1", 0)
-
-
-def fetch(db, **kwargs):
-    kwargs.setdefault("http", NO_RETRY)
-    return run_fetch(db, FetchOptions(**kwargs))
 
 
 def feed_row(db, feed_id=1):

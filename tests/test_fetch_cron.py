@@ -9,7 +9,6 @@ import subprocess
 import sys
 import time
 
-import pytest
 from conftest import ROOT
 from feed_helpers import items, rss
 from werkzeug import Response
@@ -18,11 +17,6 @@ from monitor import db as dbmod
 from monitor import feedstore
 
 XML = "application/rss+xml"
-
-
-@pytest.fixture(scope="session")
-def httpserver_listen_address():
-    return ("127.0.0.1", 0)
 
 
 def slow_feed(httpserver, path, body, delay):

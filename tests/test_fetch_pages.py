@@ -5,16 +5,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-from feed_helpers import Item, rss, serve_sequence
+from feed_helpers import Item, fetch, rss, serve_sequence
 
 from monitor import feedstore
-from monitor.fetch import FetchOptions, due_for_recheck, run_fetch
-from monitor.http import HttpOptions
+from monitor.fetch import due_for_recheck
 from monitor.timeutil import iso, utcnow
 
 XML = "application/rss+xml"
-NO_RETRY = HttpOptions(retries=0, backoff=0.0, connect_timeout=2, read_timeout=5)
 
 PARAGRAPHS = [
     "ISLAMABAD: Pakistan's defence minister said on Thursday that talks with the Afghan "
@@ -33,16 +30,6 @@ def page(paragraphs: list[str], title: str = "Pakistan warns Taliban after talks
         f"<nav><a href='/'>Home</a></nav><article><h1>{title}</h1>{body}</article>"
         "<footer>Sample footer</footer></body></html>"
     ).encode()
-
-
-@pytest.fixture(scope="session")
-def httpserver_listen_address():
-    return ("127.0.0.1", 0)
-
-
-def fetch(db, **kwargs):
-    kwargs.setdefault("http", NO_RETRY)
-    return run_fetch(db, FetchOptions(**kwargs))
 
 
 def versions(db):
