@@ -3,7 +3,7 @@
 # (or $DEMO_DB), offline, and show what monitor sees. Each run starts over.
 set -e
 DB="${DEMO_DB:-demo.db}"
-rm -f "$DB" "$DB-wal" "$DB-shm"
+rm -f "$DB" "$DB-wal" "$DB-shm" "$DB.lock"
 m() { monitor --db "$DB" "$@"; }
 cd "$(dirname "$0")/.."
 
