@@ -11,7 +11,7 @@ from typing import Any
 import click
 from diff_match_patch import diff_match_patch
 
-from .diffing import DELETE, EQUAL, INSERT, Op
+from .diffing import DELETE, EQUAL, INSERT, Op, old_text
 from .edits import Comparison
 
 PARAGRAPH = "\n\n"
@@ -125,8 +125,7 @@ def to_json(cmp: Comparison) -> dict[str, Any]:
 def to_patch(cmp: Comparison) -> str:
     """A diff-match-patch patch: ``patch_apply`` turns the old text into the new."""
     dmp = diff_match_patch()
-    old = "".join(text for op, text in cmp.ops if op != INSERT)
-    return str(dmp.patch_toText(dmp.patch_make(old, list(cmp.ops))))
+    return str(dmp.patch_toText(dmp.patch_make(old_text(cmp.ops), list(cmp.ops))))
 
 
 _CSS = """

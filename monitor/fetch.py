@@ -632,22 +632,15 @@ class _Run:
                     result.article_id, {"last_checked_at": iso(self.now)}
                 )
             return result.status
-        current = next(
-            self.db.query(
-                "select origin, title from versions where article_id = ? and number = ?",
-                [existing["id"], existing["current_version"]],
-            )
-        )
+        current = ingest.current_version(self.db, existing)
         if current["origin"] == "feed" and existing["feed_id"] in (feed["id"], None):
             return ingest.store(self.db, obs).status
         # a page, a file or another feed's text is current: this sighting adds no version
         updates: dict[str, Any] = {
             "last_seen_at": max(obs.observed_at or "", existing["last_seen_at"])
         }
-        if obs.story and not existing["story"]:
-            updates["story"] = (
-                obs.story
-            )  # e.g. an article added by hand, now seen in a story's feed
+        if obs.story and not existing["story"]:  # e.g. added by hand, now in a story's feed
+            updates["story"] = obs.story
         if current["origin"] == "page" and normalise_title(entry.title) != current["title"]:
             updates["last_checked_at"] = None  # the headline moved: recheck the page soon
         self.db.table("articles").update(existing["id"], updates)

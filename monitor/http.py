@@ -22,7 +22,6 @@ child, so an ``HttpClient`` can also be handed to (or built in) worker processes
 
 from __future__ import annotations
 
-import email.utils
 import os
 import random
 import ssl
@@ -38,6 +37,7 @@ from typing import Any
 import httpx
 
 from . import PROJECT_URL, __version__
+from .timeutil import parse_datetime
 
 USER_AGENT = f"monitor/{__version__} (+{PROJECT_URL})"
 FEED_ACCEPT = (
@@ -146,14 +146,9 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     value = value.strip()
     if value.isdigit():
         return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
+    when = parse_datetime(value)
     if when is None:
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
     now = now or datetime.now(timezone.utc)
     return max(0.0, (when - now).total_seconds())
 

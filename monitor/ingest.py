@@ -79,7 +79,7 @@ def find_article(db: Database, obs: Observation) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
-def _current_version(db: Database, article: dict[str, Any]) -> dict[str, Any]:
+def current_version(db: Database, article: dict[str, Any]) -> dict[str, Any]:
     return select(
         db,
         "select * from versions where article_id = ? and number = ?",
@@ -122,7 +122,7 @@ def store(db: Database, obs: Observation) -> IngestResult:
             return IngestResult(article_id, 1, "new")
 
         article_id = article["id"]
-        current = _current_version(db, article)
+        current = current_version(db, article)
         updates: dict[str, Any] = {"last_seen_at": max(observed, article["last_seen_at"])}
         if obs.published_at and not article["published_at"]:
             updates["published_at"] = obs.published_at
