@@ -20,10 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from monitor import db as dbmod  # noqa: E402
-from monitor import report  # noqa: E402
-from monitor.search import SearchOptions, search  # noqa: E402
-from monitor.timeutil import iso  # noqa: E402
+from monitor.analysis import changes as report  # noqa: E402
+from monitor.analysis.search import SearchOptions, search  # noqa: E402
+from monitor.store import db as dbmod  # noqa: E402
+from monitor.text.timeutil import iso  # noqa: E402
 
 
 def build(path: Path, n: int, seed: int = 1) -> datetime:

@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from diff_match_patch import diff_match_patch  # noqa: E402
 
-from monitor.diffing import EQUAL, diff_text, new_text, old_text  # noqa: E402
+from monitor.analysis.diffing import EQUAL, diff_text, new_text, old_text  # noqa: E402
 
 _VOCABULARY = (
     "Pakistan Afghanistan Taliban Kabul Islamabad talks ceasefire border Torkham Chaman "

@@ -30,7 +30,7 @@ TEXT = (
 
 
 def build(path: Path, rows: int) -> None:
-    from monitor import db as dbmod
+    from monitor.store import db as dbmod
 
     db = dbmod.connect(path)
     for (name,) in db.execute(
@@ -75,9 +75,9 @@ def measure(path: Path, fmt: str) -> dict[str, float]:
     code = f"""
 import json, os, resource, sys, time
 sys.path.insert(0, {str(ROOT)!r})
-from monitor import db as dbmod
-from monitor.export import ExportOptions, export
-from monitor.queries import ArticleFilter
+from monitor.store import db as dbmod
+from monitor.analysis.export import ExportOptions, export
+from monitor.store.queries import ArticleFilter
 db = dbmod.connect({str(path)!r})
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 t = time.perf_counter()

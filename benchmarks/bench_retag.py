@@ -18,9 +18,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from monitor import db as dbmod  # noqa: E402
-from monitor import discover, stories, tagging, trends  # noqa: E402
 from monitor.ingest import Observation, store  # noqa: E402
+from monitor.store import db as dbmod  # noqa: E402
+from monitor.themes import (
+    discover,
+    stories,
+    trends,  # noqa: E402
+)
+from monitor.themes import tagger as tagging
 
 SNIPPETS = [
     "Pakistan and the Taliban government held peace talks in Doha mediated by Qatar.",

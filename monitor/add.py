@@ -13,14 +13,15 @@ from typing import BinaryIO
 
 from sqlite_utils import Database
 
-from . import ingest, stories
-from .errors import InputError
-from .extract import extract_html
-from .ingest import IngestResult, Observation
-from .sources import decode_text, read_source
-from .textnorm import normalise_text, split_headline
-from .timeutil import parse_date_option
-from .urls import looks_like_url
+from monitor import ingest
+from monitor.errors import InputError
+from monitor.extract import extract_html
+from monitor.ingest import IngestResult, Observation
+from monitor.sources import decode_text, read_source
+from monitor.text.normalise import normalise_text, split_headline
+from monitor.text.timeutil import parse_date_option
+from monitor.text.urls import looks_like_url
+from monitor.themes import stories
 
 # "note" is read and dropped: a remark about the file, not part of the article
 HEADER_KEYS = {"title", "url", "source", "published", "byline", "story", "note"}
@@ -68,7 +69,7 @@ def observation_from_source(
         raise InputError(f"--url: {options.url!r} is not an http(s) URL")
     fetched_url = None
     if looks_like_url(source):
-        from .pages import read_url
+        from monitor.pages import read_url
 
         raw, fetched_url = read_url(source)
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from .timeutil import iso, parse_datetime
+from monitor.text.timeutil import iso, parse_datetime
 
 # trafilatura logs every page it finds hard to parse; the caller reports instead.
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)

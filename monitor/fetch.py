@@ -63,18 +63,21 @@ from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
-from . import feedstore, ingest, rules, runs, stories
-from .errors import ExitCode, InputError
-from .extract import Extracted, extract_html
-from .feedstore import FetchOutcome
-from .http import PAGE_ACCEPT, HttpClient, HttpOptions
-from .ingest import Observation
-from .textnorm import normalise_title
-from .timeutil import iso, parse_datetime, utcnow
-from .urls import looks_like_url, normalise_url
+from monitor import ingest
+from monitor.errors import ExitCode, InputError
+from monitor.extract import Extracted, extract_html
+from monitor.http import PAGE_ACCEPT, HttpClient, HttpOptions
+from monitor.ingest import Observation
+from monitor.store import feeds as feedstore
+from monitor.store import runs
+from monitor.store.feeds import FetchOutcome
+from monitor.text.normalise import normalise_title
+from monitor.text.timeutil import iso, parse_datetime, utcnow
+from monitor.text.urls import looks_like_url, normalise_url
+from monitor.themes import rules, stories
 
 if TYPE_CHECKING:
-    from .feeds import Entry
+    from monitor.parse import Entry
 
 RECHECK_MIN = timedelta(minutes=15)
 
@@ -219,7 +222,7 @@ def _download_feed(job: FeedJob) -> FeedResult | FeedBody:
 
 def _parse_feed(body: FeedBody) -> FeedResult:
     # imported here: a parallel run's main process never parses (nor imports feedparser)
-    from .feeds import parse_feed
+    from monitor.parse import parse_feed
 
     parsed = parse_feed(body.content, url=body.location, content_type=body.content_type)
     outcome = body.outcome

@@ -36,8 +36,8 @@ from typing import Any
 
 import httpx
 
-from . import PROJECT_URL, __version__
-from .timeutil import parse_datetime
+from monitor import PROJECT_URL, __version__
+from monitor.text.timeutil import parse_datetime
 
 USER_AGENT = f"monitor/{__version__} (+{PROJECT_URL})"
 FEED_ACCEPT = (

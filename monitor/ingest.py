@@ -15,12 +15,12 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import hooks
-from .db import select
-from .errors import InputError
-from .textnorm import normalise_text, normalise_title, word_count
-from .timeutil import now_iso
-from .urls import normalise_url
+from monitor import derive as hooks
+from monitor.errors import InputError
+from monitor.store.db import select
+from monitor.text.normalise import normalise_text, normalise_title, word_count
+from monitor.text.timeutil import now_iso
+from monitor.text.urls import normalise_url
 
 
 @dataclass

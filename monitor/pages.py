@@ -3,9 +3,9 @@ that ``monitor add URL`` reads like a local file."""
 
 from __future__ import annotations
 
-from .errors import InputError
-from .http import PAGE_ACCEPT, HttpClient
-from .sources import RawSource, _looks_binary, _looks_html
+from monitor.errors import InputError
+from monitor.http import PAGE_ACCEPT, HttpClient
+from monitor.sources import RawSource, _looks_binary, _looks_html
 
 
 def read_url(url: str, client: HttpClient | None = None) -> tuple[RawSource, str]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import InputError
+from monitor.errors import InputError
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from monitor import db as dbmod
+from monitor.store import db as dbmod
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

@@ -125,7 +125,8 @@ def test_bad_combinations(invoke, article):
 
 
 def test_colour_marks_deletions_struck_red_and_insertions_green():
-    from monitor import diff_render, edits
+    from monitor.analysis import edits
+    from monitor.render import diff as diff_render
 
     v = lambda n, text: {"number": n, "observed_at": "t", "title": "T", "text": text}  # noqa: E731
     out = diff_render.render_text(edits.compare(1, v(1, "a 60 b"), v(2, "a 70 b")), colour=True)

@@ -6,10 +6,10 @@ from diff_match_patch import diff_match_patch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor import diffing
-from monitor.diff_render import to_patch
-from monitor.diffing import DELETE, EQUAL, INSERT, diff_text, new_text, old_text
-from monitor.edits import Comparison, compare
+from monitor.analysis import diffing
+from monitor.analysis.diffing import DELETE, EQUAL, INSERT, diff_text, new_text, old_text
+from monitor.analysis.edits import Comparison, compare
+from monitor.render.diff import to_patch
 
 WORDS = ["Taliban", "Pakistan", "talks", "the", "60", "70", "said", "Kabul", ",", ".", "“", "”"]
 WORDS += ["طالبان", "پاکستان", "مذاکرات", "سرحد", "塔利班", "巴基斯坦", "和谈", "د", "افغانستان"]

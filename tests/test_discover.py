@@ -7,7 +7,7 @@ import json
 import pytest
 from themes_helpers import add
 
-from monitor import discover, stories
+from monitor.themes import discover, stories
 
 
 def test_candidates_in_one_text():

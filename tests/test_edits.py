@@ -6,9 +6,9 @@ import sqlite3
 
 import pytest
 
-from monitor import db as dbmod
-from monitor import edits
+from monitor.analysis import edits
 from monitor.ingest import Observation, store
+from monitor.store import db as dbmod
 from tests.conftest import SAMPLES
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.export import WHATS
+from monitor.analysis.export import WHATS
 from monitor.ingest import Observation, store
 
 URDU = "طالبان اور پاکستان کے درمیان مذاکرات"
@@ -160,10 +160,10 @@ def test_failed_export_leaves_old_file_and_no_part(data, tmp_path, monkeypatch, 
         yield {"a": 1}
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("monitor.output.write_csv", lambda rows, out, **kw: list(explode()))
-    from monitor import db as dbmod
-    from monitor.export import ExportOptions, export
-    from monitor.queries import ArticleFilter
+    monkeypatch.setattr("monitor.render.rows.write_csv", lambda rows, out, **kw: list(explode()))
+    from monitor.analysis.export import ExportOptions, export
+    from monitor.store import db as dbmod
+    from monitor.store.queries import ArticleFilter
 
     with pytest.raises(RuntimeError):
         export(

@@ -7,7 +7,7 @@ import json
 from conftest import SAMPLES
 
 from monitor import lock
-from monitor.feeds import html_to_text, parse_feed
+from monitor.parse import html_to_text, parse_feed
 
 FRONTIER = str(SAMPLES / "feeds" / "frontier-wire.xml")
 KABUL = str(SAMPLES / "feeds" / "kabul-sample-times.atom")

@@ -11,8 +11,8 @@ from datetime import timedelta
 from feed_helpers import Item, fetch, items, rss
 from werkzeug import Response
 
-from monitor import feedstore
-from monitor.timeutil import iso, parse_datetime, utcnow
+from monitor.store import feeds as feedstore
+from monitor.text.timeutil import iso, parse_datetime, utcnow
 
 XML = "application/rss+xml"
 

@@ -13,8 +13,8 @@ from conftest import ROOT
 from feed_helpers import items, rss
 from werkzeug import Response
 
-from monitor import db as dbmod
-from monitor import feedstore
+from monitor.store import db as dbmod
+from monitor.store import feeds as feedstore
 
 XML = "application/rss+xml"
 

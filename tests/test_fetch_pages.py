@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from feed_helpers import Item, fetch, rss, serve_sequence
 
-from monitor import feedstore
 from monitor.fetch import due_for_recheck
-from monitor.timeutil import iso, utcnow
+from monitor.store import feeds as feedstore
+from monitor.text.timeutil import iso, utcnow
 
 XML = "application/rss+xml"
 

@@ -7,9 +7,9 @@ import sqlite3
 import pytest
 from sqlite_utils import Database
 
-from monitor import db as dbmod
 from monitor import ingest
 from monitor.ingest import Observation
+from monitor.store import db as dbmod
 
 
 def test_empty_database_gets_every_table_and_fts_triggers(db_path):

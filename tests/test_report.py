@@ -7,9 +7,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from monitor import report, report_render
+from monitor.analysis import changes as report
 from monitor.ingest import Observation, store
-from monitor.timeutil import parse_datetime
+from monitor.render import changes as report_render
+from monitor.text.timeutil import parse_datetime
 
 SINCE, UNTIL = "2026-11-10T00:00:00Z", "2026-11-16T23:59:59Z"
 # a story without a taxonomy, so only the tags this test writes exist

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from monitor import matching, rules
-from monitor.rules import RuleError
+from monitor.themes import matching, rules
+from monitor.themes.rules import RuleError
 
 
 @pytest.mark.parametrize(
@@ -107,7 +107,7 @@ def test_bad_rule_in_story_file_is_one_line_error(tmp_path, invoke):
 
 
 def test_builtin_rule_keeps_story_and_drops_cricket():
-    from monitor import stories
+    from monitor.themes import stories
 
     story = stories.builtin_stories()["pakistan-taliban"]
     assert story.is_relevant("Pakistan strikes TTP hideouts in Afghanistan")

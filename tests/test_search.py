@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from monitor.analysis.search import QueryError, SearchOptions, search, to_fts
 from monitor.ingest import Observation, store
-from monitor.search import QueryError, SearchOptions, search, to_fts
 
 
 def add(db, url, title, text, source="Dawn", published="2026-11-20T08:00:00Z", story=None):
@@ -88,7 +88,7 @@ def test_snippets_and_titles_are_highlighted(corpus, invoke):
 def test_colour_markers_only_on_tty(corpus, invoke, monkeypatch):
     # CliRunner is not a TTY: brackets, no escape codes
     assert "\x1b[" not in invoke("search", "ceasefire").stdout
-    monkeypatch.setattr("monitor.output.use_colour", lambda stream=None: True)
+    monkeypatch.setattr("monitor.render.rows.use_colour", lambda stream=None: True)
     assert "\x1b[1;33mceasefire\x1b[0m" in invoke("search", "ceasefire").stdout
 
 
@@ -190,7 +190,7 @@ def test_to_fts_quotes_every_word():
 
 def test_sqlite_errors_become_query_errors(corpus, monkeypatch):
     # the parser is the first line of defence; an FTS error is still caught
-    monkeypatch.setattr("monitor.search.to_fts", lambda q: '"a" AND AND')
+    monkeypatch.setattr("monitor.analysis.search.to_fts", lambda q: '"a" AND AND')
     with pytest.raises(QueryError, match="cannot run"):
         list(search(corpus, "a", SearchOptions()))
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from themes_helpers import add, labelled, tags_of
 
-from monitor import stories
+from monitor.themes import stories
 
 LABELLED = labelled()
 
@@ -137,7 +137,7 @@ def test_retag_unknown_story_is_one_line_error(invoke):
 
 def test_one_pass_scan_equals_theme_by_theme_scoring():
     """The fast story-wide scan gives the same hits as scoring each theme alone."""
-    from monitor import tagging
+    from monitor.themes import tagger as tagging
 
     tagger = tagging.tagger_for(stories.builtin_stories()["pakistan-taliban"])
     texts = [tagging.document(a["title"], a["text"]) for a in LABELLED]
@@ -152,7 +152,7 @@ def test_one_pass_scan_equals_theme_by_theme_scoring():
 
 def test_taxonomy_is_compiled_only_when_a_text_needs_it(db):
     """Storing texts no story claims never compiles a taxonomy (a second of a fetch run)."""
-    from monitor import tagging
+    from monitor.themes import tagger as tagging
 
     stories.ensure_builtin(db)
     tagging._cache.clear()

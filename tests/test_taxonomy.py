@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor import stories, taxonomy
 from monitor.errors import InputError
+from monitor.themes import stories, taxonomy
 
 ROOT = Path(__file__).resolve().parent.parent
 

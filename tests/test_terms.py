@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from monitor.terms import count, log_odds, tokens
+from monitor.analysis.terms import count, log_odds, tokens
 
 
 def scores(focus, other, background=None):

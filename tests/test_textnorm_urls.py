@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.textnorm import content_hash, normalise_text, split_headline, word_count
-from monitor.timeutil import parse_until, parse_when
-from monitor.urls import normalise_url
+from monitor.text.normalise import content_hash, normalise_text, split_headline, word_count
+from monitor.text.timeutil import parse_until, parse_when
+from monitor.text.urls import normalise_url
 
 
 @pytest.mark.parametrize(
@@ -70,7 +70,7 @@ from hypothesis import strategies as st  # noqa: E402
 @given(st.text(), st.text())
 def test_normalising_twice_changes_nothing(title, text):
     # ingest hashes the normalised title and text directly, relying on this
-    from monitor.textnorm import content_hash, normalise_text, normalise_title
+    from monitor.text.normalise import content_hash, normalise_text, normalise_title
 
     assert normalise_text(normalise_text(text)) == normalise_text(text)
     assert normalise_title(normalise_title(title)) == normalise_title(title)

@@ -9,7 +9,7 @@ import json
 import pytest
 from themes_helpers import add
 
-from monitor import stories, trends
+from monitor.themes import stories, trends
 
 
 @pytest.mark.parametrize(

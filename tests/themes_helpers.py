@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from monitor.ingest import Observation, store
-from monitor.stories import tomllib
+from monitor.themes.stories import tomllib
 
 FIXTURES = Path(__file__).parent / "fixtures" / "themes"
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import terms
-from .timeutil import iso, now_iso, parse_datetime
+from monitor.analysis import terms
+from monitor.text.timeutil import iso, now_iso, parse_datetime
 
 COMMAND = "changes"
 DEFAULT_SPAN = timedelta(hours=24)

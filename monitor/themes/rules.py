@@ -19,8 +19,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import matching
-from .errors import InputError
+from monitor.errors import InputError
+from monitor.themes import matching
 
 _TOKEN = re.compile(r'\s*(?:(\()|(\))|"([^"]*)"|“([^”]*)”|([^\s()"“”]+))')
 

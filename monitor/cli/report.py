@@ -9,13 +9,16 @@ from pathlib import Path
 
 import click
 
-from . import export as exportmod
-from . import output, report, report_render, search
-from .cli import App, cli, pass_app, resolve_window, since_option
-from .queries import ArticleFilter
+from monitor.analysis import changes as report
+from monitor.analysis import export as exportmod
+from monitor.analysis import search
+from monitor.cli.app import App, pass_app, resolve_window, since_option
+from monitor.render import changes as report_render
+from monitor.render import rows as output
+from monitor.store.queries import ArticleFilter
 
 
-@cli.command()
+@click.command()
 @click.option(
     "--since",
     help="Window start: 2026-11-20, 2026-11-20T08:00Z, or back from now: 24h, 7d. Default: the previous run of changes, else 24h.",
@@ -77,7 +80,7 @@ def changes(
         click.echo(report_render.render_text(data, colour=colour), color=colour)
 
 
-@cli.command(name="search")
+@click.command(name="search")
 @click.argument("query")
 @click.option(
     "--all-versions", is_flag=True, help="Search old versions too (text later edited out)."
@@ -167,7 +170,7 @@ def search_(
         click.echo("no matches", err=True)
 
 
-@cli.command(name="export")
+@click.command(name="export")
 @click.argument("what", type=click.Choice(list(exportmod.WHATS)))
 @click.option(
     "--format",

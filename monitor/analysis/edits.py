@@ -15,8 +15,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import diffing
-from .diffing import DELETE, EQUAL, INSERT, Op
+from monitor.analysis import diffing
+from monitor.analysis.diffing import DELETE, EQUAL, INSERT, Op
 
 # “curly”, "straight", «guillemets», „German“ and ‘single’ quotes (single ones
 # only when long enough not to be apostrophes)
@@ -274,7 +274,7 @@ def pairs(
     Default: the previous version against the latest. ``every``: each
     consecutive pair, oldest first. An article with one version has no pairs.
     """
-    from . import queries
+    from monitor.store import queries
 
     article = queries.get_article(db, article_id)
     latest = article["current_version"]

@@ -8,9 +8,12 @@ from typing import Any
 
 import click
 
-from . import feedstore, fetch, lock, output, runs
-from .cli import App, MonitorGroup, cli, emit_rows, output_options, pass_app
-from .errors import ExitCode
+from monitor import fetch, lock
+from monitor.cli.app import App, MonitorGroup, emit_rows, output_options, pass_app
+from monitor.errors import ExitCode
+from monitor.render import rows as output
+from monitor.store import feeds as feedstore
+from monitor.store import runs
 
 PAGE_ERRORS_SHOWN = 5
 
@@ -24,7 +27,7 @@ Exit codes:
 """
 
 
-@cli.group(name="feeds", cls=MonitorGroup)
+@click.group(name="feeds", cls=MonitorGroup)
 def feeds_group() -> None:
     """Feeds to follow: RSS, Atom or RDF, by URL or local file."""
 
@@ -107,7 +110,7 @@ def feeds_remove(app: App, feed: str) -> None:
     click.echo(f"feed {row['id']}: removed ({row['url']}); its articles are kept", err=True)
 
 
-@cli.command(name="fetch", epilog=FETCH_EXIT_HELP)
+@click.command(name="fetch", epilog=FETCH_EXIT_HELP)
 @click.option(
     "--full-text/--no-full-text",
     default=False,
@@ -222,7 +225,7 @@ RUN_COLUMNS = [
 ]
 
 
-@cli.command(name="status")
+@click.command(name="status")
 @click.option(
     "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Runs to show."
 )

@@ -22,7 +22,8 @@ def version_stored(
     ``document`` is the article's (story, title, text) when the caller has it
     at hand, which saves reading the version back.
     """
-    from . import edits, tagging
+    from monitor.analysis import edits
+    from monitor.themes import tagger as tagging
 
     if previous_id is not None:
         edits.record_pair(db, article_id, previous_id, version_id)

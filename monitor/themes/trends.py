@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .errors import InputError
+from monitor.errors import InputError
 
 PERIODS = ("day", "week", "month")
 MIN_PERIODS = 3

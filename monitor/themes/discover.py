@@ -24,7 +24,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import matching, tagging
+from monitor.themes import matching
+from monitor.themes import tagger as tagging
 
 _STOPWORDS_TEXT = """a about above after again against all also am an and any are as at be because been
     before being below between both but by can could did do does doing down during each

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .timeutil import now_iso, parse_datetime
+from monitor.text.timeutil import now_iso, parse_datetime
 
 
 def start_run(db: Database, command: str = "fetch") -> int:

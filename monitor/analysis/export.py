@@ -17,9 +17,9 @@ from typing import Any, TextIO
 
 from sqlite_utils import Database
 
-from . import output
-from .errors import InputError
-from .queries import ArticleFilter
+from monitor.errors import InputError
+from monitor.render import rows as output
+from monitor.store.queries import ArticleFilter
 
 FORMATS = ("csv", "json", "nl")
 PERIODS = ("day", "week", "month")

@@ -23,11 +23,11 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import rules, taxonomy
-from .db import select
-from .errors import NotFoundError
-from .stories import Story, builtin_stories, parse_story
-from .taxonomy import CompiledTheme, Hit
+from monitor.errors import NotFoundError
+from monitor.store.db import select
+from monitor.themes import rules, taxonomy
+from monitor.themes.stories import Story, builtin_stories, parse_story
+from monitor.themes.taxonomy import CompiledTheme, Hit
 
 BATCH = 2000
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .errors import NotFoundError
+from monitor.errors import NotFoundError
 
 
 @dataclass

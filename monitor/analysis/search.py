@@ -24,8 +24,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .errors import InputError
-from .queries import ArticleFilter
+from monitor.errors import InputError
+from monitor.store.queries import ArticleFilter
 
 #: marker characters put around matches by snippet()/highlight(); replaced on output
 OPEN, CLOSE = "\x02", "\x03"

@@ -1,158 +1,34 @@
-"""The ``monitor`` command line: Click only. Each command resolves the database,
-calls one library function and hands the result to one output helper."""
+"""Core commands: init, add, list, show, stories."""
 
 from __future__ import annotations
 
-import functools
 import json
-import sqlite3
 import sys
-from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import click
 
-from . import __version__, output, queries, stories
-from . import db as dbmod
-from .add import AddOptions, add_source
-from .errors import ExitCode, MonitorError
-from .timeutil import parse_date_option, parse_until, parse_when
-
-EXIT_CODES_HELP = """
-\b
-Exit codes:
-  0  success
-  1  error: bad input, unknown id, unreadable file (one line on stderr)
-  2  usage error: bad option or argument
-  3  fetch: the run completed but some feeds failed
-  4  fetch: nothing could run (every feed failed, or no feeds)
-  5  fetch: another fetch holds the lock
-"""
-
-
-class MonitorClickError(click.ClickException):
-    """A ClickException that carries the library error's exit code."""
-
-    def __init__(self, message: str, exit_code: int = ExitCode.ERROR):
-        super().__init__(message)
-        self.exit_code = exit_code  # type: ignore[misc]  # Click reads it on exit
-
-
-class MonitorGroup(click.Group):
-    """Turns library errors into one line on stderr and their exit code."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except MonitorError as exc:
-            raise MonitorClickError(str(exc), exc.exit_code) from exc
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise MonitorClickError(
-                    f"database {ctx.obj.path if ctx.obj else ''}: busy for over "
-                    f"{dbmod.BUSY_TIMEOUT_S:.0f} s (another monitor process is writing); try again",
-                    ExitCode.LOCKED,
-                ) from exc
-            raise
-
-
-class App:
-    """Per-invocation state: the database path, opened on first use."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self._db: Any = None
-
-    @property
-    def db(self) -> Any:
-        if self._db is None:
-            self._db = dbmod.connect(self.path)
-        return self._db
-
-
-pass_app = click.make_pass_decorator(App)
-
-
-def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``--json``, ``--csv``, ``--nl`` for commands that list rows."""
-
-    @click.option("--json", "fmt", flag_value="json", help="Output a JSON array.")
-    @click.option("--csv", "fmt", flag_value="csv", help="Output CSV with a header row.")
-    @click.option("--nl", "fmt", flag_value="nl", help="Output JSON lines (one object a line).")
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        return func(*args, **kwargs)
-
-    return wrapper
-
-
-def emit_rows(
-    rows: Iterable[dict[str, Any]],
-    fmt: str | None,
-    columns: list[tuple[str, str]],
-    wide: str | None = None,
-    empty: str = "nothing to show",
-) -> None:
-    out = sys.stdout
-    if fmt == "json":
-        output.write_json_array(rows, out)
-    elif fmt == "nl":
-        output.write_nl(rows, out)
-    elif fmt == "csv":
-        output.write_csv(rows, out)
-    else:
-        if not output.print_table(rows, columns, out, wide=wide):
-            click.echo(empty, err=True)
-
-
-def since_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    func = click.option(
-        "--until", help="Only up to this date/time (a bare date includes that whole day)."
-    )(func)
-    return click.option(
-        "--since",
-        help="Only from this date/time: 2026-10-01, 2026-10-01T08:00Z, or back from now: 24h, 7d.",
-    )(func)
-
-
-def resolve_window(since: str | None, until: str | None) -> tuple[str | None, str | None]:
-    return (
-        parse_when(since, "--since") if since else None,
-        parse_until(until, "--until") if until else None,
-    )
-
-
-@click.group(cls=MonitorGroup, epilog=EXIT_CODES_HELP)
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    envvar="MONITOR_DB",
-    show_envvar=True,
-    help="Database file. Default: monitor.db in your user data directory.",
+from monitor.add import AddOptions, add_source
+from monitor.cli.app import (
+    App,
+    MonitorClickError,
+    MonitorGroup,
+    emit_rows,
+    output_options,
+    pass_app,
+    resolve_window,
+    since_option,
 )
-@click.version_option(__version__, prog_name="monitor")
-@click.pass_context
-def cli(ctx: click.Context, db_path: Path | None) -> None:
-    """Follow a news story for months: every version of every article,
-    recurring themes, and what changed.
-
-    \b
-    Quick start:
-      monitor init
-      monitor add article.txt --url https://example.com/a --story pakistan-taliban
-      monitor list
-      monitor show 1
-    """
-    if ctx.resilient_parsing:
-        return
-    if output.use_colour() is False:
-        ctx.color = False
-    ctx.obj = App(db_path or dbmod.default_db_path())
+from monitor.errors import MonitorError
+from monitor.render import rows as output
+from monitor.store import db as dbmod
+from monitor.store import queries
+from monitor.text.timeutil import parse_date_option
+from monitor.themes import stories
 
 
-@cli.command()
+@click.command()
 @pass_app
 def init(app: App) -> None:
     """Create the database (or upgrade an older one) and install built-in stories.
@@ -165,7 +41,7 @@ def init(app: App) -> None:
     click.echo(f"schema: {', '.join(dbmod.schema_version(db))}", err=True)
 
 
-@cli.command()
+@click.command()
 @click.argument("sources", nargs=-1, required=True)
 @click.option(
     "--url", help="The article's URL (its identity: re-adding it stores a new version if changed)."
@@ -255,7 +131,7 @@ LIST_COLUMNS = [
 ]
 
 
-@cli.command(name="list")
+@click.command(name="list")
 @click.option("--story", help="Only articles of this story.")
 @click.option("--source", "site", help="Only articles from this outlet.")
 @since_option
@@ -291,7 +167,7 @@ def list_(
     emit_rows(rows, fmt, LIST_COLUMNS, wide="title", empty="no articles match")
 
 
-@cli.command()
+@click.command()
 @click.argument("article_id", type=int)
 @click.option(
     "--version",
@@ -303,7 +179,7 @@ def list_(
 @pass_app
 def show(app: App, article_id: int, number: int | None, as_json: bool) -> None:
     """Show one article: metadata, its versions, and the text of one version."""
-    from . import presenters
+    from monitor.render import article as presenters
 
     detail = queries.article_detail(app.db, article_id, number)
     detail = presenters.enrich_detail(app.db, detail)
@@ -314,7 +190,7 @@ def show(app: App, article_id: int, number: int | None, as_json: bool) -> None:
     click.echo(presenters.render_detail(detail, colour=output.use_colour()))
 
 
-@cli.group(name="stories", cls=MonitorGroup)
+@click.group(name="stories", cls=MonitorGroup)
 def stories_group() -> None:
     """Stories: what to follow (a relevance rule and a theme taxonomy)."""
 
@@ -347,11 +223,3 @@ def stories_add(app: App, path: Path) -> None:
     """Add or replace a story from a TOML file (see samples/stories/)."""
     story = stories.add_story_file(app.db, path)
     click.echo(f"story {story.slug}: saved ({len(story.themes)} themes)")
-
-
-def main() -> None:
-    cli(prog_name="monitor")
-
-
-# Commands of other capabilities register themselves on the group below.
-from . import cli_diff, cli_feeds, cli_report, cli_themes  # noqa: E402,F401

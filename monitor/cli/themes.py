@@ -6,14 +6,16 @@ import sys
 
 import click
 
-from . import discover as discovermod
-from . import output, stories, tagging, trends
-from .cli import App, MonitorGroup, cli, emit_rows, pass_app, resolve_window, since_option
+from monitor.cli.app import App, MonitorGroup, emit_rows, pass_app, resolve_window, since_option
+from monitor.render import rows as output
+from monitor.themes import discover as discovermod
+from monitor.themes import stories, trends
+from monitor.themes import tagger as tagging
 
 SPARK_PERIODS = 24
 
 
-@cli.group(cls=MonitorGroup, invoke_without_command=True)
+@click.group(cls=MonitorGroup, invoke_without_command=True)
 @click.option("--story", help="Story slug (default: the only story with themes).")
 @click.option(
     "--by",
@@ -141,7 +143,7 @@ def themes_discover(
         )
 
 
-@cli.command()
+@click.command()
 @click.option("--story", help="Only re-tag this story (default: every story).")
 @pass_app
 def retag(app: App, story: str | None) -> None:

@@ -6,11 +6,13 @@ import json
 
 import click
 
-from . import diff_render, edits, output
-from .cli import App, cli, pass_app
+from monitor.analysis import edits
+from monitor.cli.app import App, pass_app
+from monitor.render import diff as diff_render
+from monitor.render import rows as output
 
 
-@cli.command()
+@click.command()
 @click.argument("article_id", type=int)
 @click.argument("from_number", metavar="[FROM]", required=False, type=click.IntRange(min=1))
 @click.argument("to_number", metavar="[TO]", required=False, type=click.IntRange(min=1))

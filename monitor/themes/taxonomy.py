@@ -29,11 +29,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
-from . import matching
-from .errors import InputError
+from monitor.errors import InputError
+from monitor.themes import matching
 
 if TYPE_CHECKING:
-    from .stories import Story
+    from monitor.themes.stories import Story
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _KEYS = {"slug", "label", "description", "terms", "context", "exclude", "min_score"}

@@ -17,10 +17,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import stories
-from .errors import InputError, NotFoundError
-from .timeutil import iso, parse_datetime, utcnow
-from .urls import looks_like_url
+from monitor.errors import InputError, NotFoundError
+from monitor.text.timeutil import iso, parse_datetime, utcnow
+from monitor.text.urls import looks_like_url
+from monitor.themes import stories
 
 BACKOFF_BASE = timedelta(minutes=15)
 BACKOFF_MAX = timedelta(hours=24)

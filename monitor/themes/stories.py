@@ -26,9 +26,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import rules
-from .errors import InputError, NotFoundError
-from .timeutil import now_iso
+from monitor.errors import InputError, NotFoundError
+from monitor.text.timeutil import now_iso
+from monitor.themes import rules
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -115,7 +115,7 @@ def save_story(db: Database, story: Story) -> None:
         else:
             db.table("stories").insert({**row, "created_at": now})
         # imported here: taxonomy builds on stories, not the other way round
-        from . import taxonomy
+        from monitor.themes import taxonomy
 
         taxonomy.save_themes(db, story)
 
@@ -130,7 +130,7 @@ def add_story_file(db: Database, path: Path) -> Story:
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 text; save the story file as UTF-8") from exc
     story = parse_story(text, str(path))
-    from . import taxonomy
+    from monitor.themes import taxonomy
 
     taxonomy.parse_themes(story)  # validate before anything is written
     story.origin = str(path)

@@ -11,8 +11,8 @@ from typing import Any
 import click
 from diff_match_patch import diff_match_patch
 
-from .diffing import DELETE, EQUAL, INSERT, Op, old_text
-from .edits import Comparison
+from monitor.analysis.diffing import DELETE, EQUAL, INSERT, Op, old_text
+from monitor.analysis.edits import Comparison
 
 PARAGRAPH = "\n\n"
 

@@ -38,7 +38,7 @@ from typing import Any
 
 import feedparser
 
-from .timeutil import iso
+from monitor.text.timeutil import iso
 
 #: bozo exceptions that say nothing about whether the document is a feed
 BENIGN_BOZO = ("CharacterEncodingOverride", "NonXMLContentType")

@@ -15,7 +15,7 @@ from typing import Any
 import platformdirs
 from sqlite_utils import Database, Migrations
 
-from .errors import InputError
+from monitor.errors import InputError
 
 APP_NAME = "monitor"
 BUSY_TIMEOUT_S = 30.0
@@ -241,6 +241,6 @@ def m010_feed_indexes(db: Database) -> None:
 @migrations()
 def m020_edit_stats(db: Database) -> None:
     """Edit statistics for version pairs stored before they were recorded."""
-    from . import edits
+    from monitor.analysis import edits
 
     edits.backfill(db)
