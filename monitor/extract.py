@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 from monitor.text.timeutil import iso, parse_datetime
+from monitor.types import Extracted, PageBody, PageResult
 
 # trafilatura logs every page it finds hard to parse; the caller reports instead.
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
@@ -13,16 +13,6 @@ logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
 #: fewer words than this is a menu or a banner, not an article
 MIN_WORDS = 8
-
-
-@dataclass
-class Extracted:
-    text: str
-    title: str | None = None
-    byline: str | None = None
-    published_at: str | None = None
-    url: str | None = None
-    source: str | None = None
 
 
 def extract_html(html: str | bytes, url: str | None = None) -> Extracted | None:
@@ -65,3 +55,14 @@ def extract_html(html: str | bytes, url: str | None = None) -> Extracted | None:
         url=(data.get("url") or None),
         source=(data.get("sitename") or data.get("hostname") or None),
     )
+
+
+def extract_page_job(body: PageBody) -> PageResult:
+    """Extract a downloaded page's article (CPU-heavy: for a worker process). Never raises."""
+    try:
+        extracted = extract_html(body.content, url=body.final_url)
+        if extracted is None:
+            return PageResult(body.url, error="no article text found in the page")
+        return PageResult(body.url, extracted=extracted)
+    except Exception as exc:
+        return PageResult(body.url, error=f"internal error: {exc!r}"[:300])

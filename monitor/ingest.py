@@ -21,23 +21,7 @@ from monitor.store.db import select
 from monitor.text.normalise import normalise_text, normalise_title, word_count
 from monitor.text.timeutil import now_iso
 from monitor.text.urls import normalise_url
-
-
-@dataclass
-class Observation:
-    """One sighting of an article: from a file, a feed entry, or a fetched page."""
-
-    title: str
-    text: str
-    origin: str  # file | stdin | feed | page
-    url: str | None = None
-    guid: str | None = None
-    source: str | None = None
-    byline: str | None = None
-    published_at: str | None = None
-    story: str | None = None
-    feed_id: int | None = None
-    observed_at: str | None = None
+from monitor.types import Observation
 
 
 @dataclass

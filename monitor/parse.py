@@ -33,38 +33,15 @@ import hashlib
 import html
 import re
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
 import feedparser
 
 from monitor.text.timeutil import iso
+from monitor.types import Entry, FeedBody, FeedResult, FetchOutcome, ParsedFeed
 
 #: bozo exceptions that say nothing about whether the document is a feed
 BENIGN_BOZO = ("CharacterEncodingOverride", "NonXMLContentType")
-
-
-@dataclass
-class Entry:
-    guid: str
-    title: str
-    text: str
-    link: str | None = None
-    published_at: str | None = None
-    author: str | None = None
-
-
-@dataclass
-class ParsedFeed:
-    entries: list[Entry] = field(default_factory=list)
-    title: str | None = None
-    version: str = ""
-    warning: str | None = None
-    error: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
 
 
 _BLOCK_TAGS = re.compile(
@@ -231,3 +208,21 @@ def parse_feed(
             title=title, version=version, error="not a feed: no RSS, Atom or RDF document found"
         )
     return ParsedFeed([], title, version)
+
+
+def parse_feed_job(body: FeedBody) -> FeedResult:
+    """Parse a downloaded feed (the CPU-heavy half, for a worker process). Never raises."""
+    try:
+        return _parse_feed(body)
+    except Exception as exc:
+        return FeedResult(body.feed_id, FetchOutcome(error=f"internal error: {exc!r}"[:300]))
+
+
+def _parse_feed(body: FeedBody) -> FeedResult:
+    parsed = parse_feed(body.content, url=body.location, content_type=body.content_type)
+    outcome = body.outcome
+    outcome.error = parsed.error
+    outcome.warning = parsed.warning
+    outcome.title = parsed.title
+    outcome.entries = len(parsed.entries)
+    return FeedResult(body.feed_id, outcome, parsed.entries)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from monitor.fetch import FetchOptions, run_fetch
 from monitor.http import HttpOptions
+from monitor.update import FetchOptions, run_fetch
 
 
 @dataclass

@@ -330,16 +330,16 @@ def test_feed_sighting_never_replaces_a_hand_added_article(db, httpserver, invok
 
 
 def _capture_executors(monkeypatch):
-    from monitor import fetch as fetch_module
+    from monitor import update as update_module
 
     made = []
-    real = fetch_module.make_executor
+    real = update_module.make_executor
 
     def make(jobs):
         made.append(real(jobs))
         return made[-1]
 
-    monkeypatch.setattr(fetch_module, "make_executor", make)
+    monkeypatch.setattr(update_module, "make_executor", make)
     return made
 
 
@@ -348,7 +348,7 @@ def test_parallel_run_parses_in_worker_processes_started_only_when_needed(
 ):
     """Downloads run in threads; a worker process pool starts only for bodies to
     parse, so a run of 304s starts no process at all."""
-    from monitor.fetch import LazyProcessPool
+    from monitor.pool import LazyProcessPool
 
     for name in ("a", "b"):
         httpserver.expect_request(f"/{name}", headers={"If-None-Match": '"v1"'}).respond_with_data(
@@ -371,7 +371,7 @@ def test_parallel_run_parses_in_worker_processes_started_only_when_needed(
 def test_lazy_pool_runs_jobs_in_lower_priority_processes():
     import os
 
-    from monitor.fetch import WORKER_NICE, LazyProcessPool
+    from monitor.pool import WORKER_NICE, LazyProcessPool
 
     pool = LazyProcessPool(1)
     assert pool.pool is None
@@ -390,10 +390,10 @@ def _pid_and_nice():
 
 
 def test_worker_count_is_at_most_one_per_cpu(monkeypatch):
-    from monitor import fetch as fetch_module
+    from monitor import pool
 
-    monkeypatch.setattr(fetch_module.os, "cpu_count", lambda: 2)
-    assert [fetch_module.worker_count(j) for j in (1, 2, 4, 8)] == [1, 2, 2, 2]
+    monkeypatch.setattr(pool.os, "cpu_count", lambda: 2)
+    assert [pool.worker_count(j) for j in (1, 2, 4, 8)] == [1, 2, 2, 2]
 
 
 def test_entry_seen_in_another_feed_under_another_link_is_found_by_its_guid(db, httpserver):
@@ -416,8 +416,8 @@ def test_entry_seen_in_another_feed_under_another_link_is_found_by_its_guid(db, 
 
 def test_known_articles_says_new_only_when_find_article_finds_nothing(db):
     from monitor import ingest
-    from monitor.fetch import _KnownArticles
     from monitor.ingest import Observation
+    from monitor.update import _KnownArticles
 
     stored = Observation("T", "text", "feed", url="https://x.example/1", guid="tag:x,1")
     ingest.store(db, stored)

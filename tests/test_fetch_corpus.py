@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 from conftest import SHARED
 
-from monitor.fetch import FetchOptions, run_fetch
 from monitor.store import feeds as feedstore
+from monitor.update import FetchOptions, run_fetch
 
 CORPUS = [SHARED / "corpus" / "feeds", SHARED / "corpus" / "feedparser_suite"]
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from feed_helpers import Item, fetch, rss, serve_sequence
 
-from monitor.fetch import due_for_recheck
+from monitor.schedule import due_for_recheck
 from monitor.store import feeds as feedstore
 from monitor.text.timeutil import iso, utcnow
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from monitor import fetch, lock
+from monitor import lock, pool, update
 from monitor.cli.app import App, MonitorGroup, emit_rows, output_options, pass_app
 from monitor.errors import ExitCode
 from monitor.render import rows as output
@@ -127,7 +127,7 @@ def feeds_remove(app: App, feed: str) -> None:
 @click.option(
     "--jobs",
     type=click.IntRange(min=1, max=32),
-    default=fetch.default_jobs(),
+    default=pool.default_jobs(),
     show_default=True,
     help="Feeds and pages downloaded at once (threads); parsing and extraction run "
     "in up to one worker process per CPU, started only when there is something to parse.",
@@ -166,13 +166,13 @@ def fetch_cmd(
       monitor fetch --feed https://www.dawn.com/feeds/home
       */15 * * * *  monitor --db ~/news.db fetch --quiet     (crontab)
     """
-    options = fetch.FetchOptions(
+    options = update.FetchOptions(
         jobs=jobs, full_text=full_text, recheck_hours=recheck, feed=only_feed
     )
     with lock.exclusive(app.path, wait=wait):
         bar = _Progress(hidden=quiet or not sys.stderr.isatty())
         try:
-            report = fetch.run_fetch(app.db, options, progress=bar.update, on_start=bar.start)
+            report = update.run_fetch(app.db, options, progress=bar.update, on_start=bar.start)
         finally:
             bar.finish()
     failed = [f for f in report.feeds if not f.ok]
@@ -204,7 +204,7 @@ class _Progress:
             self.bar = click.progressbar(length=total, label="fetching", file=sys.stderr)
             self.bar.__enter__()
 
-    def update(self, report: fetch.FeedReport) -> None:
+    def update(self, report: update.FeedReport) -> None:
         if self.bar is not None:
             self.bar.update(1)
 

@@ -10,44 +10,22 @@ feed; a permanent redirect replaces its stored URL.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
 from monitor.errors import InputError, NotFoundError
 from monitor.text.timeutil import iso, parse_datetime, utcnow
-from monitor.text.urls import looks_like_url
+from monitor.text.urls import is_local, local_path, looks_like_url
 from monitor.themes import stories
+from monitor.types import FetchOutcome
 
 BACKOFF_BASE = timedelta(minutes=15)
 BACKOFF_MAX = timedelta(hours=24)
 
 
-@dataclass
-class FetchOutcome:
-    """What one fetch of one feed found (plain data, made by the fetch workers)."""
 
-    status: int = 0
-    error: str | None = None
-    warning: str | None = None
-    title: str | None = None
-    entries: int = 0
-    etag: str | None = None
-    last_modified: str | None = None
-    moved_to: str | None = None
-    retry_after: float | None = None
-    not_modified: bool = False
-
-
-def is_local(url: str) -> bool:
-    return not url.lower().startswith(("http://", "https://"))
-
-
-def local_path(url: str) -> Path:
-    return Path(url[len("file://") :] if url.lower().startswith("file://") else url)
 
 
 def normalise_feed_location(location: str) -> str:

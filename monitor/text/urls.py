@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 #: query parameters that identify a campaign or a click, never the article
@@ -79,3 +80,11 @@ def normalise_url(url: str) -> str:
 def looks_like_url(value: str) -> bool:
     parts = urlsplit(value)
     return parts.scheme in {"http", "https"} and bool(parts.netloc)
+
+
+def is_local(url: str) -> bool:
+    return not url.lower().startswith(("http://", "https://"))
+
+
+def local_path(url: str) -> Path:
+    return Path(url[len("file://") :] if url.lower().startswith("file://") else url)

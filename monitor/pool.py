@@ -1,0 +1,87 @@
+"""Where the CPU-heavy jobs of a fetch run (feed parsing, page extraction) and the
+downloads run: inline for ``jobs = 1``, else worker processes and threads.
+
+Worker processes (at most one a CPU, at a lower priority) are started on the
+first job only, so a run of 304s starts none; they start from a clean
+forkserver process and inherit neither the database connection nor the lock.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from typing import Any
+
+
+def default_jobs() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+class InlineExecutor(Executor):
+    """``jobs = 1``: run each job at once in this process (no pool, same code path)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:
+            future.set_exception(exc)
+        return future
+
+
+#: worker processes run at a lower priority: the main process, which alone stores
+#: what they parse, is the bottleneck of a run and must not wait for a CPU
+WORKER_NICE = 10
+
+
+def _lower_priority() -> None:
+    try:
+        os.nice(WORKER_NICE)
+    except OSError:  # pragma: no cover - not allowed here: run as we are
+        pass
+
+
+def worker_count(jobs: int) -> int:
+    """Worker processes for ``jobs``: more than one a CPU only competes with the main process."""
+    return max(1, min(jobs, os.cpu_count() or 1))
+
+
+class LazyProcessPool(Executor):
+    """A process pool started on the first job: a run with nothing to parse (all
+    304s) or to extract never pays for starting and importing worker processes."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self.pool: ProcessPoolExecutor | None = None
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        if self.pool is None:
+            # forkserver: workers start from a clean process, inheriting neither the
+            # database connection nor the lock file of this one
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("forkserver"),
+                initializer=_lower_priority,
+            )
+        return self.pool.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+def make_executor(jobs: int) -> Executor:
+    """Where CPU-heavy jobs run: feed parsing, page extraction."""
+    if jobs <= 1:
+        return InlineExecutor()
+    return LazyProcessPool(worker_count(jobs))
+
+
+def make_downloader(jobs: int) -> Executor:
+    """Where feed downloads run: ``jobs`` threads of this process (waiting on the
+    network releases the GIL), sharing one HTTP client and its connections."""
+    if jobs <= 1:
+        return InlineExecutor()
+    return ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="download")
