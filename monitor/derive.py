@@ -1,13 +1,28 @@
-"""What happens after a version is stored, inside the same transaction.
+"""What is derived from a version once it is stored: edit statistics of the pair it
+ends, and its theme tags; and the backfill of derived data for old databases.
 
-Each capability that derives data from versions (per-pair edit stats, theme
-tags) is called from here, so ingest stays one small function and every path
-that stores a version (files, feeds, re-checks) derives the same data.
+Every path that stores a version (files, feeds, re-checks) calls
+:func:`version_stored` inside the same transaction, so every version gets the
+same derived data. The computing is done by :mod:`monitor.analysis.edits` and
+:mod:`monitor.themes.tagger`; the writing by :mod:`monitor.store`.
 """
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
+
 from sqlite_utils import Database
+
+from monitor.analysis import edits
+from monitor.errors import NotFoundError
+from monitor.store import diffs, schema
+from monitor.store import stories as storymod
+from monitor.store import tags as tagstore
+from monitor.themes import tagger
+
+#: versions re-tagged per query batch
+BATCH = 2000
 
 
 def version_stored(
@@ -22,9 +37,99 @@ def version_stored(
     ``document`` is the article's (story, title, text) when the caller has it
     at hand, which saves reading the version back.
     """
-    from monitor.analysis import edits
-    from monitor.themes import tagger as tagging
-
     if previous_id is not None:
-        edits.record_pair(db, article_id, previous_id, version_id)
-    tagging.tag_version(db, article_id, version_id, document)
+        record_pair(db, article_id, previous_id, version_id)
+    tag_version(db, version_id, document)
+
+
+def record_pair(db: Database, article_id: int, old_id: int, new_id: int) -> None:
+    """Store the edit counts of (old version -> new version) in ``diffs``."""
+    old, new = diffs.version(db, old_id), diffs.version(db, new_id)
+    diffs.write_pair(db, edits.pair_row(article_id, old, new))
+
+
+def tag_version(
+    db: Database, version_id: int, document: tuple[str | None, str, str] | None = None
+) -> int:
+    """Tag one stored version; returns the number of tags written.
+
+    ``document``: the article's (story, title, text), if the caller has them.
+    """
+    story, title, text = document or tagstore.version_document(db, version_id)
+    rows = tagger.tag_rows(version_id, tagger.tags_for(tagger.load_taggers(db), story, title, text))
+    tagstore.replace_version(db, version_id, rows)
+    return len(rows)
+
+
+@dataclass
+class RetagResult:
+    versions: int
+    tags: int
+    seconds: float
+
+    @property
+    def per_second(self) -> float:
+        return self.versions / self.seconds if self.seconds > 0 else float("inf")
+
+
+def retag(db: Database, story: str | None = None) -> RetagResult:
+    """Re-apply the current taxonomies to every stored version, in one transaction.
+
+    With ``story``, only that story's tags are replaced (its own articles and
+    unfiled articles its rule matches); other stories' tags are kept.
+    """
+    started = time.perf_counter()
+    taggers = tagger.load_taggers(db)
+    if story is not None:
+        if story not in taggers:
+            known = ", ".join(sorted(taggers)) or "none"
+            raise NotFoundError(f"story {story!r}: not found (known: {known})")
+        taggers = {story: taggers[story]}
+    versions = tags = 0
+    with db.atomic():
+        if story is None:  # also drops tags of stories that no longer exist
+            tagstore.delete_story(db, None)
+        for slug, one in taggers.items():
+            tagstore.delete_story(db, slug)
+            storymod.replace_themes(
+                db,
+                slug,
+                [
+                    {
+                        "slug": t.theme.slug,
+                        "label": t.theme.label,
+                        "description": t.theme.description,
+                    }
+                    for t in one.themes
+                ],
+            )
+        last = 0
+        while True:
+            batch = tagstore.versions_to_tag(db, last, story, BATCH)
+            if not batch:
+                break
+            rows: list[tagstore.TagRow] = []
+            for version_id, article_story, title, text in batch:
+                rows += tagger.tag_rows(
+                    version_id, tagger.tags_for(taggers, article_story, title, text)
+                )
+            tagstore.insert(db, rows)
+            versions += len(batch)
+            tags += len(rows)
+            last = batch[-1][0]
+    return RetagResult(versions, tags, time.perf_counter() - started)
+
+
+def backfill(db: Database) -> dict[str, int]:
+    """Fill the derived data that migrations asked for (edit stats of version pairs
+    stored before they were recorded); run after migrating. Returns what was filled."""
+    done: dict[str, int] = {}
+    for name in schema.pending_backfills(db):
+        if name == "edit_stats":
+            with db.atomic():
+                missing = diffs.missing_pairs(db)
+                for row in missing:
+                    record_pair(db, row["article_id"], row["old_id"], row["new_id"])
+                schema.backfill_done(db, name)
+            done[name] = len(missing)
+    return done

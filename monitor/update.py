@@ -49,11 +49,12 @@ import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlite_utils import Database
 
-from monitor import ingest
+from monitor import ingest, schedule
 from monitor.errors import ExitCode, InputError
 from monitor.extract import extract_page_job
 from monitor.fetch import (
@@ -66,10 +67,8 @@ from monitor.fetch import (
 from monitor.http import HttpOptions
 from monitor.parse import parse_feed_job
 from monitor.pool import InlineExecutor, make_downloader, make_executor
-from monitor.schedule import due_for_recheck
+from monitor.store import articles, runs
 from monitor.store import feeds as feedstore
-from monitor.store import runs
-from monitor.text.normalise import normalise_title
 from monitor.text.timeutil import iso, utcnow
 from monitor.text.urls import looks_like_url, normalise_url
 from monitor.themes import rules, stories
@@ -80,6 +79,7 @@ from monitor.types import (
     FeedResult,
     FetchOutcome,
     Observation,
+    Origin,
     PageBody,
     PageResult,
 )
@@ -355,7 +355,7 @@ class _Run:
         )
         try:
             with self.db.atomic():
-                report.notes = feedstore.record_outcome(self.db, feed, outcome, self.now)
+                report.notes = self.record_outcome(feed, outcome)
                 if outcome.error is None:
                     source = feed["name"] or feed["title"] or outcome.title
                     observed = iso(self.now)
@@ -379,40 +379,31 @@ class _Run:
             report.error = f"could not store its entries: {exc!r}"[:300]
             failed = FetchOutcome(status=outcome.status, error=report.error)
             with self.db.atomic():
-                report.notes = feedstore.record_outcome(self.db, feed, failed, self.now)
+                report.notes = self.record_outcome(feed, failed)
         assert self.report is not None
         self.report.feeds.append(report)
         if self.progress:
             self.progress(report)
 
+    def record_outcome(self, feed: dict[str, Any], outcome: FetchOutcome) -> list[str]:
+        errors = 0 if outcome.error is None else (feed.get("error_count") or 0) + 1
+        when = schedule.next_fetch(self.now, errors, outcome.retry_after)
+        return feedstore.record_outcome(self.db, feed, outcome, self.now, when)
+
     def store_entry(
         self, feed: dict[str, Any], entry: Entry, obs: Observation, known: _KnownArticles
     ) -> str:
-        page = self.pages.get(normalise_url(entry.link)) if entry.link and self.pages else None
-        existing = None if known.surely_new(obs) else ingest.find_article(self.db, obs)
-        if existing is None:
-            if page and page.extracted:
-                _use_page(obs, page.extracted)
-            result = ingest.store(self.db, obs)
-            known.add(obs)
-            if obs.origin == "page":
-                self.db.table("articles").update(
-                    result.article_id, {"last_checked_at": iso(self.now)}
-                )
-            return result.status
-        current = ingest.current_version(self.db, existing)
-        if current["origin"] == "feed" and existing["feed_id"] in (feed["id"], None):
+        """Store one kept entry; which sighting makes a version is :func:`ingest.decide`'s rule."""
+        if not known.surely_new(obs):
             return ingest.store(self.db, obs).status
-        # a page, a file or another feed's text is current: this sighting adds no version
-        updates: dict[str, Any] = {
-            "last_seen_at": max(obs.observed_at or "", existing["last_seen_at"])
-        }
-        if obs.story and not existing["story"]:  # e.g. added by hand, now in a story's feed
-            updates["story"] = obs.story
-        if current["origin"] == "page" and normalise_title(entry.title) != current["title"]:
-            updates["last_checked_at"] = None  # the headline moved: recheck the page soon
-        self.db.table("articles").update(existing["id"], updates)
-        return "seen"
+        page = self.pages.get(normalise_url(entry.link)) if entry.link and self.pages else None
+        if page and page.extracted:
+            _use_page(obs, page.extracted)
+        result = ingest.store(self.db, obs, surely_new=True)
+        known.add(obs)
+        if obs.origin == Origin.PAGE:
+            articles.update(self.db, result.article_id, {"last_checked_at": iso(self.now)})
+        return result.status
 
     # -- recheck
 
@@ -441,7 +432,7 @@ class _Run:
                     self.report.recheck_versions += 1
             else:
                 self.report.page_errors.append((article["url"], page.error or "no text"))
-            self.db.table("articles").update(article["id"], {"last_checked_at": iso(self.now)})
+            articles.update(self.db, article["id"], {"last_checked_at": iso(self.now)})
 
 
 class _KnownArticles:
@@ -457,19 +448,11 @@ class _KnownArticles:
     CHUNK = 500  # bound parameters a query
 
     def __init__(self, db: Database, observations: list[Observation]):
-        self.keys = self._existing(db, "key", {ingest.article_key(o) for o in observations})
+        self.keys = articles.existing_values(
+            db, "key", {ingest.article_key(o) for o in observations}
+        )
         guids = {o.guid.strip() for o in observations if o.guid and o.url}
-        self.guids = self._existing(db, "guid", guids)
-
-    def _existing(self, db: Database, column: str, values: set[str]) -> set[str]:
-        found: set[str] = set()
-        ordered = sorted(values)
-        for i in range(0, len(ordered), self.CHUNK):
-            chunk = ordered[i : i + self.CHUNK]
-            marks = ", ".join("?" for _ in chunk)
-            sql = f"select {column} from articles where {column} in ({marks})"
-            found.update(row[0] for row in db.execute(sql, chunk))
-        return found
+        self.guids = articles.existing_values(db, "guid", guids)
 
     def surely_new(self, obs: Observation) -> bool:
         if ingest.article_key(obs) in self.keys:
@@ -587,3 +570,14 @@ def run_fetch(
             errors=[{"feed": f.url, "error": f.error or ""} for f in report.feeds if f.error],
         )
     return report
+
+
+def due_for_recheck(db: Database, hours: float, now: datetime) -> list[dict[str, Any]]:
+    """Articles first seen within ``hours`` whose page is due another look
+    (:func:`monitor.schedule.recheck_due`)."""
+    recent = articles.first_seen_since(db, iso(now - timedelta(hours=hours)))
+    return [
+        row
+        for row in recent
+        if schedule.recheck_due(row["first_seen_at"], row["last_checked_at"], now)
+    ]

@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 
 from monitor.analysis import edits
+from monitor import derive
 from monitor.ingest import Observation, store
 from monitor.store import db as dbmod
 from tests.conftest import SAMPLES
@@ -113,7 +114,9 @@ def test_migration_backfills_pairs_stored_before(db_path):
     database.execute("delete from diffs")
     database.execute("delete from _sqlite_migrations where name = 'm020_edit_stats'")
     database.close()
-    database = dbmod.connect(db_path)  # an older database opened by this release
+    import monitor
+
+    database = monitor.open(db_path).db  # an older database opened by this release
     assert database.execute("select count(*) from diffs").fetchone()[0] == 1
     database.close()
 
@@ -136,7 +139,7 @@ def test_seed_article_revision(invoke):
 def test_unique_pair(db):
     store(db, obs("A", "One.", "2026-11-01T00:00:00Z"))
     store(db, obs("A", "Two.", "2026-11-02T00:00:00Z"))
-    edits.record_pair(db, 1, 1, 2)  # recording again replaces, never duplicates
+    derive.record_pair(db, 1, 1, 2)  # recording again replaces, never duplicates
     assert db.execute("select count(*) from diffs").fetchone()[0] == 1
     with pytest.raises(sqlite3.IntegrityError):  # the table keeps one row per pair
         db["diffs"].insert({"article_id": 1, "from_number": 1, "to_number": 2, "observed_at": "x"})

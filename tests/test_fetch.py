@@ -11,7 +11,9 @@ from datetime import timedelta
 from feed_helpers import Item, fetch, items, rss
 from werkzeug import Response
 
+from monitor import schedule
 from monitor.store import feeds as feedstore
+from monitor.themes import stories
 from monitor.text.timeutil import iso, parse_datetime, utcnow
 
 XML = "application/rss+xml"
@@ -104,7 +106,7 @@ def test_500_counts_errors_and_backs_off_exponentially(db, httpserver):
         delays.append(parse_datetime(row["next_fetch_at"]) - start)
     assert row["error_count"] == 3 and row["last_status"] == 500 and "500" in row["last_error"]
     assert [round(d.total_seconds() / 60) for d in delays] == [15, 30, 60]
-    assert feedstore.backoff(20) == timedelta(hours=24)  # capped at a day
+    assert schedule.backoff(20) == timedelta(hours=24)  # capped at a day
 
 
 def test_success_after_failures_resets_the_error_count(db, httpserver):
@@ -225,6 +227,7 @@ def test_story_rule_filters_entries(db, httpserver):
         ]
     )  # fmt: skip
     httpserver.expect_request("/feed").respond_with_data(body, content_type=XML)
+    stories.ensure_builtin(db)
     feedstore.add_feed(db, httpserver.url_for("/feed"), story="pakistan-taliban")
     report = fetch(db)
     assert (report.feeds[0].entries, report.feeds[0].kept, report.new_articles) == (2, 1, 1)
@@ -321,6 +324,7 @@ def test_feed_sighting_never_replaces_a_hand_added_article(db, httpserver, invok
         "g1", "Pakistan warns Taliban", summary="A short summary.", link="https://news.example/warn"
     )
     httpserver.expect_request("/feed").respond_with_data(rss([item]), content_type=XML)
+    stories.ensure_builtin(db)
     feedstore.add_feed(db, httpserver.url_for("/feed"), story="pakistan-taliban")
     report = fetch(db)
     assert (report.new_articles, report.new_versions, report.feeds[0].seen) == (0, 0, 1)

@@ -109,7 +109,7 @@ def test_failed_hook_rolls_back_the_whole_ingest(db, monkeypatch):
     def boom(*args):
         raise RuntimeError("hook failed")
 
-    monkeypatch.setattr(ingest.hooks, "version_stored", boom)
+    monkeypatch.setattr(ingest.derive, "version_stored", boom)
     with pytest.raises(RuntimeError):
         ingest.store(db, obs())
     assert db["articles"].count == 0 and db["versions"].count == 0

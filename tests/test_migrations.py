@@ -10,6 +10,7 @@ from sqlite_utils import Database
 from monitor import ingest
 from monitor.ingest import Observation
 from monitor.store import db as dbmod
+from monitor.store import schema
 
 
 def test_empty_database_gets_every_table_and_fts_triggers(db_path):
@@ -41,24 +42,24 @@ def test_empty_database_gets_every_table_and_fts_triggers(db_path):
     assert any(fk.other_table == "articles" for fk in db["versions"].foreign_keys)
     triggers = {t.name for t in db.triggers}
     assert {"versions_ai", "versions_ad", "versions_au"} <= triggers
-    assert dbmod.schema_version(db) == [m.name for m in dbmod.migrations._migrations]
+    assert schema.schema_version(db) == [m.name for m in schema.migrations._migrations]
 
 
 def test_reopening_applies_nothing(db_path):
     dbmod.connect(db_path).close()
     db = dbmod.connect(db_path)
-    assert dbmod.migrate(db) == []
+    assert schema.migrate(db) == []
 
 
 @pytest.mark.parametrize(
-    "stop_before", [m.name for m in dbmod.migrations._migrations[1:]] or ["(none yet)"]
+    "stop_before", [m.name for m in schema.migrations._migrations[1:]] or ["(none yet)"]
 )
 def test_older_schema_upgrades_on_open_and_keeps_data(db_path, stop_before):
     if stop_before == "(none yet)":
         pytest.skip("only one migration exists: no older schema to upgrade from")
     conn = sqlite3.connect(db_path)
     old = Database(conn)
-    dbmod.migrations.apply(old, stop_before=stop_before)
+    schema.migrations.apply(old, stop_before=stop_before)
     old.execute(
         "insert into articles (key, url, dated_at, first_seen_at, last_seen_at) values (?,?,?,?,?)",
         [
@@ -72,7 +73,7 @@ def test_older_schema_upgrades_on_open_and_keeps_data(db_path, stop_before):
     conn.commit()
     conn.close()
     db = dbmod.connect(db_path)
-    assert dbmod.schema_version(db) == [m.name for m in dbmod.migrations._migrations]
+    assert schema.schema_version(db) == [m.name for m in schema.migrations._migrations]
     assert db["articles"].count == 1
 
 
@@ -108,3 +109,62 @@ def test_fetch_indexes(db):
         for r in db.execute("explain query plan select count(*) from articles where feed_id = 1")
     )
     assert "articles_feed_id" in plan
+
+
+def _made_before(db_path, stop_before):
+    """A database made by an older release: migrations up to ``stop_before``."""
+    conn = sqlite3.connect(db_path)
+    old = Database(conn)
+    old.execute("PRAGMA foreign_keys = ON")
+    schema.migrations.apply(old, stop_before=stop_before)
+    return conn, old
+
+
+def test_pairs_stored_before_edit_stats_are_backfilled_after_migrating(db_path):
+    """Migrations are SQL only; the edit stats of old pairs come from derive.backfill,
+    which opening the database through the front door runs."""
+    import monitor
+
+    conn, old = _made_before(db_path, "m020_edit_stats")
+    now = "2025-10-01T00:00:00Z"
+    old.execute(
+        "insert into articles (id, key, dated_at, first_seen_at, last_seen_at, current_version,"
+        " version_count) values (1, 'url:https://ex.example/a', ?, ?, ?, 2, 2)",
+        [now, now, now],
+    )
+    for number, title, text in [(1, "Ten killed", "Ten people died."), (2, "Twelve killed", "Twelve people died.")]:
+        old.execute(
+            "insert into versions (article_id, number, observed_at, title, text, text_hash,"
+            " content_hash, words, origin) values (1, ?, ?, ?, ?, 'x', ?, 3, 'file')",
+            [number, now, title, text, f"h{number}"],
+        )
+    conn.commit()
+    conn.close()
+    with monitor.open(db_path) as m:
+        rows = list(m.db["diffs"].rows)
+        assert [(r["from_number"], r["to_number"], r["title_changed"]) for r in rows] == [(1, 2, 1)]
+        assert schema.pending_backfills(m.db) == []
+
+
+def test_changes_bookmarks_move_out_of_runs(db_path):
+    conn, old = _made_before(db_path, "m030_cursors")
+    old.execute(
+        "insert into runs (command, started_at, finished_at, status) values"
+        " ('fetch', '2025-10-01T00:00:00Z', '2025-10-01T00:01:00Z', 'ok'),"
+        " ('changes', '2025-10-02T00:00:00Z', '2025-10-02T00:00:01Z', 'ok'),"
+        " ('changes', '2025-10-03T00:00:00Z', '2025-10-03T00:00:01Z', 'ok')"
+    )
+    conn.commit()
+    conn.close()
+    db = dbmod.connect(db_path)
+    assert [r["command"] for r in db["runs"].rows] == ["fetch"]
+    assert db.execute("select position from cursors where name = 'changes'").fetchone()[0] == (
+        "2025-10-03T00:00:00Z"
+    )
+
+
+def test_current_articles_view(db):
+    ingest.store(db, Observation(title="a", text="one", origin="file", url="https://ex.example/1"))
+    ingest.store(db, Observation(title="b", text="two", origin="file", url="https://ex.example/1"))
+    rows = list(db["current_articles"].rows)
+    assert [(r["id"], r["title"], r["current_version"]) for r in rows] == [(1, "b", 2)]

@@ -286,11 +286,20 @@ def test_default_window_starts_at_previous_run(db, invoke):
     second = json.loads(invoke("changes", "--json").stdout)["window"]
     assert second["from"] == "previous run of changes"
     assert second["since"] == first["until"]
-    runs = list(db.query("select command, status from runs"))
-    assert runs == [{"command": "changes", "status": "ok"}] * 2
-    # a look at the past (--until) is not recorded as a run
+    # the bookmark lives in its own table: runs holds fetch runs only
+    assert list(db.query("select * from runs")) == []
+    assert db.execute("select position from cursors").fetchall() == [(second["until"],)]
+    # a look at the past (--until) does not move the bookmark
     invoke("changes", "--since", "2026-01-01", "--until", "2026-01-02")
-    assert db.execute("select count(*) from runs").fetchone()[0] == 2
+    assert db.execute("select position from cursors").fetchall() == [(second["until"],)]
+
+
+def test_status_lists_fetch_runs_only(db, invoke):
+    """Regression: two runs of changes used to show in status as fetch runs."""
+    invoke("changes", "--json")
+    invoke("changes", "--json")
+    status = json.loads(invoke("status", "--json").stdout)
+    assert status["runs"] == []
 
 
 def test_relative_since(db, invoke):

@@ -16,17 +16,16 @@ from typing import Any
 from sqlite_utils import Database
 
 from monitor.analysis import terms
+from monitor.store import cursors
+from monitor.store.articles import CURRENT
 from monitor.text.timeutil import iso, now_iso, parse_datetime
 
-COMMAND = "changes"
 DEFAULT_SPAN = timedelta(hours=24)
 
 
 def last_run(db: Database) -> str | None:
-    row = db.execute(
-        "select max(started_at) from runs where command = ? and status = 'ok'", [COMMAND]
-    ).fetchone()
-    return row[0] if row else None
+    """Where the previous ``changes`` ended (its bookmark)."""
+    return cursors.position(db, cursors.DEFAULT)
 
 
 def resolve_window(db: Database, since: str | None, until: str | None) -> tuple[str, str, str]:
@@ -75,8 +74,7 @@ def new_articles(
     headlines = list(
         db.query(
             f"""select a.id, v.title, a.source, a.dated_at, a.version_count
-                from articles a join versions v
-                  on v.article_id = a.id and v.number = a.current_version
+                from {CURRENT}
                 where a.dated_at between ? and ?{clause}
                 order by a.dated_at desc, a.id desc limit ?""",
             [*window, top],
@@ -161,8 +159,7 @@ def _theme_counts(
     clause, params = _story(story)
     lower = "a.dated_at >= ? and " if since else ""
     sql = f"""select vt.story, vt.theme, count(distinct a.id)
-        from articles a
-        join versions v on v.article_id = a.id and v.number = a.current_version
+        from {CURRENT}
         join version_themes vt on vt.version_id = v.id
         where {lower}a.dated_at <= ?{clause} group by vt.story, vt.theme"""
     args = ([since] if since else []) + [until, *params]
@@ -202,8 +199,7 @@ def themes_section(
 def _texts(db: Database, since: str, until: str, story: str | None) -> Iterable[str]:
     clause, params = _story(story)
     for title, text in db.execute(
-        f"""select v.title, v.text from articles a
-            join versions v on v.article_id = a.id and v.number = a.current_version
+        f"""select v.title, v.text from {CURRENT}
             where a.dated_at between ? and ?{clause}""",
         [since, until, *params],
     ):
@@ -267,13 +263,4 @@ def build(
 
 def record_run(db: Database, report: dict[str, Any]) -> None:
     """Remember this run, so the next ``changes`` starts where this one ended."""
-    db.table("runs").insert(
-        {
-            "command": COMMAND,
-            "started_at": report["window"]["until"],
-            "finished_at": now_iso(),
-            "status": "ok",
-            "new_articles": report["new_articles"]["count"],
-            "new_versions": sum(e["new_versions"] for e in report["edited_articles"]),
-        }
-    )
+    cursors.advance(db, cursors.DEFAULT, report["window"]["until"])

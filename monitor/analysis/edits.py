@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlite_utils import Database
+from sqlite_utils import Database  # noqa: F401
 
 from monitor.analysis import diffing
 from monitor.analysis.diffing import DELETE, EQUAL, INSERT, Op
@@ -223,12 +223,10 @@ def compare(article_id: int, old: dict[str, Any], new: dict[str, Any]) -> Compar
     )
 
 
-def record_pair(db: Database, article_id: int, old_id: int, new_id: int) -> None:
-    """Store the edit counts of (old version -> new version) in ``diffs``."""
-    old = db.table("versions").get(old_id)
-    new = db.table("versions").get(new_id)
+def pair_row(article_id: int, old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """The ``diffs`` row of (old version -> new version): counts and the summary line."""
     edits = compare(article_id, old, new).edits
-    row = {
+    return {
         "article_id": article_id,
         "from_number": old["number"],
         "to_number": new["number"],
@@ -238,28 +236,6 @@ def record_pair(db: Database, article_id: int, old_id: int, new_id: int) -> None
         "title_new": edits.title_new if edits.title_changed else None,
         "summary": edits.summary(),
     }
-    db.execute(
-        "delete from diffs where article_id = ? and from_number = ? and to_number = ?",
-        [article_id, old["number"], new["number"]],
-    )
-    db.table("diffs").insert(row)
-
-
-def backfill(db: Database) -> int:
-    """Record every consecutive pair that has no ``diffs`` row yet."""
-    missing = list(
-        db.query(
-            """select o.article_id, o.id as old_id, n.id as new_id
-            from versions n join versions o
-              on o.article_id = n.article_id and o.number = n.number - 1
-            left join diffs d on d.article_id = n.article_id
-              and d.from_number = o.number and d.to_number = n.number
-            where d.id is null order by n.id"""
-        )
-    )
-    for row in missing:
-        record_pair(db, row["article_id"], row["old_id"], row["new_id"])
-    return len(missing)
 
 
 def pairs(

@@ -19,6 +19,7 @@ from sqlite_utils import Database
 
 from monitor.errors import InputError
 from monitor.render import rows as output
+from monitor.store.articles import CURRENT
 from monitor.store.queries import ArticleFilter
 
 FORMATS = ("csv", "json", "nl")
@@ -89,7 +90,7 @@ def query_rows(db: Database, opts: ExportOptions) -> Rows:
         sql = f"""select a.id, a.url, v.title, a.source, a.story, a.published_at, a.dated_at,
                 a.first_seen_at, a.last_seen_at, a.version_count, a.current_version, v.words,
                 v.byline, v.text
-            from articles a join versions v on v.article_id = a.id and v.number = a.current_version
+            from {CURRENT}
             {where} order by a.dated_at desc, a.id desc"""
     elif what == "versions":
         sql = f"""select v.article_id, v.number as version, v.observed_at, v.title, v.byline,
@@ -100,8 +101,7 @@ def query_rows(db: Database, opts: ExportOptions) -> Rows:
     elif what == "themes":
         sql = f"""select a.id as article_id, v.number as version, vt.story, vt.theme,
                 t.label, vt.score, vt.evidence, a.dated_at, a.source, v.title
-            from articles a
-            join versions v on v.article_id = a.id and v.number = a.current_version
+            from {CURRENT}
             join version_themes vt on vt.version_id = v.id
             left join themes t on t.story = vt.story and t.slug = vt.theme
             {where} order by a.dated_at desc, a.id desc, vt.score desc, vt.theme"""
@@ -111,8 +111,7 @@ def query_rows(db: Database, opts: ExportOptions) -> Rows:
         period = _period("a.dated_at", opts.by)
         sql = f"""select {period} as period, vt.story, vt.theme, max(t.label) as label,
                 count(distinct a.id) as articles, round(avg(vt.score), 4) as mean_score
-            from articles a
-            join versions v on v.article_id = a.id and v.number = a.current_version
+            from {CURRENT}
             join version_themes vt on vt.version_id = v.id
             left join themes t on t.story = vt.story and t.slug = vt.theme
             {where} group by period, vt.story, vt.theme order by period, vt.story, vt.theme"""

@@ -8,25 +8,19 @@ import sqlite3
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from monitor.errors import ExitCode, MonitorError
+from monitor.errors import ExitCode, MonitorError, exit_codes_help
 from monitor.render import rows as output
 from monitor.store import db as dbmod
 from monitor.text.timeutil import parse_until, parse_when
 
-EXIT_CODES_HELP = """
-\b
-Exit codes:
-  0  success
-  1  error: bad input, unknown id, unreadable file (one line on stderr)
-  2  usage error: bad option or argument
-  3  fetch: the run completed but some feeds failed
-  4  fetch: nothing could run (every feed failed, or no feeds)
-  5  fetch: another fetch holds the lock
-"""
+if TYPE_CHECKING:
+    from monitor.api import Monitor
+
+EXIT_CODES_HELP = "\n" + exit_codes_help()
 
 
 class MonitorClickError(click.ClickException):
@@ -56,17 +50,20 @@ class MonitorGroup(click.Group):
 
 
 class App:
-    """Per-invocation state: the database path, opened on first use."""
+    """Per-invocation state: the database path, and the :class:`monitor.api.Monitor`
+    opened on it on first use."""
 
     def __init__(self, path: Path):
         self.path = path
-        self._db: Any = None
+        self._monitor: Monitor | None = None
 
     @property
-    def db(self) -> Any:
-        if self._db is None:
-            self._db = dbmod.connect(self.path)
-        return self._db
+    def monitor(self) -> Monitor:
+        if self._monitor is None:
+            from monitor import api
+
+            self._monitor = api.open(self.path)
+        return self._monitor
 
 
 pass_app = click.make_pass_decorator(App)

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from monitor.add import AddOptions, add_source
+from monitor.add import AddOptions
 from monitor.cli.app import (
     App,
     MonitorClickError,
@@ -22,10 +22,8 @@ from monitor.cli.app import (
 )
 from monitor.errors import MonitorError
 from monitor.render import rows as output
-from monitor.store import db as dbmod
 from monitor.store import queries
 from monitor.text.timeutil import parse_date_option
-from monitor.themes import stories
 
 
 @click.command()
@@ -35,10 +33,9 @@ def init(app: App) -> None:
 
     Safe to run again: it changes nothing that exists.
     """
-    db = app.db
-    stories.ensure_builtin(db)
+    schema = app.monitor.init()
     click.echo(f"database ready: {app.path}", err=True)
-    click.echo(f"schema: {', '.join(dbmod.schema_version(db))}", err=True)
+    click.echo(f"schema: {', '.join(schema)}", err=True)
 
 
 @click.command()
@@ -96,7 +93,7 @@ def add(
     for source in sources:
         stdin = sys.stdin.buffer if source == "-" else None
         try:
-            outcome = add_source(app.db, source, options, stdin)
+            outcome = app.monitor.add(source, options, stdin)
         except MonitorError as exc:
             if len(sources) == 1:
                 raise
@@ -161,7 +158,7 @@ def list_(
     flt = queries.ArticleFilter(
         story=story, source=site, since=since_iso, until=until_iso, edited=edited, limit=limit
     )
-    rows = queries.iter_articles(app.db, flt)
+    rows = app.monitor.articles(flt)
     if fmt is None:
         rows = ({**r, "date": (r["dated_at"] or "")[:10]} for r in rows)
     emit_rows(rows, fmt, LIST_COLUMNS, wide="title", empty="no articles match")
@@ -181,8 +178,7 @@ def show(app: App, article_id: int, number: int | None, as_json: bool) -> None:
     """Show one article: metadata, its versions, and the text of one version."""
     from monitor.render import article as presenters
 
-    detail = queries.article_detail(app.db, article_id, number)
-    detail = presenters.enrich_detail(app.db, detail)
+    detail = app.monitor.article(article_id, number)
     if as_json:
         detail.pop("version_id", None)
         click.echo(json.dumps(detail, ensure_ascii=False, indent=2))
@@ -200,8 +196,7 @@ def stories_group() -> None:
 @pass_app
 def stories_list(app: App, fmt: str | None) -> None:
     """List stories (built-in and added)."""
-    stories.ensure_builtin(app.db)
-    rows = stories.list_stories(app.db)
+    rows = app.monitor.stories()
     emit_rows(
         rows,
         fmt,
@@ -221,5 +216,5 @@ def stories_list(app: App, fmt: str | None) -> None:
 @pass_app
 def stories_add(app: App, path: Path) -> None:
     """Add or replace a story from a TOML file (see samples/stories/)."""
-    story = stories.add_story_file(app.db, path)
+    story = app.monitor.add_story(path)
     click.echo(f"story {story.slug}: saved ({len(story.themes)} themes)")

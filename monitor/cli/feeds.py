@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from monitor import lock, pool, update
+from monitor import pool, update
 from monitor.cli.app import App, MonitorGroup, emit_rows, output_options, pass_app
 from monitor.errors import ExitCode
 from monitor.render import rows as output
@@ -45,7 +45,7 @@ def feeds_add(app: App, url: str, story: str | None, name: str | None) -> None:
       monitor feeds add https://www.dawn.com/feeds/home --story pakistan-taliban --name Dawn
       monitor feeds add samples/feeds/frontier-post.xml --story pakistan-taliban
     """
-    row = feedstore.add_feed(app.db, url, story=story, name=name)
+    row = app.monitor.add_feed(url, story=story, name=name)
     story_note = f", story {row['story']}" if row["story"] else ", keeping every entry"
     click.echo(f"feed {row['id']}: {row['url']}{story_note}")
 
@@ -74,7 +74,7 @@ def feeds_list(app: App, fmt: str | None) -> None:
       monitor feeds list
       monitor feeds list --json
     """
-    rows = feedstore.list_feeds(app.db)
+    rows = app.monitor.feeds()
     if fmt is None:
         rows = [_table_row(r) for r in rows]
     emit_rows(
@@ -106,7 +106,7 @@ def _table_row(row: dict[str, Any]) -> dict[str, Any]:
 @pass_app
 def feeds_remove(app: App, feed: str) -> None:
     """Stop following a feed (by id or URL). Its articles are kept."""
-    row = feedstore.remove_feed(app.db, feed)
+    row = app.monitor.remove_feed(feed)
     click.echo(f"feed {row['id']}: removed ({row['url']}); its articles are kept", err=True)
 
 
@@ -169,12 +169,11 @@ def fetch_cmd(
     options = update.FetchOptions(
         jobs=jobs, full_text=full_text, recheck_hours=recheck, feed=only_feed
     )
-    with lock.exclusive(app.path, wait=wait):
-        bar = _Progress(hidden=quiet or not sys.stderr.isatty())
-        try:
-            report = update.run_fetch(app.db, options, progress=bar.update, on_start=bar.start)
-        finally:
-            bar.finish()
+    bar = _Progress(hidden=quiet or not sys.stderr.isatty())
+    try:
+        report = app.monitor.fetch(options, wait=wait, progress=bar.update, on_start=bar.start)
+    finally:
+        bar.finish()
     failed = [f for f in report.feeds if not f.ok]
     notes = [note for f in report.feeds for note in f.notes]
     if not quiet or failed or report.exit_code != ExitCode.OK:
@@ -241,9 +240,8 @@ def status_cmd(app: App, limit: int, as_json: bool) -> None:
       monitor status
       monitor status --json | jq '.failing_feeds'
     """
-    db = app.db
-    recent = runs.recent_runs(db, limit, running=lock.is_held(app.path))
-    failing = feedstore.failing_feeds(db)
+    found = app.monitor.status(limit)
+    recent, failing = found["runs"], found["failing_feeds"]
     if as_json:
         click.echo(
             json.dumps({"runs": recent, "failing_feeds": failing}, ensure_ascii=False, indent=2)

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import click
 
-from monitor.analysis import changes as report
 from monitor.analysis import export as exportmod
 from monitor.analysis import search
 from monitor.cli.app import App, pass_app, resolve_window, since_option
@@ -65,12 +64,13 @@ def changes(
       monitor changes --format markdown | mail -s "coverage" me@example.com
     """
     since_iso, until_iso = resolve_window(since, until)
-    start, end, how = report.resolve_window(app.db, since_iso, until_iso)
-    if since and start >= end:
-        raise click.UsageError(f"--since {since} is not before the window end {end}")
-    data = report.build(app.db, start, end, story=story, top=top, how=how)
-    if until is None:
-        report.record_run(app.db, data)
+    if since_iso and until_iso and since_iso >= until_iso:
+        raise click.UsageError(f"--since {since} is not before the window end {until_iso}")
+    data = app.monitor.changes(since_iso, until_iso, story=story, top=top, remember=until is None)
+    if since and data["window"]["since"] >= data["window"]["until"]:
+        raise click.UsageError(
+            f"--since {since} is not before the window end {data['window']['until']}"
+        )
     if as_json or fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     elif fmt == "markdown":
@@ -134,7 +134,7 @@ def search_(
         theme=theme,
         limit=limit,
     )
-    rows = search.search(app.db, query, opts)
+    rows = app.monitor.search(query, opts)
     out = sys.stdout
     if as_json:
         output.write_json_array(
@@ -254,9 +254,8 @@ def export_(
     flt = ArticleFilter(
         story=story, source=site, since=since_iso, until=until_iso, edited=edited, limit=limit
     )
-    opts = exportmod.ExportOptions(what=what, flt=flt, by=by)
     if path is None:
-        count = exportmod.export(app.db, opts, fmt, out=sys.stdout, safe=safe, bom=bom)
+        count = app.monitor.export(what, fmt, flt=flt, by=by, out=sys.stdout, safe=safe, bom=bom)
     else:
-        count = exportmod.export(app.db, opts, fmt, path=path, safe=safe, bom=bom)
+        count = app.monitor.export(what, fmt, flt=flt, by=by, path=path, safe=safe, bom=bom)
         click.echo(f"exported {count} {what} rows to {path}", err=True)

@@ -8,9 +8,7 @@ import click
 
 from monitor.cli.app import App, MonitorGroup, emit_rows, pass_app, resolve_window, since_option
 from monitor.render import rows as output
-from monitor.themes import discover as discovermod
-from monitor.themes import stories, trends
-from monitor.themes import tagger as tagging
+from monitor.themes import trends
 
 SPARK_PERIODS = 24
 
@@ -55,9 +53,8 @@ def themes(
     app = ctx.find_object(App)
     assert app is not None
     since_iso, until_iso = resolve_window(since, until)
-    stories.ensure_builtin(app.db)
-    slug = trends.resolve_story(app.db, story)
-    found = trends.theme_trends(app.db, slug, by, since_iso, until_iso)
+    result = app.monitor.themes(story, by, since_iso, until_iso)
+    slug, found = result.story, result.trends
     out = sys.stdout
     if fmt == "json":
         output.write_json_array((t.as_dict() for t in found), out)
@@ -128,7 +125,7 @@ def themes_discover(
       monitor themes discover --story pakistan-taliban
       monitor themes discover --min-articles 5 --limit 50 --json
     """
-    found = discovermod.discover(app.db, story, min_articles, limit)
+    found = app.monitor.discover(story, min_articles, limit)
     if as_json:
         output.write_json_array((c.as_dict() for c in found), sys.stdout)
         return
@@ -157,7 +154,7 @@ def retag(app: App, story: str | None) -> None:
       monitor stories add my-story.toml && monitor retag --story my-story
       monitor retag
     """
-    result = tagging.retag(app.db, story)
+    result = app.monitor.retag(story)
     click.echo(
         f"retagged {result.versions} versions: {result.tags} tags "
         f"in {result.seconds:.2f} s ({result.per_second:,.0f} versions/s)",

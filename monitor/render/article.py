@@ -2,48 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-import click
-from sqlite_utils import Database
-
-
-def enrich_detail(db: Database, detail: dict[str, Any]) -> dict[str, Any]:
-    """Add derived data other capabilities keep about a version (themes, edits)."""
-    version_id = detail.get("version_id")
-    if version_id is not None:
-        detail["themes"] = [
-            {
-                "theme": row["theme"],
-                "label": row["label"] or row["theme"],
-                "story": row["story"],
-                "score": row["score"],
-                "evidence": json.loads(row["evidence"]) if row["evidence"] else None,
-            }
-            for row in db.query(
-                """select vt.story, vt.theme, t.label, vt.score, vt.evidence
-                   from version_themes vt
-                   left join themes t on t.story = vt.story and t.slug = vt.theme
-                   where vt.version_id = ? order by vt.score desc, vt.theme""",
-                [version_id],
-            )
-        ]
-    edits = {
-        row["to_number"]: row["summary"]
-        for row in db.query(
-            "select to_number, summary from diffs where article_id = ? and to_number = from_number + 1",
-            [detail["id"]],
-        )
-    }
-    for version in detail.get("versions", []):
-        version["edits"] = edits.get(version["number"])
-    return detail
+from monitor.render.style import style
 
 
 def render_detail(detail: dict[str, Any], colour: bool = False) -> str:
     def bold(text: str) -> str:
-        return click.style(text, bold=True) if colour else text
+        return style(text, bold=True) if colour else text
 
     lines = [bold(detail["title"]), ""]
     meta = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import click
+from monitor.render.style import style
 
 
 def is_empty(report: dict[str, Any]) -> bool:
@@ -40,7 +40,7 @@ def _theme_rows(items: list[dict[str, Any]]) -> list[str]:
 
 def render_text(report: dict[str, Any], colour: bool = False) -> str:
     def head(text: str) -> str:
-        return click.style(text, bold=True) if colour else text
+        return style(text, bold=True) if colour else text
 
     w = report["window"]
     lines = [

@@ -8,11 +8,11 @@ from __future__ import annotations
 import html
 from typing import Any
 
-import click
 from diff_match_patch import diff_match_patch
 
 from monitor.analysis.diffing import DELETE, EQUAL, INSERT, Op, old_text
 from monitor.analysis.edits import Comparison
+from monitor.render.style import style
 
 PARAGRAPH = "\n\n"
 
@@ -63,8 +63,8 @@ def _mark(op: int, text: str, colour: bool) -> str:
         return text
     if colour:
         if op == DELETE:
-            return click.style(text, fg="red", strikethrough=True)
-        return click.style(text, fg="green", underline=True)
+            return style(text, fg="red", strikethrough=True)
+        return style(text, fg="green", underline=True)
     return f"[-{text}-]" if op == DELETE else f"{{+{text}+}}"
 
 
@@ -77,7 +77,7 @@ def heading(cmp: Comparison) -> str:
 
 
 def render_text(cmp: Comparison, colour: bool = False, context: int | None = None) -> str:
-    bold = (lambda s: click.style(s, bold=True)) if colour else (lambda s: s)
+    bold = (lambda s: style(s, bold=True)) if colour else (lambda s: s)
     lines = [bold(heading(cmp)), cmp.edits.summary(), ""]
     if cmp.edits.title_changed:
         lines.append("Headline: " + "".join(_mark(op, t, colour) for op, t in cmp.title_ops))

@@ -1,16 +1,13 @@
 """The ``feeds`` table: add, list, remove, which feeds are due, and each fetch's outcome.
 
 A feed is an http(s) URL or a local file path (stored absolute; read from disk,
-parsed like a download). Scheduling: a feed that fetched fine is due again at
-the next run; a failing feed backs off exponentially,
-``next_fetch_at = now + min(15 min * 2 ** (error_count - 1), 24 h)``
-(or later when the server sent ``Retry-After``). A 410 Gone deactivates the
-feed; a permanent redirect replaces its stored URL.
+parsed like a download). When it is due next is :mod:`monitor.schedule`'s rule.
+A 410 Gone deactivates the feed; a permanent redirect replaces its stored URL.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlite_utils import Database
@@ -18,14 +15,7 @@ from sqlite_utils import Database
 from monitor.errors import InputError, NotFoundError
 from monitor.text.timeutil import iso, parse_datetime, utcnow
 from monitor.text.urls import is_local, local_path, looks_like_url
-from monitor.themes import stories
 from monitor.types import FetchOutcome
-
-BACKOFF_BASE = timedelta(minutes=15)
-BACKOFF_MAX = timedelta(hours=24)
-
-
-
 
 
 def normalise_feed_location(location: str) -> str:
@@ -45,8 +35,8 @@ def normalise_feed_location(location: str) -> str:
 
 def add_feed(db: Database, url: str, story: str | None = None, name: str | None = None) -> dict:
     location = normalise_feed_location(url)
-    if story:
-        stories.get_story(db, story)  # an unknown story fails before anything is written
+    if story and not db.execute("select 1 from stories where slug = ?", [story]).fetchone():
+        raise NotFoundError(f"story {story!r}: not found; add it with 'monitor stories add FILE'")
     existing = find_feed(db, location)
     if existing:
         raise InputError(
@@ -139,21 +129,19 @@ def failing_feeds(db: Database) -> list[dict[str, Any]]:
     )
 
 
-def backoff(error_count: int, retry_after: float | None = None) -> timedelta:
-    delay = min(BACKOFF_BASE * 2 ** max(error_count - 1, 0), BACKOFF_MAX)
-    if retry_after:
-        delay = max(delay, min(timedelta(seconds=retry_after), BACKOFF_MAX))
-    return delay
-
-
 def record_outcome(
-    db: Database, feed: dict[str, Any], outcome: FetchOutcome, now: datetime | None = None
+    db: Database,
+    feed: dict[str, Any],
+    outcome: FetchOutcome,
+    now: datetime,
+    next_fetch_at: datetime,
 ) -> list[str]:
-    """Write one fetch's outcome to the feed's row (call inside the feed's transaction).
+    """Write one fetch's outcome to the feed's row (call inside the feed's transaction);
+    ``next_fetch_at`` comes from :func:`monitor.schedule.next_fetch`.
 
     Returns notes for the user (a moved or deactivated feed).
     """
-    moment = now or utcnow()
+    moment = now
     notes: list[str] = []
     updates: dict[str, Any] = {
         "last_fetched_at": iso(moment),
@@ -163,7 +151,7 @@ def record_outcome(
         updates.update(
             error_count=0,
             last_error=f"warning: {outcome.warning}" if outcome.warning else None,
-            next_fetch_at=iso(moment),
+            next_fetch_at=iso(next_fetch_at),
         )
         if not outcome.not_modified:
             updates.update(
@@ -176,7 +164,7 @@ def record_outcome(
         updates.update(
             error_count=count,
             last_error=outcome.error,
-            next_fetch_at=iso(moment + backoff(count, outcome.retry_after)),
+            next_fetch_at=iso(next_fetch_at),
         )
         if outcome.status == 410:
             updates.update(active=0, last_error=f"{outcome.error}: the feed is gone; deactivated")

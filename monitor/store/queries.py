@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from monitor.errors import NotFoundError
+from monitor.store.articles import CURRENT
 
 
 @dataclass
@@ -57,7 +59,7 @@ def iter_articles(db: Database, flt: ArticleFilter) -> Iterator[dict[str, Any]]:
     """Articles newest first (by published date, else first seen), with current title."""
     where, params = flt.where()
     sql = f"""select {ARTICLE_COLUMNS}
-        from articles a join versions v on v.article_id = a.id and v.number = a.current_version
+        from {CURRENT}
         {where} order by a.dated_at desc, a.id desc"""
     if flt.limit:
         sql += " limit ?"
@@ -96,10 +98,11 @@ def list_versions(db: Database, article_id: int) -> list[dict[str, Any]]:
 
 
 def article_detail(db: Database, article_id: int, number: int | None = None) -> dict[str, Any]:
-    """Everything ``show`` prints: the article, one version's text, and all versions."""
+    """Everything ``show`` prints: the article, one version's text, all versions with
+    their named edits, and the version's theme tags."""
     article = get_article(db, article_id)
     version = get_version(db, article_id, number)
-    return {
+    detail = {
         "id": article["id"],
         "url": article["url"],
         "title": version["title"],
@@ -118,3 +121,36 @@ def article_detail(db: Database, article_id: int, number: int | None = None) -> 
         "versions": list_versions(db, article_id),
         "version_id": version["id"],
     }
+    return _enrich_detail(db, detail)
+
+
+def _enrich_detail(db: Database, detail: dict[str, Any]) -> dict[str, Any]:
+    """Add derived data other capabilities keep about a version (themes, edits)."""
+    version_id = detail.get("version_id")
+    if version_id is not None:
+        detail["themes"] = [
+            {
+                "theme": row["theme"],
+                "label": row["label"] or row["theme"],
+                "story": row["story"],
+                "score": row["score"],
+                "evidence": json.loads(row["evidence"]) if row["evidence"] else None,
+            }
+            for row in db.query(
+                """select vt.story, vt.theme, t.label, vt.score, vt.evidence
+                   from version_themes vt
+                   left join themes t on t.story = vt.story and t.slug = vt.theme
+                   where vt.version_id = ? order by vt.score desc, vt.theme""",
+                [version_id],
+            )
+        ]
+    edits = {
+        row["to_number"]: row["summary"]
+        for row in db.query(
+            "select to_number, summary from diffs where article_id = ? and to_number = from_number + 1",
+            [detail["id"]],
+        )
+    }
+    for version in detail.get("versions", []):
+        version["edits"] = edits.get(version["number"])
+    return detail

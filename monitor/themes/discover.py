@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from monitor.store.articles import CURRENT
 from monitor.themes import matching
 from monitor.themes import tagger as tagging
 
@@ -153,8 +154,7 @@ def discover(
     sources: dict[str, set[str]] = defaultdict(set)
     kinds: dict[str, str] = {}
     shown: dict[str, str] = {}
-    sql = f"""select coalesce(a.source, ''), v.title, v.text from articles a
-              join versions v on v.article_id = a.id and v.number = a.current_version {where}"""
+    sql = f"""select coalesce(a.source, ''), v.title, v.text from {CURRENT} {where}"""
     for source, title, text in db.execute(sql, params).fetchall():
         found, actors = candidates_in(f"{title}.\n{text}")
         counts.update(found.keys())

@@ -27,7 +27,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from monitor.errors import InputError, NotFoundError
-from monitor.text.timeutil import now_iso
+from monitor.store import stories as storymod
 from monitor.themes import rules
 
 if sys.version_info >= (3, 11):
@@ -98,8 +98,10 @@ def builtin_stories() -> dict[str, Story]:
 
 
 def save_story(db: Database, story: Story) -> None:
-    now = now_iso()
-    existing = db["stories"].count_where("slug = ?", [story.slug])
+    """Store a story and its themes (validated first: nothing is written if they are bad)."""
+    from monitor.themes import taxonomy  # taxonomy builds on stories, not the other way round
+
+    themes = taxonomy.parse_themes(story)
     row = {
         "slug": story.slug,
         "name": story.name,
@@ -107,17 +109,10 @@ def save_story(db: Database, story: Story) -> None:
         "rule": story.rule,
         "definition": story.definition,
         "origin": story.origin,
-        "updated_at": now,
     }
-    with db.atomic():
-        if existing:
-            db.table("stories").update(story.slug, row)
-        else:
-            db.table("stories").insert({**row, "created_at": now})
-        # imported here: taxonomy builds on stories, not the other way round
-        from monitor.themes import taxonomy
-
-        taxonomy.save_themes(db, story)
+    storymod.save(
+        db, row, [{"slug": t.slug, "label": t.label, "description": t.description} for t in themes]
+    )
 
 
 def add_story_file(db: Database, path: Path) -> Story:
@@ -140,15 +135,15 @@ def add_story_file(db: Database, path: Path) -> Story:
 
 def ensure_builtin(db: Database) -> None:
     """Insert built-in stories the database does not have yet."""
-    have = {row["slug"] for row in db.query("select slug from stories")}
+    have = storymod.slugs(db)
     for slug, story in builtin_stories().items():
         if slug not in have:
             save_story(db, story)
 
 
 def get_story(db: Database, slug: str) -> Story:
-    rows = list(db.query("select * from stories where slug = ?", [slug]))
-    if not rows:
+    row = storymod.get(db, slug)
+    if row is None:
         builtin = builtin_stories().get(slug)
         if builtin is None:
             known = ", ".join(s["slug"] for s in list_stories(db)) or "none"
@@ -157,7 +152,6 @@ def get_story(db: Database, slug: str) -> Story:
             )
         save_story(db, builtin)
         return builtin
-    row = rows[0]
     story = (
         parse_story(row["definition"], row["origin"] or slug)
         if row["definition"]
@@ -168,11 +162,4 @@ def get_story(db: Database, slug: str) -> Story:
 
 
 def list_stories(db: Database) -> list[dict[str, Any]]:
-    return list(
-        db.query(
-            """select s.slug, s.name, s.rule, s.origin,
-                      (select count(*) from articles a where a.story = s.slug) as articles,
-                      (select count(*) from themes t where t.story = s.slug) as themes
-               from stories s order by s.slug"""
-        )
-    )
+    return storymod.summary(db)

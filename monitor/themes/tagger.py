@@ -8,23 +8,21 @@ Which taxonomy tags a version:
   whose relevance rule matches the version's title and text (a rule-less story
   takes nothing unfiled: it would claim every article).
 
-Tags are rows of ``version_themes``: ``(version_id, story, theme, score,
+Tags are written by :mod:`monitor.derive` as rows of ``version_themes``: ``(version_id, story, theme, score,
 evidence)`` where evidence is JSON ``{"terms": {term: count}, "snippet": "..."}``.
 """
 
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
 from sqlite_utils import Database
 
-from monitor.errors import NotFoundError
-from monitor.store.db import select
+from monitor.store import stories as storymod
+from monitor.store.tags import TagRow
 from monitor.themes import rules, taxonomy
 from monitor.themes.stories import Story, builtin_stories, parse_story
 from monitor.themes.taxonomy import CompiledTheme, Hit
@@ -84,7 +82,7 @@ def load_taggers(db: Database) -> dict[str, StoryTagger]:
     this for every stored version costs one small query.
     """
     found: dict[str, StoryTagger] = {}
-    for row in select(db, "select slug, name, rule, definition, origin from stories"):
+    for row in storymod.rows(db):
         cached = _cache.get((row["slug"], row["definition"] or row["rule"] or ""))
         if cached is not None:
             found[row["slug"]] = cached
@@ -124,100 +122,9 @@ def tags_for(
                 yield slug, hit
 
 
-def _rows(version_id: int, hits: Iterable[tuple[str, taxonomy.Hit]]) -> list[tuple[Any, ...]]:
+def tag_rows(version_id: int, hits: Iterable[tuple[str, taxonomy.Hit]]) -> list[TagRow]:
+    """The ``version_themes`` rows of one version's hits."""
     return [
         (version_id, slug, h.theme, h.score, json.dumps(h.evidence(), ensure_ascii=False))
         for slug, h in hits
     ]
-
-
-_INSERT = "insert or replace into version_themes (version_id, story, theme, score, evidence) values (?, ?, ?, ?, ?)"
-
-
-def tag_version(
-    db: Database,
-    article_id: int,
-    version_id: int,
-    document: tuple[str | None, str, str] | None = None,
-) -> int:
-    """Tag one stored version (called from :mod:`monitor.hooks`); returns tags written.
-
-    ``document``: the article's (story, title, text), if the caller has them.
-    """
-    if document is None:
-        row = next(
-            db.query(
-                """select a.story, v.title, v.text from versions v
-                   join articles a on a.id = v.article_id where v.id = ?""",
-                [version_id],
-            )
-        )
-        document = (row["story"], row["title"], row["text"])
-    story, title, text = document
-    rows = _rows(version_id, tags_for(load_taggers(db), story, title, text))
-    db.execute("delete from version_themes where version_id = ?", [version_id])
-    if rows:
-        db.conn.executemany(_INSERT, rows)
-    return len(rows)
-
-
-@dataclass
-class RetagResult:
-    versions: int
-    tags: int
-    seconds: float
-
-    @property
-    def per_second(self) -> float:
-        return self.versions / self.seconds if self.seconds > 0 else float("inf")
-
-
-def retag(db: Database, story: str | None = None) -> RetagResult:
-    """Re-apply the current taxonomies to every stored version, in one transaction.
-
-    With ``story``, only that story's tags are replaced (its own articles and
-    unfiled articles its rule matches); other stories' tags are kept.
-    """
-    started = time.perf_counter()
-    taggers = load_taggers(db)
-    if story is not None:
-        if story not in taggers:
-            known = ", ".join(sorted(taggers)) or "none"
-            raise NotFoundError(f"story {story!r}: not found (known: {known})")
-        taggers = {story: taggers[story]}
-    versions = tags = 0
-    with db.atomic():
-        if story is None:  # also drops tags of stories that no longer exist
-            db.execute("delete from version_themes")
-        for slug, tagger in taggers.items():
-            db.execute("delete from version_themes where story = ?", [slug])
-            db.execute("delete from themes where story = ?", [slug])
-            if tagger.themes:
-                db.conn.executemany(
-                    "insert into themes (story, slug, label, description) values (?, ?, ?, ?)",
-                    [
-                        (slug, t.theme.slug, t.theme.label, t.theme.description)
-                        for t in tagger.themes
-                    ],
-                )
-        where, params = (
-            ("", []) if story is None else ("and (a.story = ? or a.story is null)", [story])
-        )
-        last = 0
-        while True:
-            batch = db.execute(
-                f"""select v.id, a.story, v.title, v.text from versions v
-                    join articles a on a.id = v.article_id
-                    where v.id > ? {where} order by v.id limit {BATCH}""",
-                [last, *params],
-            ).fetchall()
-            if not batch:
-                break
-            rows: list[tuple[Any, ...]] = []
-            for version_id, article_story, title, text in batch:
-                rows += _rows(version_id, tags_for(taggers, article_story, title, text))
-            db.conn.executemany(_INSERT, rows)
-            versions += len(batch)
-            tags += len(rows)
-            last = batch[-1][0]
-    return RetagResult(versions, tags, time.perf_counter() - started)

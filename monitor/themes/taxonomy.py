@@ -27,8 +27,6 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-
 from monitor.errors import InputError
 from monitor.themes import matching
 
@@ -136,16 +134,6 @@ def parse_themes(story: Story) -> list[Theme]:
         seen.add(theme.slug)
         themes.append(theme)
     return themes
-
-
-def save_themes(db: Database, story: Story) -> None:
-    themes = parse_themes(story)
-    db.execute("delete from themes where story = ?", [story.slug])
-    if themes:
-        db.table("themes").insert_all(
-            {"story": story.slug, "slug": t.slug, "label": t.label, "description": t.description}
-            for t in themes
-        )
 
 
 class CompiledTheme:

@@ -1,0 +1,240 @@
+"""The schema, as ordered migrations: SQL only.
+
+Every schema change is a new ``mNNN_`` function below; they run in order on open
+and are recorded in ``_sqlite_migrations``, so a database made by an older
+release upgrades itself. Never edit a migration that has shipped: add one.
+
+Migrations never run the tool's own analysis code (it keeps changing). When old
+rows need derived data, a migration records a request in ``backfills`` and
+:func:`monitor.derive.backfill` fills it after migrating.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("monitor")
+
+
+def migrate(db: Database) -> list[str]:
+    """Apply pending migrations; return the names applied."""
+    pending = [m.name for m in migrations.pending(db)]
+    if pending:
+        migrations.apply(db)
+    return pending
+
+
+def schema_version(db: Database) -> list[str]:
+    return [m.name for m in migrations.applied(db)]
+
+
+def pending_backfills(db: Database) -> list[str]:
+    """Names of the backfills migrations asked for and nobody has run yet."""
+    if not db["backfills"].exists():
+        return []
+    return [row[0] for row in db.execute("select name from backfills order by name")]
+
+
+def backfill_done(db: Database, name: str) -> None:
+    db.execute("delete from backfills where name = ?", [name])
+
+
+def _request_backfill(db: Database, name: str) -> None:
+    db.execute("CREATE TABLE IF NOT EXISTS backfills (name TEXT PRIMARY KEY)")
+    db.execute("INSERT OR IGNORE INTO backfills (name) VALUES (?)", [name])
+
+
+@migrations()
+def m001_core(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE stories (
+            slug TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            description TEXT,
+            rule TEXT,
+            definition TEXT,
+            origin TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE feeds (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            story TEXT REFERENCES stories(slug) ON DELETE SET NULL,
+            name TEXT,
+            title TEXT,
+            etag TEXT,
+            last_modified TEXT,
+            last_fetched_at TEXT,
+            last_status INTEGER,
+            last_error TEXT,
+            error_count INTEGER NOT NULL DEFAULT 0,
+            entries_seen INTEGER NOT NULL DEFAULT 0,
+            next_fetch_at TEXT,
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            url TEXT,
+            guid TEXT,
+            feed_id INTEGER REFERENCES feeds(id) ON DELETE SET NULL,
+            source TEXT,
+            story TEXT,
+            published_at TEXT,
+            dated_at TEXT NOT NULL,
+            first_seen_at TEXT NOT NULL,
+            last_seen_at TEXT NOT NULL,
+            last_checked_at TEXT,
+            current_version INTEGER NOT NULL DEFAULT 0,
+            version_count INTEGER NOT NULL DEFAULT 0
+        )"""
+    )
+    db.execute("CREATE INDEX articles_dated_at ON articles(dated_at)")
+    db.execute("CREATE INDEX articles_source ON articles(source)")
+    db.execute("CREATE INDEX articles_story ON articles(story)")
+    db.execute("CREATE INDEX articles_guid ON articles(guid)")
+    db.execute(
+        """
+        CREATE TABLE versions (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            number INTEGER NOT NULL,
+            observed_at TEXT NOT NULL,
+            title TEXT NOT NULL,
+            byline TEXT,
+            published_at TEXT,
+            text TEXT NOT NULL,
+            text_hash TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            words INTEGER NOT NULL,
+            origin TEXT NOT NULL,
+            UNIQUE (article_id, number)
+        )"""
+    )
+    db.execute("CREATE INDEX versions_observed_at ON versions(observed_at)")
+    db.execute(
+        """
+        CREATE TABLE diffs (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            from_number INTEGER NOT NULL,
+            to_number INTEGER NOT NULL,
+            observed_at TEXT NOT NULL,
+            words_added INTEGER NOT NULL DEFAULT 0,
+            words_removed INTEGER NOT NULL DEFAULT 0,
+            paragraphs_added INTEGER NOT NULL DEFAULT 0,
+            paragraphs_removed INTEGER NOT NULL DEFAULT 0,
+            paragraphs_changed INTEGER NOT NULL DEFAULT 0,
+            title_changed INTEGER NOT NULL DEFAULT 0,
+            title_old TEXT,
+            title_new TEXT,
+            quotes_added INTEGER NOT NULL DEFAULT 0,
+            quotes_removed INTEGER NOT NULL DEFAULT 0,
+            quotes_altered INTEGER NOT NULL DEFAULT 0,
+            numbers_changed INTEGER NOT NULL DEFAULT 0,
+            summary TEXT,
+            UNIQUE (article_id, from_number, to_number)
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE themes (
+            story TEXT NOT NULL,
+            slug TEXT NOT NULL,
+            label TEXT NOT NULL,
+            description TEXT,
+            PRIMARY KEY (story, slug)
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE version_themes (
+            version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+            story TEXT NOT NULL,
+            theme TEXT NOT NULL,
+            score REAL NOT NULL,
+            evidence TEXT,
+            PRIMARY KEY (version_id, story, theme)
+        )"""
+    )
+    db.execute("CREATE INDEX version_themes_theme ON version_themes(story, theme)")
+    db.execute(
+        """
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            command TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            status TEXT,
+            feeds_ok INTEGER NOT NULL DEFAULT 0,
+            feeds_failed INTEGER NOT NULL DEFAULT 0,
+            new_articles INTEGER NOT NULL DEFAULT 0,
+            new_versions INTEGER NOT NULL DEFAULT 0,
+            errors TEXT
+        )"""
+    )
+    # Full-text index over every version's title and text, kept in sync by triggers.
+    db.table("versions").enable_fts(
+        ["title", "text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2"
+    )
+
+
+@migrations()
+def m010_feed_indexes(db: Database) -> None:
+    """Indexes for fetch: a feed's articles (``feeds list``), recent articles (``--recheck``)."""
+    db.execute("CREATE INDEX IF NOT EXISTS articles_feed_id ON articles(feed_id)")
+    db.execute("CREATE INDEX IF NOT EXISTS articles_first_seen_at ON articles(first_seen_at)")
+
+
+@migrations()
+def m020_edit_stats(db: Database) -> None:
+    """Edit statistics for version pairs stored before they were recorded: asks for the
+    ``edit_stats`` backfill (:func:`monitor.derive.backfill`), which computes them.
+
+    (Until 0.1 this migration ran the diff engine itself; a migration must not
+    depend on code that keeps changing, so it now only records the request.)
+    """
+    _request_backfill(db, "edit_stats")
+
+
+@migrations()
+def m030_cursors(db: Database) -> None:
+    """The bookmark of ``monitor changes`` moves from ``runs`` (fetch runs only) to ``cursors``."""
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS cursors (
+            name TEXT PRIMARY KEY,
+            position TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """INSERT OR REPLACE INTO cursors (name, position, updated_at)
+           SELECT 'changes', max(started_at), coalesce(max(finished_at), max(started_at))
+           FROM runs WHERE command = 'changes' AND status = 'ok' HAVING count(*) > 0"""
+    )
+    db.execute("DELETE FROM runs WHERE command <> 'fetch'")
+
+
+@migrations()
+def m040_current_view(db: Database) -> None:
+    """One view of each article with its current version, for every reader: the CLI's
+    queries and people who open the file in Datasette or sqlite-utils."""
+    db.execute(
+        """CREATE VIEW IF NOT EXISTS current_articles AS
+           SELECT a.id, a.key, a.url, a.guid, a.feed_id, a.source, a.story, a.published_at,
+                  a.dated_at, a.first_seen_at, a.last_seen_at, a.last_checked_at,
+                  a.current_version, a.version_count,
+                  v.id AS version_id, v.title, v.byline, v.text, v.words, v.origin,
+                  v.observed_at, v.content_hash
+           FROM articles a JOIN versions v
+             ON v.article_id = a.id AND v.number = a.current_version"""
+    )
