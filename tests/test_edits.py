@@ -6,8 +6,8 @@ import sqlite3
 
 import pytest
 
-from monitor.analysis import edits
 from monitor import derive
+from monitor.analysis import edits
 from monitor.ingest import Observation, store
 from monitor.store import db as dbmod
 from tests.conftest import SAMPLES

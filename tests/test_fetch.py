@@ -13,8 +13,8 @@ from werkzeug import Response
 
 from monitor import schedule
 from monitor.store import feeds as feedstore
-from monitor.themes import stories
 from monitor.text.timeutil import iso, parse_datetime, utcnow
+from monitor.themes import stories
 
 XML = "application/rss+xml"
 
