@@ -17,14 +17,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
-from sqlite_utils import Database
-
-from monitor import derive
 from monitor.store import db as dbmod
 from monitor.store import queries
 from monitor.store.queries import ArticleFilter
 
 if TYPE_CHECKING:
+    from sqlite_utils import Database
+
     from monitor.add import AddOptions, AddOutcome
     from monitor.analysis.edits import Comparison
     from monitor.analysis.search import SearchOptions
@@ -42,6 +41,16 @@ def open(path: str | Path | None = None) -> Monitor:  # noqa: A001 - the front d
     return Monitor(Path(path) if path is not None else dbmod.default_db_path())
 
 
+def _backfill(db: Database) -> None:
+    """Fill the derived data that migrations asked for (the derive stage loads only then)."""
+    from monitor.store import schema
+
+    if schema.pending_backfills(db):
+        from monitor import derive
+
+        derive.backfill(db)
+
+
 @dataclass
 class Trends:
     """``themes``: the story they belong to and one trend per theme."""
@@ -57,7 +66,7 @@ class Monitor:
         self.path = path
         self._db = db
         if db is not None:
-            derive.backfill(db)
+            _backfill(db)
 
     @property
     def db(self) -> Database:
@@ -66,7 +75,7 @@ class Monitor:
             if self.path is None:
                 raise ValueError("Monitor needs a database path or an open database")
             self._db = dbmod.connect(self.path)
-            derive.backfill(self._db)  # derived data that migrations asked for
+            _backfill(self._db)
         return self._db
 
     # -- lifecycle
@@ -197,6 +206,8 @@ class Monitor:
 
     def retag(self, story: str | None = None) -> RetagResult:
         """Re-apply the current taxonomies to every stored version."""
+        from monitor import derive
+
         return derive.retag(self.db, story)
 
     def export(

@@ -13,14 +13,15 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, TextIO
 
 from monitor.errors import InputError
 from monitor.render import rows as output
 from monitor.store.articles import CURRENT
 from monitor.store.queries import ArticleFilter
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 FORMATS = ("csv", "json", "nl")
 PERIODS = ("day", "week", "month")

@@ -20,12 +20,13 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from monitor.errors import InputError
 from monitor.store.queries import ArticleFilter
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 #: marker characters put around matches by snippet()/highlight(); replaced on output
 OPEN, CLOSE = "\x02", "\x03"

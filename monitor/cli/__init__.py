@@ -16,7 +16,6 @@ from monitor import __version__
 from monitor.cli import core, diff, feeds, report, themes
 from monitor.cli.app import EXIT_CODES_HELP, App, MonitorGroup
 from monitor.render import rows as output
-from monitor.store import db as dbmod
 
 
 @click.group(cls=MonitorGroup, epilog=EXIT_CODES_HELP)
@@ -45,7 +44,11 @@ def cli(ctx: click.Context, db_path: Path | None) -> None:
         return
     if output.use_colour() is False:
         ctx.color = False
-    ctx.obj = App(db_path or dbmod.default_db_path())
+    if db_path is None:
+        from monitor.store.db import default_db_path
+
+        db_path = default_db_path()
+    ctx.obj = App(db_path)
 
 
 for command in (

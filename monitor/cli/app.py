@@ -14,7 +14,6 @@ import click
 
 from monitor.errors import ExitCode, MonitorError, exit_codes_help
 from monitor.render import rows as output
-from monitor.store import db as dbmod
 from monitor.text.timeutil import parse_until, parse_when
 
 if TYPE_CHECKING:
@@ -41,9 +40,11 @@ class MonitorGroup(click.Group):
             raise MonitorClickError(str(exc), exc.exit_code) from exc
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
+                from monitor.store.db import BUSY_TIMEOUT_S
+
                 raise MonitorClickError(
                     f"database {ctx.obj.path if ctx.obj else ''}: busy for over "
-                    f"{dbmod.BUSY_TIMEOUT_S:.0f} s (another monitor process is writing); try again",
+                    f"{BUSY_TIMEOUT_S:.0f} s (another monitor process is writing); try again",
                     ExitCode.LOCKED,
                 ) from exc
             raise

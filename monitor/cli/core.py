@@ -9,7 +9,6 @@ from typing import Any
 
 import click
 
-from monitor.add import AddOptions
 from monitor.cli.app import (
     App,
     MonitorClickError,
@@ -22,7 +21,7 @@ from monitor.cli.app import (
 )
 from monitor.errors import MonitorError
 from monitor.render import rows as output
-from monitor.store import queries
+from monitor.store.queries import ArticleFilter
 from monitor.text.timeutil import parse_date_option
 
 
@@ -81,6 +80,8 @@ def add(
     """
     if len(sources) > 1 and (url or title):
         raise click.UsageError("--url and --title name one article: give one SOURCE with them")
+    from monitor.add import AddOptions
+
     options = AddOptions(
         url=url,
         title=title,
@@ -155,7 +156,7 @@ def list_(
       monitor list --csv > articles.csv
     """
     since_iso, until_iso = resolve_window(since, until)
-    flt = queries.ArticleFilter(
+    flt = ArticleFilter(
         story=story, source=site, since=since_iso, until=until_iso, edited=edited, limit=limit
     )
     rows = app.monitor.articles(flt)

@@ -7,7 +7,6 @@ import json
 import click
 
 from monitor.cli.app import App, pass_app
-from monitor.render import diff as diff_render
 from monitor.render import rows as output
 
 
@@ -62,6 +61,8 @@ def diff(
         raise click.UsageError("--all shows every pair: give no FROM/TO with it")
     if every and fmt == "patch" and not stat:
         raise click.UsageError("--format patch is for one pair: give FROM TO instead of --all")
+    from monitor.render import diff as diff_render
+
     comparisons = app.monitor.diff(article_id, from_number, to_number, every)
     if not comparisons:
         click.echo(f"article {article_id} has one version: nothing to compare yet", err=True)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from monitor import pool, update
 from monitor.cli.app import App, MonitorGroup, emit_rows, output_options, pass_app
 from monitor.errors import ExitCode
 from monitor.render import rows as output
 from monitor.store import feeds as feedstore
 from monitor.store import runs
+
+if TYPE_CHECKING:
+    from monitor.update import FeedReport
 
 PAGE_ERRORS_SHOWN = 5
 
@@ -127,9 +129,8 @@ def feeds_remove(app: App, feed: str) -> None:
 @click.option(
     "--jobs",
     type=click.IntRange(min=1, max=32),
-    default=pool.default_jobs(),
-    show_default=True,
-    help="Feeds and pages downloaded at once (threads); parsing and extraction run "
+    default=None,
+    help="Feeds and pages downloaded at once (threads; default: the CPU count, at most 4); parsing and extraction run "
     "in up to one worker process per CPU, started only when there is something to parse.",
 )
 @click.option("--feed", "only_feed", metavar="URL|ID", help="Fetch only this feed, due or not.")
@@ -166,8 +167,10 @@ def fetch_cmd(
       monitor fetch --feed https://www.dawn.com/feeds/home
       */15 * * * *  monitor --db ~/news.db fetch --quiet     (crontab)
     """
+    from monitor import pool, update
+
     options = update.FetchOptions(
-        jobs=jobs, full_text=full_text, recheck_hours=recheck, feed=only_feed
+        jobs=jobs or pool.default_jobs(), full_text=full_text, recheck_hours=recheck, feed=only_feed
     )
     bar = _Progress(hidden=quiet or not sys.stderr.isatty())
     try:
@@ -203,7 +206,7 @@ class _Progress:
             self.bar = click.progressbar(length=total, label="fetching", file=sys.stderr)
             self.bar.__enter__()
 
-    def update(self, report: update.FeedReport) -> None:
+    def update(self, report: FeedReport) -> None:
         if self.bar is not None:
             self.bar.update(1)
 

@@ -8,11 +8,12 @@ entry). The caller owns the transaction.
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from monitor.store.db import select
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 #: columns of ``articles`` a sighting may set on a stored article
 UPDATABLE = frozenset(

@@ -8,13 +8,12 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
-from typing import Any
-
-import platformdirs
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from monitor.errors import InputError
-from monitor.store import schema
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 APP_NAME = "monitor"
 BUSY_TIMEOUT_S = 30.0
@@ -28,6 +27,8 @@ def default_db_path() -> Path:
     env = os.environ.get("MONITOR_DB")
     if env:
         return Path(env)
+    import platformdirs
+
     return platformdirs.user_data_path(APP_NAME) / "monitor.db"
 
 
@@ -36,6 +37,10 @@ def connect(path: str | Path) -> Database:
 
     WAL journal and a 30 s busy timeout let a reader and a cron writer overlap.
     """
+    from sqlite_utils import Database
+
+    from monitor.store import schema
+
     path = Path(path)
     if path.is_dir():
         raise InputError(f"database {path}: is a directory; give a file path with --db")
@@ -56,6 +61,10 @@ def connect(path: str | Path) -> Database:
 
 def memory() -> Database:
     """An in-memory, migrated database (for quick experiments and benchmarks)."""
+    from sqlite_utils import Database
+
+    from monitor.store import schema
+
     db = Database(memory=True)
     db.execute("PRAGMA foreign_keys = ON")
     schema.migrate(db)

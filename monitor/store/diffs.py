@@ -3,11 +3,12 @@ module that writes it. The caller computes the row; storage knows no diff code."
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from monitor.store.db import select
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 def write_pair(db: Database, row: dict[str, Any]) -> None:

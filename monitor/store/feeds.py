@@ -8,14 +8,15 @@ A 410 Gone deactivates the feed; a permanent redirect replaces its stored URL.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from monitor.errors import InputError, NotFoundError
 from monitor.text.timeutil import iso, parse_datetime, utcnow
 from monitor.text.urls import is_local, local_path, looks_like_url
 from monitor.types import FetchOutcome
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 def normalise_feed_location(location: str) -> str:

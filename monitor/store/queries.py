@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from monitor.errors import NotFoundError
 from monitor.store.articles import CURRENT
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 @dataclass

@@ -8,11 +8,12 @@ finished at the end; a run killed half way stays ``running`` with no
 from __future__ import annotations
 
 import json
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from monitor.text.timeutil import now_iso, parse_datetime
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 def start_run(db: Database, command: str = "fetch") -> int:

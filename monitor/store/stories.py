@@ -4,12 +4,13 @@ story's TOML and compiling its taxonomy live in :mod:`monitor.themes`."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from monitor.store.db import select
 from monitor.text.timeutil import now_iso
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 def save(db: Database, row: dict[str, Any], themes: Iterable[dict[str, Any]]) -> None:

@@ -4,9 +4,11 @@ the one module that writes it. The caller computes the tags and owns the transac
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
 
 _INSERT = (
     "insert or replace into version_themes (version_id, story, theme, score, evidence) "

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from monitor.errors import InputError
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 PERIODS = ("day", "week", "month")
 MIN_PERIODS = 3
