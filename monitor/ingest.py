@@ -32,8 +32,8 @@ from monitor.errors import InputError
 from monitor.store import articles
 from monitor.text.normalise import normalise_text, normalise_title, word_count
 from monitor.text.timeutil import now_iso
-from monitor.text.urls import normalise_url
-from monitor.types import Article, IngestStatus, Observation, Origin, Version
+from monitor.text.urls import looks_like_url, normalise_url
+from monitor.types import Article, Entry, Extracted, IngestStatus, Observation, Origin, Version
 
 
 @dataclass
@@ -207,3 +207,68 @@ def _version_row(
 
 def _sha256(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+class KnownArticles:
+    """Which of a feed's entries are surely new articles, from two queries for all of
+    them instead of a lookup (two queries for a new one) an entry.
+
+    :meth:`surely_new` is true only when :func:`find_article` would find
+    nothing: no article has the observation's key, nor (when it has a GUID and a
+    URL) its GUID. Articles this feed stores are added as it goes; anything else
+    is left to ``find_article``.
+    """
+
+    def __init__(self, db: Database, observations: list[Observation]):
+        self.keys = articles.existing_values(db, "key", {article_key(o) for o in observations})
+        guids = {o.guid.strip() for o in observations if o.guid and o.url}
+        self.guids = articles.existing_values(db, "guid", guids)
+
+    def surely_new(self, obs: Observation) -> bool:
+        if article_key(obs) in self.keys:
+            return False
+        return not (obs.guid and obs.url and obs.guid.strip() in self.guids)
+
+    def add(self, obs: Observation) -> None:
+        self.keys.add(article_key(obs))
+        if obs.guid:
+            self.guids.add(obs.guid.strip())
+
+
+def entry_observation(
+    feed: dict[str, Any], entry: Entry, source: str | None = None, observed_at: str | None = None
+) -> Observation:
+    """A feed entry as a sighting of an article (identity: its link, else its scoped GUID)."""
+    return Observation(
+        title=entry.title,
+        text=entry.text,
+        origin="feed",
+        url=entry.link if entry.link and looks_like_url(entry.link) else None,
+        guid=scoped_guid(feed.get("id"), entry.guid),
+        source=source,
+        byline=entry.author,
+        published_at=entry.published_at,
+        story=feed.get("story"),
+        feed_id=feed.get("id"),
+        observed_at=observed_at,
+    )
+
+
+def scoped_guid(feed_id: int | None, guid: str) -> str:
+    """A GUID as an identity across feeds: URLs, ``tag:``/``urn:`` ids and content
+    hashes are global; anything else ("12345") is only unique within its feed, so it
+    is prefixed with the feed's id (two sites' item 12345 stay two articles)."""
+    if feed_id is None or guid.lower().startswith(
+        ("http://", "https://", "tag:", "urn:", "sha256:")
+    ):
+        return guid
+    return f"feed{feed_id}:{guid}"
+
+
+def use_page(obs: Observation, page: Extracted) -> None:
+    """Make a feed sighting carry its page's extracted text instead of the summary."""
+    obs.text = page.text
+    obs.title = page.title or obs.title
+    obs.byline = page.byline or obs.byline
+    obs.published_at = obs.published_at or page.published_at
+    obs.origin = "page"

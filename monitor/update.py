@@ -45,6 +45,7 @@ Versions from feeds, pages and files (the rule that keeps versions meaningful):
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
@@ -55,7 +56,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from monitor import ingest, schedule
-from monitor.errors import ExitCode, InputError
+from monitor.errors import ExitCode, FeedError, HttpError, InputError, ParseError
 from monitor.extract import extract_page_job
 from monitor.fetch import (
     FeedJob,
@@ -74,7 +75,6 @@ from monitor.text.urls import looks_like_url, normalise_url
 from monitor.themes import rules, stories
 from monitor.types import (
     Entry,
-    Extracted,
     FeedBody,
     FeedResult,
     FetchOutcome,
@@ -83,6 +83,8 @@ from monitor.types import (
     PageBody,
     PageResult,
 )
+
+log = logging.getLogger("monitor")
 
 
 @dataclass
@@ -124,6 +126,14 @@ class FeedReport:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def failure(self) -> FeedError | None:
+        """The failure as an exception carrying the URL and the cause."""
+        if self.error is None:
+            return None
+        kind = ParseError if self.error.startswith(("not a feed", "empty response")) else HttpError
+        return kind(self.url, self.error)
 
 
 @dataclass
@@ -321,7 +331,7 @@ class _Run:
             self.store_feed(pending)
 
     def _known(self, feed: dict[str, Any], entry: Entry) -> bool:
-        return ingest.find_article(self.db, _observation(feed, entry)) is not None
+        return ingest.find_article(self.db, ingest.entry_observation(feed, entry)) is not None
 
     def page_done(self, key: str, future: Future[Any]) -> None:
         self.page_futures.pop(key, None)
@@ -360,12 +370,12 @@ class _Run:
                     source = feed["name"] or feed["title"] or outcome.title
                     observed = iso(self.now)
                     observations = [
-                        _observation(feed, entry, source, observed_at=observed)
+                        ingest.entry_observation(feed, entry, source, observed_at=observed)
                         for entry in pending.kept
                     ]
                     # read inside the transaction, after its first write: nothing
                     # else can add articles until it ends
-                    known = _KnownArticles(self.db, observations)
+                    known = ingest.KnownArticles(self.db, observations)
                     for entry, obs in zip(pending.kept, observations, strict=True):
                         status = self.store_entry(feed, entry, obs, known)
                         if status == "new":
@@ -380,6 +390,10 @@ class _Run:
             failed = FetchOutcome(status=outcome.status, error=report.error)
             with self.db.atomic():
                 report.notes = self.record_outcome(feed, failed)
+        if report.failure is not None:
+            log.warning("feed failed: %s", report.failure)
+        elif report.warning:
+            log.info("feed %s: %s", report.url, report.warning)
         assert self.report is not None
         self.report.feeds.append(report)
         if self.progress:
@@ -391,14 +405,14 @@ class _Run:
         return feedstore.record_outcome(self.db, feed, outcome, self.now, when)
 
     def store_entry(
-        self, feed: dict[str, Any], entry: Entry, obs: Observation, known: _KnownArticles
+        self, feed: dict[str, Any], entry: Entry, obs: Observation, known: ingest.KnownArticles
     ) -> str:
         """Store one kept entry; which sighting makes a version is :func:`ingest.decide`'s rule."""
         if not known.surely_new(obs):
             return ingest.store(self.db, obs).status
         page = self.pages.get(normalise_url(entry.link)) if entry.link and self.pages else None
         if page and page.extracted:
-            _use_page(obs, page.extracted)
+            ingest.use_page(obs, page.extracted)
         result = ingest.store(self.db, obs, surely_new=True)
         known.add(obs)
         if obs.origin == Origin.PAGE:
@@ -432,37 +446,8 @@ class _Run:
                     self.report.recheck_versions += 1
             else:
                 self.report.page_errors.append((article["url"], page.error or "no text"))
+                log.info("page %s: %s", article["url"], page.error or "no text")
             articles.update(self.db, article["id"], {"last_checked_at": iso(self.now)})
-
-
-class _KnownArticles:
-    """Which of a feed's entries are surely new articles, from two queries for all of
-    them instead of a lookup (two queries for a new one) an entry.
-
-    :meth:`surely_new` is true only when :func:`ingest.find_article` would find
-    nothing: no article has the observation's key, nor (when it has a GUID and a
-    URL) its GUID. Articles this feed stores are added as it goes; anything else
-    is left to ``find_article``.
-    """
-
-    CHUNK = 500  # bound parameters a query
-
-    def __init__(self, db: Database, observations: list[Observation]):
-        self.keys = articles.existing_values(
-            db, "key", {ingest.article_key(o) for o in observations}
-        )
-        guids = {o.guid.strip() for o in observations if o.guid and o.url}
-        self.guids = articles.existing_values(db, "guid", guids)
-
-    def surely_new(self, obs: Observation) -> bool:
-        if ingest.article_key(obs) in self.keys:
-            return False
-        return not (obs.guid and obs.url and obs.guid.strip() in self.guids)
-
-    def add(self, obs: Observation) -> None:
-        self.keys.add(ingest.article_key(obs))
-        if obs.guid:
-            self.guids.add(obs.guid.strip())
 
 
 def _result(future: Future[Any], feed: dict[str, Any]) -> Any:
@@ -471,43 +456,6 @@ def _result(future: Future[Any], feed: dict[str, Any]) -> Any:
     except Exception as exc:  # the worker process died
         return FeedResult(feed["id"], FetchOutcome(error=f"worker failed: {exc!r}"[:300]))
     return result
-
-
-def _observation(
-    feed: dict[str, Any], entry: Entry, source: str | None = None, observed_at: str | None = None
-) -> Observation:
-    return Observation(
-        title=entry.title,
-        text=entry.text,
-        origin="feed",
-        url=entry.link if entry.link and looks_like_url(entry.link) else None,
-        guid=scoped_guid(feed.get("id"), entry.guid),
-        source=source,
-        byline=entry.author,
-        published_at=entry.published_at,
-        story=feed.get("story"),
-        feed_id=feed.get("id"),
-        observed_at=observed_at,
-    )
-
-
-def scoped_guid(feed_id: int | None, guid: str) -> str:
-    """A GUID as an identity across feeds: URLs, ``tag:``/``urn:`` ids and content
-    hashes are global; anything else ("12345") is only unique within its feed, so it
-    is prefixed with the feed's id (two sites' item 12345 stay two articles)."""
-    if feed_id is None or guid.lower().startswith(
-        ("http://", "https://", "tag:", "urn:", "sha256:")
-    ):
-        return guid
-    return f"feed{feed_id}:{guid}"
-
-
-def _use_page(obs: Observation, page: Extracted) -> None:
-    obs.text = page.text
-    obs.title = page.title or obs.title
-    obs.byline = page.byline or obs.byline
-    obs.published_at = obs.published_at or page.published_at
-    obs.origin = "page"
 
 
 def choose_feeds(db: Database, options: FetchOptions) -> list[dict[str, Any]]:

@@ -35,6 +35,46 @@ def db(db_path: Path):
     database.close()
 
 
+def add_article(
+    db,
+    url: str | None,
+    title: str,
+    text: str,
+    *,
+    source: str | None = "Dawn",
+    story: str | None = None,
+    published: str | None = None,
+    observed: str | None = None,
+    origin: str = "file",
+):
+    """Store one article version through the real ingest path; the IngestResult."""
+    from monitor.ingest import Observation, store
+
+    return store(
+        db,
+        Observation(
+            title=title,
+            text=text,
+            origin=origin,
+            url=url,
+            source=source,
+            story=story,
+            published_at=published,
+            observed_at=observed,
+        ),
+    )
+
+
+@pytest.fixture
+def add(db):
+    """``add(url, title, text, **metadata)`` stores an article in the test's database."""
+
+    def run(url, title, text, **kw):
+        return add_article(db, url, title, text, **kw)
+
+    return run
+
+
 @pytest.fixture(scope="session")
 def httpserver_listen_address():
     """pytest-httpserver on loopback, on a free port."""

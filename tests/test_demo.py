@@ -12,6 +12,7 @@ import pytest
 from conftest import ROOT
 
 
+@pytest.mark.slow
 def test_demo_script_runs_on_samples(tmp_path):
     bindir = Path(sys.executable).parent
     if not (bindir / "monitor").exists() and shutil.which("monitor") is None:

@@ -8,27 +8,17 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import add_article
 
 from monitor.analysis.export import WHATS
-from monitor.ingest import Observation, store
 
 URDU = "طالبان اور پاکستان کے درمیان مذاکرات"
 TRICKY = 'He said "no".\n\nSecond paragraph, with a comma; and a\ttab.'
 
 
 def add(db, url, title, text, observed, source="Dawn", story="pakistan-taliban"):
-    return store(
-        db,
-        Observation(
-            title=title,
-            text=text,
-            origin="file",
-            url=url,
-            source=source,
-            story=story,
-            published_at=observed,
-            observed_at=observed,
-        ),
+    return add_article(
+        db, url, title, text, source=source, story=story, published=observed, observed=observed
     )
 
 

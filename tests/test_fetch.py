@@ -420,8 +420,7 @@ def test_entry_seen_in_another_feed_under_another_link_is_found_by_its_guid(db, 
 
 def test_known_articles_says_new_only_when_find_article_finds_nothing(db):
     from monitor import ingest
-    from monitor.ingest import Observation
-    from monitor.update import _KnownArticles
+    from monitor.ingest import KnownArticles, Observation
 
     stored = Observation("T", "text", "feed", url="https://x.example/1", guid="tag:x,1")
     ingest.store(db, stored)
@@ -429,7 +428,7 @@ def test_known_articles_says_new_only_when_find_article_finds_nothing(db):
     same_guid = Observation("T", "other", "feed", url="https://x.example/2", guid="tag:x,1")
     fresh = Observation("N", "new", "feed", url="https://x.example/3", guid="tag:x,3")
     with db.atomic():
-        known = _KnownArticles(db, [same_key, same_guid, fresh])
+        known = KnownArticles(db, [same_key, same_guid, fresh])
     for obs in (same_key, same_guid, fresh):
         assert known.surely_new(obs) is (ingest.find_article(db, obs) is None)
     assert known.surely_new(fresh)

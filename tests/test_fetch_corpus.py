@@ -23,6 +23,7 @@ def corpus_files():
     not all(folder.is_dir() for folder in CORPUS),
     reason=f"the shared corpus is absent ({CORPUS[0].parent} not found next to the repository)",
 )
+@pytest.mark.slow
 def test_every_corpus_file_is_stored_or_a_readable_error(db):
     files = corpus_files()
     assert len(files) > 200

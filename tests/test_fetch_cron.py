@@ -9,12 +9,15 @@ import subprocess
 import sys
 import time
 
+import pytest
 from conftest import ROOT
 from feed_helpers import items, rss
 from werkzeug import Response
 
 from monitor.store import db as dbmod
 from monitor.store import feeds as feedstore
+
+pytestmark = pytest.mark.slow
 
 XML = "application/rss+xml"
 

@@ -132,7 +132,10 @@ def test_pairs_stored_before_edit_stats_are_backfilled_after_migrating(db_path):
         " version_count) values (1, 'url:https://ex.example/a', ?, ?, ?, 2, 2)",
         [now, now, now],
     )
-    for number, title, text in [(1, "Ten killed", "Ten people died."), (2, "Twelve killed", "Twelve people died.")]:
+    for number, title, text in [
+        (1, "Ten killed", "Ten people died."),
+        (2, "Twelve killed", "Twelve people died."),
+    ]:
         old.execute(
             "insert into versions (article_id, number, observed_at, title, text, text_hash,"
             " content_hash, words, origin) values (1, ?, ?, ?, ?, 'x', ?, 3, 'file')",

@@ -6,9 +6,9 @@ import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from conftest import add_article
 
 from monitor.analysis import changes as report
-from monitor.ingest import Observation, store
 from monitor.render import changes as report_render
 from monitor.text.timeutil import parse_datetime
 
@@ -27,20 +27,17 @@ def set_edit_stats(db, row):
 
 
 def add(db, url, title, text, when, source="Dawn", observed=None, story=STORY):
-    result = store(
+    return add_article(
         db,
-        Observation(
-            title=title,
-            text=text,
-            origin="feed",
-            url=url,
-            source=source,
-            story=story,
-            published_at=when,
-            observed_at=observed or when,
-        ),
+        url,
+        title,
+        text,
+        source=source,
+        story=story,
+        published=when,
+        observed=observed or when,
+        origin="feed",
     )
-    return result
 
 
 def tag(db, article_id, *themes):

@@ -5,24 +5,15 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import add_article
 
 from monitor.analysis.search import QueryError, SearchOptions, search, to_fts
 from monitor.ingest import Observation, store
 
 
 def add(db, url, title, text, source="Dawn", published="2026-11-20T08:00:00Z", story=None):
-    return store(
-        db,
-        Observation(
-            title=title,
-            text=text,
-            origin="file",
-            url=url,
-            source=source,
-            published_at=published,
-            story=story,
-            observed_at=published,
-        ),
+    return add_article(
+        db, url, title, text, source=source, story=story, published=published, observed=published
     )
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from monitor.ingest import Observation, store
+from conftest import add_article
+
 from monitor.themes.stories import tomllib
 
 FIXTURES = Path(__file__).parent / "fixtures" / "themes"
@@ -26,17 +27,8 @@ def add(
     published: str | None = None,
     story: str | None = "pakistan-taliban",
 ) -> int:
-    return store(
-        db,
-        Observation(
-            title=title,
-            text=text,
-            origin="file",
-            url=url,
-            source=source,
-            published_at=published,
-            story=story,
-        ),
+    return add_article(
+        db, url, title, text, source=source, story=story, published=published
     ).article_id
 
 

@@ -14,7 +14,7 @@ import click
 
 from monitor import __version__
 from monitor.cli import core, diff, feeds, report, themes
-from monitor.cli.app import EXIT_CODES_HELP, App, MonitorGroup
+from monitor.cli.app import EXIT_CODES_HELP, App, MonitorGroup, configure_logging
 from monitor.render import rows as output
 
 
@@ -27,9 +27,15 @@ from monitor.render import rows as output
     show_envvar=True,
     help="Database file. Default: monitor.db in your user data directory.",
 )
+@click.option(
+    "-v",
+    "--verbose",
+    count=True,
+    help="Log what happens on stderr: -v feed and page failures, -vv every step.",
+)
 @click.version_option(__version__, prog_name="monitor")
 @click.pass_context
-def cli(ctx: click.Context, db_path: Path | None) -> None:
+def cli(ctx: click.Context, db_path: Path | None, verbose: int) -> None:
     """Follow a news story for months: every version of every article,
     recurring themes, and what changed.
 
@@ -42,6 +48,8 @@ def cli(ctx: click.Context, db_path: Path | None) -> None:
     """
     if ctx.resilient_parsing:
         return
+    if verbose:
+        configure_logging(verbose)
     if output.use_colour() is False:
         ctx.color = False
     if db_path is None:

@@ -22,6 +22,17 @@ if TYPE_CHECKING:
 EXIT_CODES_HELP = "\n" + exit_codes_help()
 
 
+def configure_logging(verbose: int) -> None:
+    """``-v``: warnings and notes of the ``monitor`` logger on stderr; ``-vv``: debug."""
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    logger = logging.getLogger("monitor")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO if verbose == 1 else logging.DEBUG)
+
+
 class MonitorClickError(click.ClickException):
     """A ClickException that carries the library error's exit code."""
 
