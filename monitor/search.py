@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from . import safetext
 from .errors import InputError
 from .queries import ArticleFilter
 
@@ -261,5 +262,13 @@ def _by_article(rows: Iterable[dict[str, Any]], limit: int | None) -> list[dict[
 
 
 def mark(text: str | None, open_: str, close: str) -> str:
-    """Replace the internal match markers with ``open_``/``close``."""
-    return (text or "").replace(OPEN, open_).replace(CLOSE, close)
+    """Replace the internal match markers with ``open_``/``close``.
+
+    The stored text between the markers is cleaned of escape sequences and control
+    characters (:func:`monitor.safetext.clean`): only ``open_``/``close`` may style it.
+    """
+    pieces = (text or "").split(OPEN)
+    return open_.join(
+        close.join(safetext.clean(part, newlines=True) for part in piece.split(CLOSE))
+        for piece in pieces
+    )
