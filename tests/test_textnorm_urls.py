@@ -80,3 +80,24 @@ def test_normalising_twice_changes_nothing(title, text):
         (normalise_title(title) + "\x00" + normalise_text(text)).encode()
     ).hexdigest()
     assert content_hash(normalise_title(title), normalise_text(text)) == direct
+
+
+def test_stored_text_loses_nul_controls_and_bidi_overrides():
+    text = "a\x00b \u202eevil\u202c \x1b[31mred\x1b[0m\x0bnext\n\nline\x85two"
+    assert normalise_text(text) == "ab evil red next\n\nline two"
+
+
+def test_stored_title_is_one_clean_line():
+    from monitor.textnorm import normalise_title
+
+    title = "Talks\x00 \u2066resume\u2069\x1b]0;pwned\x07 in\tDoha\n"
+    assert normalise_title(title) == "Talks resume in Doha"
+
+
+def test_a_megabyte_title_is_capped_at_a_word():
+    from monitor.textnorm import MAX_TITLE_CHARS, normalise_title
+
+    title = normalise_title("word " * 200_000)
+    assert len(title) <= MAX_TITLE_CHARS and title.endswith("word…")
+    assert len(normalise_title("x" * 5000)) == MAX_TITLE_CHARS
+    assert normalise_title("short title") == "short title"
