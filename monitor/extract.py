@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from .timeutil import iso, parse_datetime
+from .timeutil import parse_published
 
 # trafilatura logs every page it finds hard to parse; the caller reports instead.
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
@@ -53,10 +53,7 @@ def extract_html(html: str | bytes, url: str | None = None) -> Extracted | None:
     text = "\n\n".join(lines)
     if len(text.split()) < MIN_WORDS:
         return None  # navigation or a cookie banner, not an article
-    published = None
-    if data.get("date"):
-        parsed = parse_datetime(str(data["date"]))
-        published = iso(parsed) if parsed else None
+    published = parse_published(str(data["date"]), what="page date") if data.get("date") else None
     return Extracted(
         text=text,
         title=title,
