@@ -70,3 +70,21 @@ def test_commands_print_hostile_text_inert(invoke, hostile_article, args) -> Non
     assert not FORBIDDEN.search(out), args
     if not {"--json", "--nl"} & set(args):  # JSON keeps the data, escaped as \u001b
         assert "pwned" not in out and "8;;http" not in out
+
+
+def test_a_hostile_feed_and_reason_phrase_through_fetch_and_status(invoke) -> None:
+    from hostile_server import HostileServer
+
+    with HostileServer(interval=0.1, max_seconds=10) as server:
+        assert invoke("feeds", "add", server.url("/feed")).exit_code == 0
+        assert invoke("feeds", "add", server.url("/reason")).exit_code == 0
+        fetched = invoke("fetch")
+    assert "Traceback" not in fetched.stderr
+    for args in (("list",), ("show", "1"), ("status",), ("feeds", "list")):
+        result = invoke(*args)
+        assert result.exit_code == 0, (args, result.stderr)
+        for text in (result.stdout, result.stderr):
+            assert not FORBIDDEN.search(text), (args, text)
+            assert "pwned" not in text, args
+    for text in (fetched.stdout, fetched.stderr):
+        assert not FORBIDDEN.search(text) and "pwned" not in text
