@@ -211,3 +211,49 @@ def test_no_control_character_survives_any_renderer(text: str) -> None:
     out = io.StringIO()
     output.print_table([{"title": text, "source": text}], [("title", "t"), ("source", "s")], out)
     assert not FORBIDDEN.search(out.getvalue())
+
+
+def _xml_text(text: str) -> str:
+    """``text`` as XML character data: escaped; control characters XML forbids as NCRs
+    are dropped by the parser anyway, so write them as they would arrive raw."""
+    from xml.sax.saxutils import escape
+
+    return escape(text)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.characters(max_codepoint=0x3000, exclude_categories=("Cs",)),
+            st.sampled_from(["\x1b", "[/bold]", "[link=x]", "\x07", "\u202e", "\x9b", "]8;;"]),
+        ),
+        min_size=1,
+        max_size=40,
+    ).map("".join),
+    st.booleans(),
+)
+def test_random_feed_titles_come_out_clean(text: str, cdata: bool) -> None:
+    """Random text as a feed entry's title -> parse -> store normalisation -> renderers."""
+    from monitor.feeds import parse_feed
+    from monitor.textnorm import normalise_text, normalise_title
+
+    title = f"<![CDATA[{text.replace(']]>', '')}]]>" if cdata else _xml_text(text)
+    feed = (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>'
+        + title
+        + "</title><item><title>"
+        + title
+        + "</title><link>http://example.com/a</link><description>"
+        + title
+        + " body words here</description></item></channel></rss>"
+    ).encode("utf-8")
+    parsed = parse_feed(feed)  # never raises, whatever the bytes
+    for entry in parsed.entries:
+        stored_title, stored_text = normalise_title(entry.title), normalise_text(entry.text)
+        assert not FORBIDDEN.search(stored_title) and not FORBIDDEN.search(stored_text)
+        for rendered in _renderings(entry.title).values():
+            assert not FORBIDDEN.search(rendered)
+        out = io.StringIO()
+        output.print_table([{"t": entry.title, "s": parsed.title}], [("t", "t"), ("s", "s")], out)
+        assert not FORBIDDEN.search(out.getvalue())
