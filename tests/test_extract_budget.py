@@ -57,3 +57,18 @@ def test_add_of_a_huge_page_is_one_clear_line(invoke, tmp_path: Path) -> None:
     result = invoke("add", str(path))
     assert result.exit_code == 1 and "too many elements" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_outer_timer_survives_an_extraction() -> None:
+    import signal
+
+    fired: list[int] = []
+    previous = signal.signal(signal.SIGALRM, lambda *a: fired.append(1))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 30)
+        extract_html(page(10))
+        left, _ = signal.getitimer(signal.ITIMER_REAL)
+        assert 25 < left <= 30 and not fired
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -122,3 +122,14 @@ def test_every_redirect_hop_is_checked(hostile, loopback_is_public, target, kind
 def test_address_problem(address: str, kind: str | None) -> None:
     got = netguard.address_problem(ipaddress.ip_address(address))
     assert got == kind or (kind == "reserved" and got is not None)
+
+
+def test_read_url_can_refuse_private_addresses(hostile) -> None:
+    from monitor.errors import InputError
+    from monitor.pages import read_url
+
+    with pytest.raises(InputError, match="is a loopback address"):
+        read_url(hostile.url("/ok"), allow_private=False)
+    assert hostile.requests == []
+    raw, final = read_url(hostile.url("/ok"))  # a URL the user typed: allowed
+    assert b"fine" in raw.data and final == hostile.url("/ok")
