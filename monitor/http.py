@@ -17,8 +17,9 @@ returns a :class:`Response`; a network or HTTP problem is one readable line in
   was permanent (301/308) ``moved_to`` names the URL to store instead;
 - conditional GET: the stored ``ETag``/``Last-Modified`` go out as
   ``If-None-Match``/``If-Modified-Since``, so an unchanged feed costs one 304;
-- retries with exponential backoff and jitter on 429, 5xx and connection errors, honouring ``Retry-After`` (seconds or an HTTP date) up to
-  ``max_retry_after``; a longer wait is reported, not waited for.
+- retries with exponential backoff and jitter on 429, 5xx and connection errors,
+  honouring ``Retry-After`` (seconds or an HTTP date) up to ``max_retry_after``;
+  a longer wait is reported, not waited for.
 
 One client may be shared by several threads (httpx's pool is thread-safe). The
 underlying ``httpx.Client`` is made on first use and made again in a forked
