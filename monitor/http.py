@@ -448,7 +448,9 @@ class HttpClient:
                     reason=_reason(status, response.reason_phrase),
                     headers=response_headers,
                     content=content,
-                    moved_to=current if hops and permanent else None,
+                    moved_to=current
+                    if hops and permanent and netguard.may_move(url, current)
+                    else None,
                 )
 
     def _read(self, response: httpx.Response, deadline: float) -> bytes:

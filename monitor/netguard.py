@@ -26,6 +26,7 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpcore
 
@@ -114,6 +115,22 @@ def host_problem(host: str, port: int) -> str | None:
         return refusal(host, resolve(host, port))
     except (OSError, UnicodeError, ValueError):
         return None  # unresolvable: the connection fails on its own, with its own message
+
+
+def _url_problem(url: str) -> str | None:
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return None
+    return host_problem(host, port or 443) if host else None
+
+
+def may_move(old: str, new: str) -> bool:
+    """Whether a permanent redirect may replace the stored URL ``old`` by ``new``: not
+    from a public address to a private one (a feed server must not be able to point
+    later fetches at the machine's own network; the user may add such a URL by hand)."""
+    return not _url_problem(new) or bool(_url_problem(old))
 
 
 class _Stream(httpcore.NetworkStream):

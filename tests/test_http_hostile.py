@@ -133,3 +133,20 @@ def test_read_url_can_refuse_private_addresses(hostile) -> None:
     assert hostile.requests == []
     raw, final = read_url(hostile.url("/ok"))  # a URL the user typed: allowed
     assert b"fine" in raw.data and final == hostile.url("/ok")
+
+
+def test_a_permanent_redirect_inwards_is_followed_but_not_stored(
+    hostile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 127.0.0.1 plays a public server here, "localhost" the private network
+    real = netguard.host_problem
+    monkeypatch.setattr(
+        netguard,
+        "host_problem",
+        lambda host, port: real(host, port) if host == "localhost" else None,
+    )
+    target = f"http://localhost:{hostile.port}/ok"
+    r = _get(hostile.url(f"/moved?to={target}"), retries=0)
+    assert r.ok and r.moved_to is None  # fetched this time (a feed may be anywhere) ...
+    r = _get(hostile.url(f"/moved?to={hostile.url('/ok')}"), retries=0)
+    assert r.ok and r.moved_to == hostile.url("/ok")  # ... an outward move is stored
