@@ -4,16 +4,22 @@
 returns a :class:`Response`; a network or HTTP problem is one readable line in
 ``Response.error``, never an exception. What it does for the caller:
 
-- connect and read timeouts, and a deadline for the whole of one attempt;
+- connect and read timeouts, and a hard wall-clock deadline for the whole of one
+  attempt (connect, headers, every hop and the body): every socket operation gets
+  at most the time left (:mod:`monitor.netguard`), so a server trickling bytes
+  cannot stretch it; a timed-out attempt is not retried;
+- with ``allow_private=False`` (page fetches), loopback, private, link-local,
+  multicast, unspecified and reserved addresses are refused after DNS resolution,
+  on every redirect hop;
 - a cap on the *decoded* body: bytes are read as they arrive and gzip/deflate
   is decompressed here with a bounded output, so a gzip bomb stops at the cap;
 - redirects followed hop by hop up to a limit, loops detected; when every hop
   was permanent (301/308) ``moved_to`` names the URL to store instead;
 - conditional GET: the stored ``ETag``/``Last-Modified`` go out as
   ``If-None-Match``/``If-Modified-Since``, so an unchanged feed costs one 304;
-- retries with exponential backoff and jitter on 429, 5xx, timeouts and
-  connection errors, honouring ``Retry-After`` (seconds or an HTTP date) up to
-  ``max_retry_after``; a longer wait is reported, not waited for.
+- retries with exponential backoff and jitter on 429, 5xx and connection errors,
+  honouring ``Retry-After`` (seconds or an HTTP date) up to ``max_retry_after``;
+  a longer wait is reported, not waited for.
 
 One client may be shared by several threads (httpx's pool is thread-safe). The
 underlying ``httpx.Client`` is made on first use and made again in a forked
@@ -36,7 +42,8 @@ from typing import Any
 
 import httpx
 
-from monitor import PROJECT_URL, __version__
+from monitor import PROJECT_URL, __version__, netguard
+from monitor.text.safetext import line
 from monitor.text.timeutil import parse_datetime
 
 USER_AGENT = f"monitor/{__version__} (+{PROJECT_URL})"
@@ -67,8 +74,11 @@ class HttpOptions:
     backoff: float = 1.0
     #: a longer Retry-After is not waited for: the error is returned with ``retry_after`` set
     max_retry_after: float = 60.0
-    #: deadline in seconds for one attempt (all hops, whole body), against slow-drip servers
+    #: hard deadline in seconds for one attempt (connect, all hops, headers, whole body)
     total_timeout: float = 300.0
+    #: False: refuse loopback/private/link-local/multicast/reserved addresses (after DNS,
+    #: on every redirect hop); feeds the user adds may be anywhere, pages should not
+    allow_private: bool = True
 
 
 @dataclass
@@ -110,6 +120,7 @@ class _Failure(Exception):
     """One attempt failed; ``retry`` says whether another attempt may help."""
 
     def __init__(self, message: str, *, retry: bool = False, status: int = 0) -> None:
+        message = line(message)  # server-supplied text: never an escape sequence
         super().__init__(message)
         self.message = message
         self.retry = retry
@@ -136,7 +147,7 @@ def _reason(status: int, phrase: str) -> str:
     try:
         return HTTPStatus(status).phrase
     except ValueError:
-        return phrase
+        return line(phrase)[:100]  # the server's own words: shown, never obeyed
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
@@ -207,6 +218,7 @@ class HttpClient:
         self._sleep = sleep
         self._lock = threading.Lock()
         self._client: httpx.Client | None = None
+        self._proxied = False
         self._pid = 0
 
     # -- lifecycle -----------------------------------------------------------------
@@ -231,6 +243,7 @@ class HttpClient:
                     follow_redirects=False,
                     headers={"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING},
                 )
+                self._proxied = netguard.install(self._client)
                 self._pid = pid
             return self._client
 
@@ -360,66 +373,85 @@ class HttpClient:
             self._sleep(wait)
 
     def _attempt(self, url: str, headers: dict[bytes, bytes]) -> _Attempt:
-        """One attempt: follow redirects hop by hop, read the final body under the cap."""
+        """One attempt under one hard deadline (see :mod:`monitor.netguard`)."""
         opts = self.options
         client = self._http()
         deadline = time.monotonic() + opts.total_timeout
+        try:
+            with netguard.attempt(deadline, allow_private=opts.allow_private):
+                return self._hops(client, url, headers, deadline)
+        except httpx.HTTPError as exc:
+            if isinstance(exc, httpx.TimeoutException) and time.monotonic() >= deadline - 0.01:
+                raise self._out_of_time() from None
+            raise _describe(exc, opts) from None
+        except (UnicodeError, ValueError, RuntimeError, OSError) as exc:
+            # never raise: whatever httpx or the socket layer throws is one line too
+            raise _Failure(f"request failed: {type(exc).__name__}: {exc}"[:300]) from None
+
+    def _out_of_time(self) -> _Failure:
+        # not retried: a server this slow once is as slow again, and cron waits for it
+        return _Failure(f"timed out after {_seconds(self.options.total_timeout)} s in total")
+
+    def _check_host(self, url: str) -> None:
+        """Through a proxy the connection is to the proxy: check the URL's host here."""
+        if self.options.allow_private or not self._proxied:
+            return
+        target = httpx.URL(url)
+        problem = netguard.host_problem(target.host, target.port or 443)
+        if problem:
+            raise _Failure(problem)
+
+    def _hops(
+        self, client: httpx.Client, url: str, headers: dict[bytes, bytes], deadline: float
+    ) -> _Attempt:
+        """Follow redirects hop by hop, read the final body under the cap."""
+        opts = self.options
         seen = {_loop_key(httpx.URL(url))}
         permanent = True
         hops = 0
         current = url
         while True:
-            try:
-                with client.stream("GET", current, headers=headers) as response:
-                    status = response.status_code
-                    location = response.headers.get("location")
-                    if status in REDIRECTS and location:
-                        try:
-                            target = str(response.url.join(location.strip()))
-                        except (httpx.InvalidURL, ValueError):
-                            raise _Failure(f"bad redirect Location: {location[:200]}") from None
-                        hops += 1
-                        if hops > opts.max_redirects:
-                            raise _Failure(
-                                f"more than {opts.max_redirects} redirects", status=status
-                            )
-                        if not _is_http_url(target):
-                            raise _Failure(
-                                f"redirect to a non-http(s) URL: {target}", status=status
-                            )
-                        key = _loop_key(httpx.URL(target))
-                        if key in seen:
-                            raise _Failure(f"redirect loop at {target}", status=status)
-                        seen.add(key)
-                        permanent = permanent and status in PERMANENT_REDIRECTS
-                        current = target
-                        if time.monotonic() > deadline:
-                            raise _Failure(
-                                f"timed out after {_seconds(opts.total_timeout)} s in total",
-                                retry=True,
-                            )
-                        continue
-                    response_headers = {k.lower(): v for k, v in response.headers.items()}
-                    content = b""
-                    if 200 <= status < 300:
-                        content = self._read(response, deadline)
-                    elif status == 304:
-                        # no body, but read to its end: an unread response closes its
-                        # connection, and a run of 304s would open one a feed
-                        response.read()
-                    return _Attempt(
-                        final_url=str(response.url),
-                        status=status,
-                        reason=_reason(status, response.reason_phrase),
-                        headers=response_headers,
-                        content=content,
-                        moved_to=current if hops and permanent else None,
-                    )
-            except httpx.HTTPError as exc:
-                raise _describe(exc, opts) from None
-            except (UnicodeError, ValueError, RuntimeError, OSError) as exc:
-                # never raise: whatever httpx or the socket layer throws is one line too
-                raise _Failure(f"request failed: {type(exc).__name__}: {exc}"[:300]) from None
+            self._check_host(current)
+            with client.stream("GET", current, headers=headers) as response:
+                status = response.status_code
+                location = response.headers.get("location")
+                if status in REDIRECTS and location:
+                    try:
+                        target = str(response.url.join(location.strip()))
+                    except (httpx.InvalidURL, ValueError):
+                        raise _Failure(f"bad redirect Location: {location[:200]}") from None
+                    hops += 1
+                    if hops > opts.max_redirects:
+                        raise _Failure(f"more than {opts.max_redirects} redirects", status=status)
+                    if not _is_http_url(target):
+                        raise _Failure(f"redirect to a non-http(s) URL: {target}", status=status)
+                    key = _loop_key(httpx.URL(target))
+                    if key in seen:
+                        raise _Failure(f"redirect loop at {target}", status=status)
+                    seen.add(key)
+                    permanent = permanent and status in PERMANENT_REDIRECTS
+                    current = target
+                    if time.monotonic() > deadline:
+                        raise self._out_of_time()
+                    continue
+                response_headers = {k.lower(): v for k, v in response.headers.items()}
+                content = b""
+                if 200 <= status < 300:
+                    content = self._read(response, deadline)
+                elif status == 304:
+                    # no body, but read to its end: an unread response closes its
+                    # connection, and a run of 304s would open one a feed
+                    response.read()
+                return _Attempt(
+                    final_url=str(response.url),
+                    status=status,
+                    reason=_reason(status, response.reason_phrase),
+                    headers=response_headers,
+                    content=content,
+                    moved_to=current
+                    if hops and permanent and netguard.may_move(url, current)
+                    else None,
+                )
 
     def _read(self, response: httpx.Response, deadline: float) -> bytes:
         """The decoded body, stopping as soon as it is over ``max_bytes``."""
@@ -446,10 +478,7 @@ class HttpClient:
                     raise _Failure(too_large)
                 chunks.append(piece)
             if time.monotonic() > deadline:
-                raise _Failure(
-                    f"timed out after {_seconds(self.options.total_timeout)} s in total",
-                    retry=True,
-                )
+                raise self._out_of_time()
         return b"".join(chunks)
 
 
@@ -477,20 +506,22 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
 
 def _describe(exc: httpx.HTTPError, opts: HttpOptions) -> _Failure:
     """One readable line for a transport error, and whether retrying may help."""
+    # a timeout is not retried: each retry of a server that hangs costs the whole
+    # timeout again (three tries of a trickling feed held a cron run for 905 s)
     if isinstance(exc, httpx.ConnectTimeout):
-        return _Failure(
-            f"timed out after {_seconds(opts.connect_timeout)} s connecting", retry=True
-        )
+        return _Failure(f"timed out after {_seconds(opts.connect_timeout)} s connecting")
     if isinstance(exc, httpx.ReadTimeout):
-        return _Failure(f"timed out after {_seconds(opts.read_timeout)} s reading", retry=True)
+        return _Failure(f"timed out after {_seconds(opts.read_timeout)} s reading")
     if isinstance(exc, httpx.WriteTimeout):
-        return _Failure(f"timed out after {_seconds(opts.read_timeout)} s sending", retry=True)
+        return _Failure(f"timed out after {_seconds(opts.read_timeout)} s sending")
     if isinstance(exc, httpx.TimeoutException):
-        return _Failure("timed out", retry=True)
+        return _Failure("timed out")
     if isinstance(exc, (httpx.UnsupportedProtocol, httpx.InvalidURL)):
         return _Failure("not an http(s) URL")
     text = str(exc) or type(exc).__name__
     for cause in _chain(exc):
+        if isinstance(cause, netguard.AddressRefused):
+            return _Failure(str(cause))
         if isinstance(cause, ConnectionRefusedError):
             return _Failure("connection refused", retry=True)
         if isinstance(cause, ssl.SSLCertVerificationError):

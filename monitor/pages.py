@@ -4,14 +4,21 @@ that ``monitor add URL`` reads like a local file."""
 from __future__ import annotations
 
 from monitor.errors import InputError
-from monitor.http import PAGE_ACCEPT, HttpClient
+from monitor.http import PAGE_ACCEPT, HttpClient, HttpOptions
 from monitor.sources import RawSource, _looks_binary, _looks_html
 
 
-def read_url(url: str, client: HttpClient | None = None) -> tuple[RawSource, str]:
-    """Fetch ``url``; return the page and the URL it ended at (after redirects)."""
+def read_url(
+    url: str, client: HttpClient | None = None, *, allow_private: bool = True
+) -> tuple[RawSource, str]:
+    """Fetch ``url``; return the page and the URL it ended at (after redirects).
+
+    ``allow_private=False`` (for pages a feed links to, not a URL the user typed)
+    refuses loopback, private and other non-public addresses on every hop; it
+    applies when no ``client`` is given (a given client keeps its own options).
+    """
     own = client is None
-    http = client or HttpClient()
+    http = client or HttpClient(HttpOptions(allow_private=allow_private))
     try:
         response = http.get(url, accept=PAGE_ACCEPT)
     finally:

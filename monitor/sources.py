@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from monitor.errors import InputError
 
+#: cap on one local file (an article, or a local feed), as on a downloaded body
 MAX_FILE_BYTES = 20 * 1024 * 1024
+
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a directory"),
+)
 
 
 @dataclass
@@ -34,6 +45,49 @@ def _looks_html(name: str, data: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head[:512]
 
 
+def read_local_file(path: Path, name: str | None = None, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file, at most ``max_bytes``; else an :class:`InputError`.
+
+    Opened non-blocking before anything is read, so a FIFO or a device cannot hang
+    the caller: it is refused by type (``fstat`` of the opened file, so a swapped
+    path cannot slip one in). A file over ``max_bytes`` is refused by its size,
+    and only ``max_bytes + 1`` bytes are ever read (a file growing meanwhile too).
+    """
+    shown = name or str(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError as exc:
+        raise InputError(f"{shown}: no such file; check the path") from exc
+    except IsADirectoryError as exc:
+        raise InputError(f"{shown}: is a directory, not a file") from exc
+    except OSError as exc:
+        raise InputError(f"{shown}: cannot be read ({exc.strerror})") from exc
+    try:
+        info = os.fstat(fd)
+        for is_kind, kind in _KINDS:
+            if is_kind(info.st_mode):
+                raise InputError(f"{shown}: is {kind}, not a regular file; give a file")
+        limit = f"larger than {max_bytes // (1024 * 1024)} MB"
+        if info.st_size > max_bytes:
+            raise InputError(f"{shown}: {limit}; is it the right file?")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= max_bytes:
+            chunk = os.read(fd, min(1 << 20, max_bytes + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > max_bytes:
+            raise InputError(f"{shown}: {limit}; is it the right file?")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise InputError(f"{shown}: cannot be read ({exc.strerror})") from exc
+    finally:
+        os.close(fd)
+
+
 def read_source(source: str, stdin: BinaryIO | None = None) -> RawSource:
     """Read ``source`` (a path, or ``-`` for ``stdin``) and check it is usable text."""
     if source == "-":
@@ -49,11 +103,7 @@ def read_source(source: str, stdin: BinaryIO | None = None) -> RawSource:
             raise InputError(f"{name}: no such file; check the path (use - to read standard input)")
         if path.is_dir():
             raise InputError(f"{name}: is a directory; give one article file")
-        try:
-            with path.open("rb") as handle:
-                data = handle.read(MAX_FILE_BYTES + 1)
-        except OSError as exc:
-            raise InputError(f"{name}: cannot be read ({exc.strerror})") from exc
+        data = read_local_file(path, name, MAX_FILE_BYTES)
     if len(data) > MAX_FILE_BYTES:
         raise InputError(
             f"{name}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; is it really one article?"

@@ -304,17 +304,15 @@ def test_read_timeout(httpserver: HTTPServer, sleeps: Sleeps) -> None:
 
     httpserver.expect_request("/slow").respond_with_handler(slow)
     with HttpClient(HttpOptions(read_timeout=0.2, retries=1), sleep=sleeps) as c:
-        started = time.monotonic()
         r = c.get(httpserver.url_for("/slow"))
-        took = time.monotonic() - started
     assert not r.ok and r.status == 0
     assert r.error == "timed out after 0.2 s reading"
-    assert r.attempts == 2 and len(sleeps) == 1  # a timeout is retried
-    assert took < 0.9
-    # let the server finish both slow answers: logged later, they would land in the
+    # a timeout is not retried: a hanging server would cost the whole timeout again
+    assert r.attempts == 1 and sleeps == []
+    # let the server finish the slow answer: logged later, it would land in the
     # log of whichever test runs then
     deadline = time.monotonic() + 5
-    while len(httpserver.log) < 2 and time.monotonic() < deadline:
+    while len(httpserver.log) < 1 and time.monotonic() < deadline:
         time.sleep(0.05)
 
 

@@ -189,3 +189,28 @@ def test_sqlite_errors_become_query_errors(corpus, monkeypatch):
 def test_malformed_query_with_json_writes_nothing(corpus, invoke):
     result = invoke("search", '"open', "--json")
     assert result.exit_code == 1 and result.stdout == ""
+
+
+def test_query_limits_are_clear_errors():
+    import pytest
+
+    from monitor.analysis.search import MAX_DEPTH, MAX_QUERY_CHARS, MAX_TERMS, QueryError, to_fts
+
+    with pytest.raises(QueryError, match=f"the limit is {MAX_TERMS}"):
+        to_fts("talks " * (MAX_TERMS + 1))
+    assert to_fts("talks " * MAX_TERMS).count('"talks"') == MAX_TERMS
+    with pytest.raises(QueryError, match="characters long"):
+        to_fts("talks " * 20_000)
+    with pytest.raises(QueryError, match=f"more than {MAX_DEPTH} deep"):
+        to_fts("(" * (MAX_DEPTH + 1) + "talks" + ")" * (MAX_DEPTH + 1))
+    assert to_fts("(" * MAX_DEPTH + "talks" + ")" * MAX_DEPTH)
+    # the error names the query, shortened
+    with pytest.raises(QueryError) as info:
+        to_fts("x" * (MAX_QUERY_CHARS + 1))
+    assert len(str(info.value)) < 200
+
+
+def test_search_of_many_repeated_terms_is_a_usage_error(invoke):
+    result = invoke("search", " ".join(["talks"] * 20_000))
+    assert result.exit_code != 0 and "Traceback" not in result.stderr
+    assert "limit" in result.stderr and len(result.stderr) < 300

@@ -80,3 +80,72 @@ def test_normalising_twice_changes_nothing(title, text):
         (normalise_title(title) + "\x00" + normalise_text(text)).encode()
     ).hexdigest()
     assert content_hash(normalise_title(title), normalise_text(text)) == direct
+
+
+def test_stored_text_loses_nul_controls_and_bidi_overrides():
+    text = "a\x00b \u202eevil\u202c \x1b[31mred\x1b[0m\x0bnext\n\nline\x85two"
+    assert normalise_text(text) == "ab evil red next\n\nline two"
+
+
+def test_stored_title_is_one_clean_line():
+    from monitor.text.normalise import normalise_title
+
+    title = "Talks\x00 \u2066resume\u2069\x1b]0;pwned\x07 in\tDoha\n"
+    assert normalise_title(title) == "Talks resume in Doha"
+
+
+def test_a_megabyte_title_is_capped_at_a_word():
+    from monitor.text.normalise import MAX_TITLE_CHARS, normalise_title
+
+    title = normalise_title("word " * 200_000)
+    assert len(title) <= MAX_TITLE_CHARS and title.endswith("word…")
+    assert len(normalise_title("x" * 5000)) == MAX_TITLE_CHARS
+    assert normalise_title("short title") == "short title"
+
+
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("http://[::1]:8080/a?utm_source=x", "http://[::1]:8080/a"),
+        ("https://[2001:DB8::1]/feed", "https://[2001:db8::1]/feed"),
+        ("http://example.com:99999/x", "http://example.com:99999/x"),  # unchanged, no raise
+        ("  http://[::1/x  ", "http://[::1/x"),
+    ],
+)
+def test_normalise_url_never_raises_and_keeps_ipv6_brackets(url, expected):
+    assert normalise_url(url) == expected
+
+
+@pytest.mark.parametrize(
+    "url, problem",
+    [
+        ("http://example.com:99999/x", "is not a valid URL"),
+        ("http://example.com:0/x", "has port 0"),
+        ("ftp://example.com/x", "is not an http(s) URL"),
+        ("javascript:alert(1)", "is not an http(s) URL"),
+        ("file:///etc/passwd", "is not an http(s) URL"),
+        ("http:///path", "has no host"),
+        ("http://exa\x00mple.com/", "has control characters"),
+        ("http://[::1/x", "is not a valid URL"),
+    ],
+)
+def test_url_problem_names_what_is_wrong(url, problem):
+    from monitor.text.urls import acceptable_url, url_problem
+
+    assert (url_problem(url) or "").startswith(problem)
+    assert not acceptable_url(url)
+
+
+def test_acceptable_urls():
+    from monitor.text.urls import acceptable_url
+
+    for url in ("https://dawn.com/a b", "HTTP://Example.com:8080/", "http://[::1]/"):
+        assert acceptable_url(url), url
+
+
+def test_add_with_a_bad_port_in_url_is_one_clear_line(invoke, tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("Title: T\n\nThe delegations met in Doha on Monday to resume talks.\n")
+    result = invoke("add", str(path), "--url", "http://example.com:99999/x")
+    assert result.exit_code != 0 and "Traceback" not in result.stderr
+    assert "http://example.com:99999/x" in result.stderr

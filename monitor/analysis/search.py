@@ -12,6 +12,11 @@ malformed query is one clear message rather than an SQLite error:
     title:word       only in the headline (``text:`` for the body)
 
 Only upper-case ``OR``, ``NOT`` and ``AND`` are operators; lower-case they are words.
+
+Limits (a clear error past them; FTS5's cost grows with every term, and 20,000
+repeated terms took two minutes): at most :data:`MAX_QUERY_CHARS` characters,
+:data:`MAX_TERMS` words and phrases, and parentheses :data:`MAX_DEPTH` deep.
+Parsing is one pass over the query.
 """
 
 from __future__ import annotations
@@ -28,12 +33,21 @@ from monitor.store.queries import ArticleFilter
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
+from monitor.text import safetext
+
 #: marker characters put around matches by snippet()/highlight(); replaced on output
 OPEN, CLOSE = "\x02", "\x03"
 OPERATORS = {"AND", "OR", "NOT"}
 EXAMPLES = {"AND": "talks AND doha", "OR": "talks OR negotiations", "NOT": "taliban NOT kabul"}
 _WORDISH = re.compile(r"[^\W_]", re.UNICODE)
 _COLUMN = re.compile(r"^(title|text):(.*)$", re.IGNORECASE | re.DOTALL)
+
+#: longest query accepted, in characters
+MAX_QUERY_CHARS = 2000
+#: most words and phrases in one query
+MAX_TERMS = 64
+#: deepest nesting of parentheses
+MAX_DEPTH = 16
 
 
 class QueryError(InputError):
@@ -52,7 +66,17 @@ def _quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+def _shown(query: str) -> str:
+    """The query for an error message: quoted, at most 60 characters of it."""
+    return repr(query if len(query) <= 60 else query[:57] + "...")
+
+
 def tokenize(query: str) -> list[Token]:
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"search: the query is {len(query):,} characters long; "
+            f"the limit is {MAX_QUERY_CHARS:,}: search for fewer words"
+        )
     tokens: list[Token] = []
     i, n = 0, len(query)
     while i < n:
@@ -66,16 +90,17 @@ def tokenize(query: str) -> list[Token]:
             tokens.append(Token("rparen", ch))
             i += 1
         elif ch == '"' or (
-            query.startswith(("title:", "text:"), i) and query[i:].split(":", 1)[1][:1] == '"'
+            query.startswith(("title:", "text:"), i)
+            and query[query.index(":", i) + 1 : query.index(":", i) + 2] == '"'
         ):
             column = None
             if ch != '"':
-                column, _ = query[i:].split(":", 1)
+                column = query[i : query.index(":", i)]
                 i += len(column) + 1
             end = query.find('"', i + 1)
             if end < 0:
                 raise QueryError(
-                    f'search: unbalanced quote in {query!r}; close the phrase with a second "'
+                    f'search: unbalanced quote in {_shown(query)}; close the phrase with a second "'
                 )
             phrase = query[i + 1 : end]
             prefix = end + 1 < n and query[end + 1] == "*"
@@ -99,12 +124,12 @@ def tokenize(query: str) -> list[Token]:
             word = word.rstrip("*")
             if "*" in word:
                 raise QueryError(
-                    f"search: {query!r}: '*' only goes at the end of a word, as in talib*"
+                    f"search: {_shown(query)}: '*' only goes at the end of a word, as in talib*"
                 )
             if not _WORDISH.search(word):
                 if prefix:
                     raise QueryError(
-                        f"search: {query!r}: '*' needs letters before it, as in talib*"
+                        f"search: {_shown(query)}: '*' needs letters before it, as in talib*"
                     )
                 continue  # punctuation only: nothing the index could match
             tokens.append(Token("term", word, prefix, column))
@@ -114,8 +139,14 @@ def tokenize(query: str) -> list[Token]:
 def to_fts(query: str) -> str:
     """Validate ``query`` and return the equivalent FTS5 MATCH expression."""
     tokens = tokenize(query)
-    if not any(t.kind in ("term", "phrase") for t in tokens):
-        raise QueryError(f"search: {query!r} has no words to search for")
+    terms = sum(1 for t in tokens if t.kind in ("term", "phrase"))
+    if not terms:
+        raise QueryError(f"search: {_shown(query)} has no words to search for")
+    if terms > MAX_TERMS:
+        raise QueryError(
+            f"search: {_shown(query)} has {terms:,} words and phrases; "
+            f"the limit is {MAX_TERMS}: search for fewer"
+        )
     parts: list[str] = []
     depth = 0
     prev: str | None = None  # kind of the previous token: term | op | lparen | rparen
@@ -130,39 +161,43 @@ def to_fts(query: str) -> str:
             example = EXAMPLES[tok.value]
             if prev == "op":
                 raise QueryError(
-                    f"search: {parts[-1]} {tok.value} in {query!r}: two operators in a row; "
+                    f"search: {parts[-1]} {tok.value} in {_shown(query)}: two operators in a row; "
                     f"put a term between them, as in '{example}'"
                 )
             if prev in (None, "lparen"):
                 where = "at the start" if prev is None else "after '('"
                 raise QueryError(
-                    f"search: {tok.value} {where} in {query!r} needs a term on its left, "
+                    f"search: {tok.value} {where} in {_shown(query)} needs a term on its left, "
                     f"as in '{example}'"
                 )
             parts.append(tok.value)
             prev = "op"
         elif tok.kind == "lparen":
             depth += 1
+            if depth > MAX_DEPTH:
+                raise QueryError(
+                    f"search: parentheses nested more than {MAX_DEPTH} deep in {_shown(query)}"
+                )
             parts.append("(")
             prev = "lparen"
         else:
             if depth == 0:
-                raise QueryError(f"search: unbalanced ')' in {query!r}; remove it or add '('")
+                raise QueryError(f"search: unbalanced ')' in {_shown(query)}; remove it or add '('")
             if prev == "lparen":
-                raise QueryError(f"search: empty '()' in {query!r}; put words inside")
+                raise QueryError(f"search: empty '()' in {_shown(query)}; put words inside")
             if prev == "op":
                 raise QueryError(
-                    f"search: {parts[-1]} before ')' in {query!r} needs a term after it"
+                    f"search: {parts[-1]} before ')' in {_shown(query)} needs a term after it"
                 )
             depth -= 1
             parts.append(")")
             prev = "rparen"
     if prev == "op":
         raise QueryError(
-            f"search: {parts[-1]} at the end of {query!r} needs a term after it, as in '{EXAMPLES[parts[-1]]}'"
+            f"search: {parts[-1]} at the end of {_shown(query)} needs a term after it, as in '{EXAMPLES[parts[-1]]}'"
         )
     if depth:
-        raise QueryError(f"search: unbalanced '(' in {query!r}; close it with ')'")
+        raise QueryError(f"search: unbalanced '(' in {_shown(query)}; close it with ')'")
     return " ".join(parts)
 
 
@@ -225,7 +260,7 @@ def search(db: Database, query: str, opts: SearchOptions) -> Iterator[dict[str, 
         cursor = db.execute(sql, params)
     except sqlite3.OperationalError as exc:
         # the parser should have caught every bad query; this is the last resort
-        raise QueryError(f"search: cannot run {query!r}: {exc}") from exc
+        raise QueryError(f"search: cannot run {_shown(query)}: {exc}") from exc
     return _results(cursor, query, opts)
 
 
@@ -243,7 +278,7 @@ def _results(cursor: sqlite3.Cursor, query: str, opts: SearchOptions) -> Iterato
             row["rank"] = round(row["rank"], 4)
             yield row
     except sqlite3.OperationalError as exc:
-        raise QueryError(f"search: cannot run {query!r}: {exc}") from exc
+        raise QueryError(f"search: cannot run {_shown(query)}: {exc}") from exc
 
 
 def _by_article(rows: Iterable[dict[str, Any]], limit: int | None) -> list[dict[str, Any]]:
@@ -262,5 +297,13 @@ def _by_article(rows: Iterable[dict[str, Any]], limit: int | None) -> list[dict[
 
 
 def mark(text: str | None, open_: str, close: str) -> str:
-    """Replace the internal match markers with ``open_``/``close``."""
-    return (text or "").replace(OPEN, open_).replace(CLOSE, close)
+    """Replace the internal match markers with ``open_``/``close``.
+
+    The stored text between the markers is cleaned of escape sequences and control
+    characters (:func:`monitor.safetext.clean`): only ``open_``/``close`` may style it.
+    """
+    pieces = (text or "").split(OPEN)
+    return open_.join(
+        close.join(safetext.clean(part, newlines=True) for part in piece.split(CLOSE))
+        for piece in pieces
+    )

@@ -5,13 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from monitor.render.style import style
+from monitor.text.safetext import clean, line
 
 
 def render_detail(detail: dict[str, Any], colour: bool = False) -> str:
+    """``monitor show``: every stored value is shown cleaned of escape sequences and
+    control characters (:mod:`monitor.safetext`), in colour or not."""
+
     def bold(text: str) -> str:
         return style(text, bold=True) if colour else text
 
-    lines = [bold(detail["title"]), ""]
+    lines = [bold(line(detail["title"])), ""]
     meta = [
         ("id", detail["id"]),
         ("url", detail["url"]),
@@ -28,16 +32,16 @@ def render_detail(detail: dict[str, Any], colour: bool = False) -> str:
     ]
     for key, value in meta:
         if value not in (None, ""):
-            lines.append(f"{key:>10}: {value}")
+            lines.append(f"{key:>10}: {line(value)}")
     if detail.get("themes"):
-        lines.append(f"{'themes':>10}: " + ", ".join(t["label"] for t in detail["themes"]))
+        lines.append(f"{'themes':>10}: " + ", ".join(line(t["label"]) for t in detail["themes"]))
     if len(detail["versions"]) > 1:
         lines += ["", bold("versions")]
         for v in detail["versions"]:
             marker = "*" if v["number"] == detail["version"] else " "
-            lines.append(f" {marker}{v['number']:>3}  {v['observed_at']}  {v['title']}")
+            lines.append(f" {marker}{v['number']:>3}  {v['observed_at']}  {line(v['title'])}")
             if v.get("edits"):
-                lines.append(f"{'':6}{v['edits']}")
+                lines.append(f"{'':6}{line(v['edits'])}")
         lines.append(f"{'':6}(monitor diff {detail['id']} --all shows each edit)")
-    lines += ["", detail["text"]]
+    lines += ["", clean(detail["text"], newlines=True)]
     return "\n".join(lines)

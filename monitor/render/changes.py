@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from monitor.render.style import style
+from monitor.text.safetext import line, md_inline
 
 
 def is_empty(report: dict[str, Any]) -> bool:
@@ -33,7 +34,7 @@ def _edit_line(e: dict[str, Any]) -> str:
 
 def _theme_rows(items: list[dict[str, Any]]) -> list[str]:
     return [
-        f"{i['label']} ({i['story']}): {i['count']} now, {i['previous']} before ({i['change']:+d})"
+        f"{line(i['label'])} ({line(i['story'])}): {i['count']} now, {i['previous']} before ({i['change']:+d})"
         for i in items
     ]
 
@@ -45,7 +46,7 @@ def render_text(report: dict[str, Any], colour: bool = False) -> str:
     w = report["window"]
     lines = [
         head(f"Changes {w['since']} → {w['until']}")
-        + (f"  story: {w['story']}" if w["story"] else "")
+        + (f"  story: {line(w['story'])}" if w["story"] else "")
     ]
     lines.append(f"compared with {w['previous_since']} → {w['previous_until']}")
     if is_empty(report):
@@ -55,19 +56,21 @@ def render_text(report: dict[str, Any], colour: bool = False) -> str:
     lines += ["", head(f"New articles: {new['count']}")]
     if new["by_source"]:
         lines.append(
-            "  by source: " + ", ".join(f"{s['source']} {s['count']}" for s in new["by_source"])
+            "  by source: "
+            + ", ".join(f"{line(s['source'])} {s['count']}" for s in new["by_source"])
         )
     for a in new["top"]:
         lines.append(
-            f"  {a['id']:>5}  {(a['dated_at'] or '')[:10]}  {a['source'] or ''}  {a['title']}"
+            f"  {a['id']:>5}  {line((a['dated_at'] or '')[:10])}  "
+            f"{line(a['source'] or '')}  {line(a['title'])}"
         )
     edits = report["edited_articles"]
     lines += ["", head(f"Edited articles: {len(edits)}")]
     for e in edits:
-        lines.append(f"  {e['id']:>5}  {e['title']}  ({_edit_line(e)})")
+        lines.append(f"  {e['id']:>5}  {line(e['title'])}  ({_edit_line(e)})")
         if e["headline_rewritten"]:
-            lines.append(f"         headline: {e['title_old']} → {e['title_new']}")
-        lines.append(f"         see: {e['command']}")
+            lines.append(f"         headline: {line(e['title_old'])} → {line(e['title_new'])}")
+        lines.append(f"         see: {line(e['command'])}")
     t = report["themes"]
     for name, items in (
         ("Themes rising", t["rising"]),
@@ -80,13 +83,16 @@ def render_text(report: dict[str, Any], colour: bool = False) -> str:
         lines += ["", head("Distinctive terms")]
         lines.append(
             "  "
-            + ", ".join(f"{x['term']} ({x['count']} vs {x['previous']})" for x in report["terms"])
+            + ", ".join(
+                f"{line(x['term'])} ({x['count']} vs {x['previous']})" for x in report["terms"]
+            )
         )
     return "\n".join(lines)
 
 
 def _md(text: Any) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """Untrusted text as literal Markdown: no link, image, HTML, emphasis or table break."""
+    return md_inline(text)
 
 
 def render_markdown(report: dict[str, Any]) -> str:
@@ -107,12 +113,13 @@ def render_markdown(report: dict[str, Any]) -> str:
         ]
     for a in new["top"]:
         lines.append(
-            f"- {_md(a['title'])} ({_md(a['source'] or 'unknown')}, {(a['dated_at'] or '')[:10]}, id {a['id']})"
+            f"- {_md(a['title'])} ({_md(a['source'] or 'unknown')}, "
+            f"{_md((a['dated_at'] or '')[:10])}, id {a['id']})"
         )
     edits = report["edited_articles"]
     lines += ["", f"## Edited articles: {len(edits)}", ""]
     for e in edits:
-        lines.append(f"- **{_md(e['title'])}** ({_edit_line(e)}): `{e['command']}`")
+        lines.append(f"- **{_md(e['title'])}** ({_edit_line(e)}): `{line(e['command'])}`")
         if e["headline_rewritten"]:
             lines.append(f"  - headline: {_md(e['title_old'])} → {_md(e['title_new'])}")
     t = report["themes"]

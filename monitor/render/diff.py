@@ -5,7 +5,6 @@ self-contained HTML page, a diff-match-patch patch, JSON, and ``--stat`` lines.
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from diff_match_patch import diff_match_patch
@@ -13,6 +12,7 @@ from diff_match_patch import diff_match_patch
 from monitor.analysis.diffing import DELETE, EQUAL, INSERT, Op, old_text
 from monitor.analysis.edits import Comparison
 from monitor.render.style import style
+from monitor.text.safetext import clean, html_text, line
 
 PARAGRAPH = "\n\n"
 
@@ -59,6 +59,7 @@ def fold(paragraphs: list[list[Segment]], context: int | None) -> list[list[Segm
 
 
 def _mark(op: int, text: str, colour: bool) -> str:
+    text = clean(text, newlines=True)
     if op == EQUAL:
         return text
     if colour:
@@ -78,11 +79,11 @@ def heading(cmp: Comparison) -> str:
 
 def render_text(cmp: Comparison, colour: bool = False, context: int | None = None) -> str:
     bold = (lambda s: style(s, bold=True)) if colour else (lambda s: s)
-    lines = [bold(heading(cmp)), cmp.edits.summary(), ""]
+    lines = [bold(line(heading(cmp))), line(cmp.edits.summary()), ""]
     if cmp.edits.title_changed:
-        lines.append("Headline: " + "".join(_mark(op, t, colour) for op, t in cmp.title_ops))
+        lines.append("Headline: " + "".join(_mark(op, line(t), colour) for op, t in cmp.title_ops))
     else:
-        lines.append("Headline (unchanged): " + cmp.edits.title_new)
+        lines.append("Headline (unchanged): " + line(cmp.edits.title_new))
     for item in fold(display_paragraphs(cmp.ops), context):
         lines.append("")
         if isinstance(item, int):
@@ -102,7 +103,7 @@ def stat_line(cmp: Comparison) -> str:
         f"~{s['paragraphs_changed']}",
         "title changed" if s["title_changed"] else "title same",
     ]
-    return "  ".join(parts)
+    return line("  ".join(parts))
 
 
 def to_json(cmp: Comparison) -> dict[str, Any]:
@@ -142,7 +143,7 @@ ins{background:#ddf6dd;color:#0b5a0b;text-decoration:none}
 def _html_segments(segments: list[Segment] | list[Op]) -> str:
     out = []
     for op, text in segments:
-        escaped = html.escape(text)
+        escaped = html_text(text)
         if op == DELETE:
             out.append(f"<del>{escaped}</del>")
         elif op == INSERT:
@@ -154,11 +155,11 @@ def _html_segments(segments: list[Segment] | list[Op]) -> str:
 
 def render_html(cmps: list[Comparison], context: int | None = None) -> str:
     """One self-contained page (inline CSS); every piece of article text escaped."""
-    title = html.escape(heading(cmps[0]) if len(cmps) == 1 else f"article {cmps[0].article_id}")
+    title = html_text(heading(cmps[0]) if len(cmps) == 1 else f"article {cmps[0].article_id}")
     body = []
     for cmp in cmps:
-        body.append(f"<section><h1>{html.escape(heading(cmp))}</h1>")
-        body.append(f"<p class=meta>{html.escape(cmp.edits.summary())}</p>")
+        body.append(f"<section><h1>{html_text(heading(cmp))}</h1>")
+        body.append(f"<p class=meta>{html_text(cmp.edits.summary())}</p>")
         body.append(f"<p class=headline>{_html_segments(cmp.title_ops)}</p>")
         for item in fold(display_paragraphs(cmp.ops), context):
             if isinstance(item, int):

@@ -9,6 +9,8 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
+from monitor.text import safetext
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -21,8 +23,11 @@ def csv_safe(value: Any) -> Any:
     """Neutralise a cell a spreadsheet would run as a formula (CSV injection).
 
     A leading ``'`` is the convention spreadsheets display as "text"; plain
-    negative numbers are left alone.
+    negative numbers are left alone. Escape sequences and control characters
+    (other than newlines and tabs) are removed, as on every other output.
     """
+    if isinstance(value, str):
+        value = safetext.clean(value, newlines=True, tabs=True)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         try:
             float(value)
@@ -32,12 +37,17 @@ def csv_safe(value: Any) -> Any:
     return value
 
 
+def _json(row: Any) -> str:
+    """One JSON value; C1, DEL and bidi controls as ``\\uXXXX`` (same data, inert on a terminal)."""
+    return safetext.json_safe(json.dumps(row, ensure_ascii=False, default=str))
+
+
 def write_json_array(rows: Iterable[dict[str, Any]], out: TextIO) -> int:
     count = 0
     out.write("[")
     for row in rows:
         out.write(",\n " if count else "\n ")
-        out.write(json.dumps(row, ensure_ascii=False, default=str))
+        out.write(_json(row))
         count += 1
     out.write("\n]\n" if count else "]\n")
     return count
@@ -46,7 +56,7 @@ def write_json_array(rows: Iterable[dict[str, Any]], out: TextIO) -> int:
 def write_nl(rows: Iterable[dict[str, Any]], out: TextIO) -> int:
     count = 0
     for row in rows:
-        out.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+        out.write(_json(row) + "\n")
         count += 1
     return count
 
@@ -85,10 +95,13 @@ def print_table(
     """A readable table; ``columns`` are (key, header); ``wide`` is the column that shrinks.
 
     Uses rich, which measures wide (CJK) and combining (Urdu) characters correctly.
+    Cells are plain :class:`rich.text.Text` (never parsed as markup) with escape
+    sequences and control characters removed: a title is shown, never obeyed.
     """
     from rich import box
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     out = out or sys.stdout
     is_tty = hasattr(out, "isatty") and out.isatty()
@@ -107,7 +120,7 @@ def print_table(
             table.add_column(header, no_wrap=True)
     count = 0
     for row in rows:
-        table.add_row(*("" if row.get(k) is None else str(row.get(k)) for k, _ in columns))
+        table.add_row(*(Text(safetext.line(row.get(k))) for k, _ in columns))
         count += 1
     if count:
         console.print(table)

@@ -1,4 +1,11 @@
-"""Text normalisation: what counts as "the same content", hashes, word counts."""
+"""Text normalisation: what counts as "the same content", hashes, word counts.
+
+Every stored title and text goes through :func:`normalise_title` or
+:func:`normalise_text`, so this is also where the store is kept clean of what
+came from outside: NUL, other control characters, terminal escape sequences and
+bidi embedding/override/isolate controls (U+202A-U+202E, U+2066-U+2069) are
+removed, and a title is cut to :data:`MAX_TITLE_CHARS` characters.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +13,16 @@ import hashlib
 import re
 import unicodedata
 
+from monitor.text.safetext import clean, line
+
+#: longest stored title, in characters; a longer one is cut at a word and ends in "…"
+MAX_TITLE_CHARS = 1000
+
 _WS = re.compile(r"[ \t\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _BLANKS = re.compile(r"\n\s*\n+")
 _WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
+#: whitespace controls that separate words: spaces (or a line break for NEL), not nothing
+_SPACING_CONTROLS = {0x0B: " ", 0x0C: " ", 0x1C: "\n", 0x1D: "\n", 0x1E: "\n", 0x85: "\n"}
 
 
 def normalise_text(text: str) -> str:
@@ -17,8 +31,10 @@ def normalise_text(text: str) -> str:
     NFC Unicode, ``\\r\\n`` to ``\\n``, runs of spaces collapsed, lines stripped,
     paragraphs separated by exactly one blank line, no leading/trailing space.
     Two texts that differ only in whitespace or Unicode composition normalise equal.
+    Control characters (NUL included), escape sequences and bidi controls are removed.
     """
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = clean(text.translate(_SPACING_CONTROLS), newlines=True, tabs=True)
     text = text.replace("\u200b", "").replace("\ufeff", "")
     paragraphs = []
     for block in _BLANKS.split(text):
@@ -30,7 +46,20 @@ def normalise_text(text: str) -> str:
 
 
 def normalise_title(title: str) -> str:
-    return _WS.sub(" ", unicodedata.normalize("NFC", title).replace("\n", " ")).strip()
+    """One line: NFC, spaces collapsed, controls and bidi controls removed, at most
+    :data:`MAX_TITLE_CHARS` characters (cut at a word, ending in "…")."""
+    text = line(unicodedata.normalize("NFC", title).translate(_SPACING_CONTROLS))
+    text = _WS.sub(" ", text).strip()
+    return cap_title(text)
+
+
+def cap_title(title: str, limit: int = MAX_TITLE_CHARS) -> str:
+    """``title`` when it fits in ``limit`` characters, else cut at a word plus "…"."""
+    if len(title) <= limit:
+        return title
+    cut = title[: limit - 1]
+    space = cut.rfind(" ", limit // 2)
+    return (cut[:space] if space > 0 else cut).rstrip() + "…"
 
 
 def content_hash(title: str, text: str) -> str:
