@@ -161,5 +161,7 @@ def extract_page_job(body: PageBody) -> PageResult:
         if extracted is None:
             return PageResult(body.url, error="no article text found in the page")
         return PageResult(body.url, extracted=extracted)
+    except InputError as exc:  # over the page's size, structure or time budget
+        return PageResult(body.url, error=str(exc))
     except Exception as exc:
         return PageResult(body.url, error=f"internal error: {exc!r}"[:300])

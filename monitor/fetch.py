@@ -14,7 +14,9 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+from monitor.errors import InputError
 from monitor.http import PAGE_ACCEPT, HttpClient, HttpOptions
+from monitor.sources import read_local_file
 from monitor.text.urls import is_local, local_path
 from monitor.types import FeedBody, FeedResult, FetchOutcome, PageBody, PageResult
 
@@ -74,11 +76,13 @@ def _download_feed(job: FeedJob) -> FeedResult | FeedBody:
             stamp = f"mtime:{path.stat().st_mtime_ns}"
             if job.last_modified == stamp:
                 return FeedResult(job.feed_id, FetchOutcome(status=304, not_modified=True))
-            content = path.read_bytes()
+            content = read_local_file(path)
         except OSError as exc:
             return FeedResult(
                 job.feed_id, FetchOutcome(error=f"cannot read {path}: {exc.strerror}")
             )
+        except InputError as exc:  # a FIFO, a device, a file over the size cap
+            return FeedResult(job.feed_id, FetchOutcome(error=str(exc)))
         outcome = FetchOutcome(status=200, last_modified=stamp)
         return FeedBody(job.feed_id, outcome, content, None, path.as_uri())
     response = _client(job.http).get(job.url, etag=job.etag, last_modified=job.last_modified)
@@ -103,7 +107,11 @@ def _download_feed(job: FeedJob) -> FeedResult | FeedBody:
 
 
 def download_page_job(job: PageJob) -> PageResult | PageBody:
-    """Download one article page: the body to extract, or the error. Never raises."""
+    """Download one article page: the body to extract, or the error. Never raises.
+
+    Pages are links found in feeds, so unless the user allowed it (``allow_private``)
+    they may not lead to loopback, private or link-local addresses (SSRF guard).
+    """
     try:
         response = _client(job.http).get(job.url, accept=PAGE_ACCEPT)
         if response.error:

@@ -37,7 +37,7 @@ from typing import Any
 
 import feedparser
 
-from monitor.text.timeutil import iso
+from monitor.text.timeutil import published_iso
 from monitor.types import Entry, FeedBody, FeedResult, FetchOutcome, ParsedFeed
 
 #: bozo exceptions that say nothing about whether the document is a feed
@@ -107,10 +107,12 @@ def _published(entry: Any) -> str | None:
     return None
 
 
-def iso_from_struct(value: time.struct_time) -> str:
+def iso_from_struct(value: time.struct_time) -> str | None:
+    """A feed date as stored UTC ISO, or ``None`` when its year is implausible."""
     from datetime import datetime, timezone
 
-    return iso(datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc))
+    stamp = datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
+    return published_iso(stamp, what="feed date")
 
 
 def _text(entry: Any) -> str:

@@ -46,10 +46,11 @@ Versions from feeds, pages and files (the rule that keeps versions meaningful):
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -70,6 +71,7 @@ from monitor.parse import parse_feed_job
 from monitor.pool import InlineExecutor, make_downloader, make_executor
 from monitor.store import articles, runs
 from monitor.store import feeds as feedstore
+from monitor.text.safetext import line
 from monitor.text.timeutil import iso, utcnow
 from monitor.text.urls import looks_like_url, normalise_url
 from monitor.themes import rules, stories
@@ -94,6 +96,13 @@ class FetchOptions:
     recheck_hours: float | None = None
     feed: str | None = None  # only this feed (id, URL or path), due or not
     http: HttpOptions = field(default_factory=HttpOptions)
+    #: pages that feeds link to may be on loopback/private/link-local addresses
+    allow_private: bool = False
+
+    @property
+    def page_http(self) -> HttpOptions:
+        """HTTP options for pages: the SSRF guard is on unless the user allowed them."""
+        return replace(self.http, allow_private=self.allow_private)
 
 
 def fetch_feed_job(job: FeedJob) -> FeedResult:
@@ -121,6 +130,8 @@ class FeedReport:
     new_articles: int = 0
     new_versions: int = 0
     seen: int = 0  # kept entries already stored and unchanged
+    skipped: int = 0  # entries that could not be stored (each rolled back alone)
+    skip_reasons: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -194,6 +205,9 @@ class RunReport:
                 extra += f" ({len(self.page_errors)} failed)"
         if self.rechecked:
             extra += f", {self.rechecked} rechecked"
+        skipped = sum(f.skipped for f in self.feeds)
+        if skipped:
+            extra += f", {skipped} entries skipped"
         return (
             f"fetched {len(self.feeds)} feed{'s' if len(self.feeds) != 1 else ''}{failed}, "
             f"{self.new_articles} new articles, {self.new_versions} new versions{extra} "
@@ -247,7 +261,7 @@ class _Run:
         key = normalise_url(url)
         if key not in self.page_futures and key not in self.pages:
             self.page_futures[key] = self.submit_page_job(
-                PageJob(url, self.options.http), "page", key
+                PageJob(url, self.options.page_http), "page", key
             )
         return key
 
@@ -364,26 +378,19 @@ class _Run:
             kept=len(pending.kept),
         )
         try:
-            with self.db.atomic():
-                report.notes = self.record_outcome(feed, outcome)
+            with self.db.atomic():  # BEGIN IMMEDIATE: nothing else adds articles meanwhile
                 if outcome.error is None:
-                    source = feed["name"] or feed["title"] or outcome.title
-                    observed = iso(self.now)
-                    observations = [
-                        ingest.entry_observation(feed, entry, source, observed_at=observed)
-                        for entry in pending.kept
-                    ]
-                    # read inside the transaction, after its first write: nothing
-                    # else can add articles until it ends
-                    known = ingest.KnownArticles(self.db, observations)
-                    for entry, obs in zip(pending.kept, observations, strict=True):
-                        status = self.store_entry(feed, entry, obs, known)
-                        if status == "new":
-                            report.new_articles += 1
-                        elif status == "updated":
-                            report.new_versions += 1
-                        else:
-                            report.seen += 1
+                    self.store_entries(feed, pending.kept, outcome, report)
+                if report.skipped:
+                    first = report.skip_reasons[0]
+                    note = f"{report.skipped} entries skipped (first: {first})"
+                    outcome.warning = f"{outcome.warning}; {note}" if outcome.warning else note
+                report.notes = self.record_outcome(feed, outcome)
+        except sqlite3.OperationalError as exc:  # busy past the timeout, disk full ...
+            # nothing of this feed was stored and its schedule is untouched: the next
+            # run fetches it again
+            report.new_articles = report.new_versions = report.seen = report.skipped = 0
+            report.error = f"could not store its entries ({exc}); it is retried next run"
         except Exception as exc:  # rolled back: this feed fails, the run goes on
             report.new_articles = report.new_versions = report.seen = 0
             report.error = f"could not store its entries: {exc!r}"[:300]
@@ -398,6 +405,40 @@ class _Run:
         self.report.feeds.append(report)
         if self.progress:
             self.progress(report)
+
+    def store_entries(
+        self,
+        feed: dict[str, Any],
+        kept: list[Entry],
+        outcome: FetchOutcome,
+        report: FeedReport,
+    ) -> None:
+        """Store a feed's kept entries; an entry that cannot be stored is rolled back
+        alone (a savepoint), skipped and counted, so it never costs the others."""
+        source = feed["name"] or feed["title"] or outcome.title
+        observed = iso(self.now)
+        observations = [
+            ingest.entry_observation(feed, entry, source, observed_at=observed) for entry in kept
+        ]
+        known = ingest.KnownArticles(self.db, observations)
+        for entry, obs in zip(kept, observations, strict=True):
+            try:
+                with self.db.atomic():
+                    status = self.store_entry(feed, entry, obs, known)
+            except sqlite3.OperationalError:
+                raise  # the database, not the entry: the whole feed waits for next run
+            except Exception as exc:
+                report.skipped += 1
+                what = (entry.link or entry.guid or entry.title)[:120]
+                report.skip_reasons.append(line(f"{what}: {exc}")[:300])
+                log.info("feed %s: entry skipped: %s: %s", feed["url"], what, exc)
+                continue
+            if status == "new":
+                report.new_articles += 1
+            elif status == "updated":
+                report.new_versions += 1
+            else:
+                report.seen += 1
 
     def record_outcome(self, feed: dict[str, Any], outcome: FetchOutcome) -> list[str]:
         errors = 0 if outcome.error is None else (feed.get("error_count") or 0) + 1
@@ -423,7 +464,9 @@ class _Run:
 
     def submit_rechecks(self, hours: float) -> None:
         for article in due_for_recheck(self.db, hours, self.now):
-            self.submit_page_job(PageJob(article["url"], self.options.http), "recheck", article)
+            self.submit_page_job(
+                PageJob(article["url"], self.options.page_http), "recheck", article
+            )
 
     def recheck_done(self, article: dict[str, Any], future: Future[Any]) -> None:
         try:
@@ -515,7 +558,16 @@ def run_fetch(
             feeds_failed=report.feeds_failed,
             new_articles=report.new_articles,
             new_versions=report.new_versions,
-            errors=[{"feed": f.url, "error": f.error or ""} for f in report.feeds if f.error],
+            errors=[
+                {
+                    "feed": f.url,
+                    "error": f.error or "",
+                    "skipped": f.skipped,
+                    "why": f.skip_reasons[:5],
+                }
+                for f in report.feeds
+                if f.error or f.skipped
+            ],
         )
     return report
 

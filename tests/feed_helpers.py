@@ -72,6 +72,8 @@ NO_RETRY = HttpOptions(retries=0, backoff=0.0, connect_timeout=2, read_timeout=5
 
 
 def fetch(db, **kwargs):
-    """Run one fetch with test HTTP options unless given."""
+    """Run one fetch with test HTTP options unless given. The test server is on
+    loopback, so pages are allowed there unless a test says otherwise."""
     kwargs.setdefault("http", NO_RETRY)
+    kwargs.setdefault("allow_private", True)
     return run_fetch(db, FetchOptions(**kwargs))

@@ -296,7 +296,7 @@ def test_plain_guids_are_scoped_to_their_feed(db, httpserver):
     ]
 
 
-def test_a_feed_that_cannot_be_stored_is_rolled_back_and_the_run_goes_on(db, httpserver):
+def test_an_entry_that_cannot_be_stored_is_rolled_back_alone_and_the_run_goes_on(db, httpserver):
     httpserver.expect_request("/a").respond_with_data(rss(items(2, "a")), content_type=XML)
     httpserver.expect_request("/b").respond_with_data(rss(items(2, "b")), content_type=XML)
     feedstore.add_feed(db, httpserver.url_for("/a"))
@@ -307,10 +307,10 @@ def test_a_feed_that_cannot_be_stored_is_rolled_back_and_the_run_goes_on(db, htt
            begin select raise(abort, 'simulated failure'); end"""
     )
     report = fetch(db)
-    assert [(f.ok, f.new_articles) for f in report.feeds] == [(False, 0), (True, 2)]
-    assert "simulated failure" in report.feeds[0].error and report.exit_code == 3
-    assert db["articles"].count == 2  # feed 1's first article was rolled back too
-    assert feed_row(db, 1)["error_count"] == 1
+    assert [(f.ok, f.new_articles, f.skipped) for f in report.feeds] == [(True, 1, 1), (True, 2, 0)]
+    assert "simulated failure" in report.feeds[0].skip_reasons[0] and report.exit_code == 0
+    assert db["articles"].count == 3  # only the failing entry was rolled back
+    assert feed_row(db, 1)["error_count"] == 0
 
 
 def test_feed_sighting_never_replaces_a_hand_added_article(db, httpserver, invoke, tmp_path):
@@ -436,3 +436,55 @@ def test_known_articles_says_new_only_when_find_article_finds_nothing(db):
     assert not known.surely_new(fresh)
     later = Observation("N", "new", "feed", url="https://x.example/4", guid="tag:x,3")
     assert not known.surely_new(later)
+
+
+def test_one_bad_entry_is_skipped_and_counted_the_others_stored(db, httpserver, monkeypatch):
+    """Regression: one entry that could not be stored failed the whole feed (and the
+    feed backed off while its good entries rolled off)."""
+    from monitor import ingest
+
+    httpserver.expect_request("/feed").respond_with_data(
+        rss(
+            [
+                Item("g1", "Pakistan and Taliban talks resume", link="https://news.example/1"),
+                Item("g2", "Poisoned entry", link="http://example.com:99999/x"),
+                Item("g3", "Torkham border reopens", link="https://news.example/3"),
+            ]
+        ),
+        content_type=XML,
+    )
+    real = ingest.store
+
+    def store(db, obs, **kw):
+        if obs.title == "Poisoned entry":
+            raise ValueError("something no one foresaw")
+        return real(db, obs, **kw)
+
+    monkeypatch.setattr(ingest, "store", store)
+    feedstore.add_feed(db, httpserver.url_for("/feed"))
+    report = fetch(db)
+    assert report.feeds_failed == 0 and report.new_articles == 2
+    assert (
+        report.feeds[0].skipped == 1
+        and "something no one foresaw" in report.feeds[0].skip_reasons[0]
+    )
+    assert "1 entries skipped" in report.summary()
+    row = feed_row(db)
+    assert row["error_count"] == 0 and "1 entries skipped" in row["last_error"]
+    run = db["runs"].get(report.run_id)
+    assert '"skipped": 1' in run["errors"]
+
+
+def test_an_entry_link_with_a_bad_port_does_not_cost_the_feed(db, httpserver):
+    httpserver.expect_request("/feed").respond_with_data(
+        rss(
+            [
+                Item("g1", "Pakistan and Taliban talks resume", link="https://news.example/1"),
+                Item("g2", "A link with a bad port", link="http://example.com:99999/x"),
+            ]
+        ),
+        content_type=XML,
+    )
+    feedstore.add_feed(db, httpserver.url_for("/feed"))
+    report = fetch(db)
+    assert report.feeds_failed == 0 and report.new_articles == 2

@@ -180,11 +180,11 @@ def test_cli_reports_page_failures_without_failing_the_run(db, httpserver, invok
     )
     httpserver.expect_request("/missing").respond_with_data("no", status=404)
     feedstore.add_feed(db, httpserver.url_for("/feed"))
-    result = invoke("fetch", "--full-text", "--recheck", "24")
+    result = invoke("fetch", "--full-text", "--recheck", "24", "--allow-private")
     assert result.exit_code == 0
     assert f"note: page {link}: " in result.stderr and "404" in result.stderr
     assert "1 new articles, 0 new versions, 1 pages (1 failed)" in result.stderr
-    quiet = invoke("fetch", "--full-text", "--quiet")
+    quiet = invoke("fetch", "--full-text", "--quiet", "--allow-private")
     assert quiet.exit_code == 0 and quiet.stderr == ""
 
 
@@ -217,3 +217,20 @@ def test_parallel_full_text_and_recheck_download_in_threads_and_extract_in_worke
     rechecked = fetch(db, recheck_hours=24, jobs=2)
     assert (rechecked.rechecked, rechecked.new_versions) == (1, 1)
     assert "delegation would return" in versions(db)[-1]["text"]
+
+
+def test_pages_on_private_addresses_are_refused_unless_allowed(db, httpserver):
+    """SSRF guard: a feed linking to a loopback page does not make monitor fetch it."""
+    httpserver.expect_request("/feed").respond_with_data(
+        rss([Item("g1", "Strikes near Kabul", link=httpserver.url_for("/article/1"))]),
+        content_type="application/rss+xml",
+    )
+    httpserver.expect_request("/article/1").respond_with_data(
+        page(PARAGRAPHS), content_type="text/html"
+    )
+    feedstore.add_feed(db, httpserver.url_for("/feed"))
+    report = fetch(db, full_text=True, allow_private=False)
+    assert report.new_articles == 1
+    assert report.page_errors and "loopback" in report.page_errors[0][1]
+    assert db["versions"].get(1)["origin"] == "feed"  # the summary is kept
+    assert not [r for r in httpserver.log if r[0].path == "/article/1"]

@@ -50,13 +50,7 @@ def test_list_with_closing_markup_in_a_title_does_not_crash(invoke, hostile_arti
         ("list", "--csv"),
         ("list", "--nl"),
         ("show", "1"),
-        pytest.param(
-            ("search", "delegations"),
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="cli_report prints r['source'] raw; needs safetext.line (cli is being split)",
-            ),
-        ),
+        ("search", "delegations"),
         ("diff", "1"),
         ("diff", "1", "--format", "html"),
         ("changes", "--since", "2026-01-01", "--until", "2026-12-31"),

@@ -13,6 +13,7 @@ from monitor.errors import ExitCode
 from monitor.render import rows as output
 from monitor.store import feeds as feedstore
 from monitor.store import runs
+from monitor.text.safetext import line
 
 if TYPE_CHECKING:
     from monitor.update import FeedReport
@@ -134,6 +135,12 @@ def feeds_remove(app: App, feed: str) -> None:
     "in up to one worker process per CPU, started only when there is something to parse.",
 )
 @click.option("--feed", "only_feed", metavar="URL|ID", help="Fetch only this feed, due or not.")
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Let --full-text and --recheck fetch pages on loopback, private or link-local "
+    "addresses (refused by default: a feed must not make monitor read your own network).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing unless something failed.")
 @click.option(
     "--wait",
@@ -150,6 +157,7 @@ def fetch_cmd(
     recheck: float | None,
     jobs: int,
     only_feed: str | None,
+    allow_private: bool,
     quiet: bool,
     wait: float,
 ) -> None:
@@ -170,7 +178,11 @@ def fetch_cmd(
     from monitor import pool, update
 
     options = update.FetchOptions(
-        jobs=jobs or pool.default_jobs(), full_text=full_text, recheck_hours=recheck, feed=only_feed
+        jobs=jobs or pool.default_jobs(),
+        full_text=full_text,
+        recheck_hours=recheck,
+        feed=only_feed,
+        allow_private=allow_private,
     )
     bar = _Progress(hidden=quiet or not sys.stderr.isatty())
     try:
@@ -262,6 +274,13 @@ def status_cmd(app: App, limit: int, as_json: bool) -> None:
             for r in recent
         ]
         output.print_table(rows, RUN_COLUMNS, sys.stdout)
+    skipped = [(r["id"], e) for r in recent for e in r["errors"] if e.get("skipped")]
+    if skipped:
+        click.echo("")
+        click.echo("entries skipped (each could not be stored; the rest of its feed was):")
+        for run_id, e in skipped[:10]:
+            why = "; ".join(e.get("why") or [])
+            click.echo(f"  run {run_id}  {line(e['feed'])}: {e['skipped']} skipped: {line(why)}")
     if failing:
         click.echo("")
         click.echo("failing feeds:")
@@ -272,4 +291,6 @@ def status_cmd(app: App, limit: int, as_json: bool) -> None:
                 if not feed["active"]
                 else f"{count} error{'s' if count != 1 else ''} in a row"
             )
-            click.echo(f"  {feed['id']}  {feed['url']}  ({state}): {feed['last_error']}")
+            click.echo(
+                f"  {feed['id']}  {line(feed['url'])}  ({state}): {line(feed['last_error'] or '')}"
+            )

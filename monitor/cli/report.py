@@ -15,6 +15,7 @@ from monitor.cli.app import App, pass_app, resolve_window, since_option
 from monitor.render import changes as report_render
 from monitor.render import rows as output
 from monitor.store.queries import ArticleFilter
+from monitor.text.safetext import line
 
 
 @click.command()
@@ -161,7 +162,7 @@ def search_(
                 where += f" (gone from current v{r['current_version']})"
         title = search.mark(r["title"], opn, cls)
         click.echo(
-            f"{r['id']:>5}  {(r['dated_at'] or '')[:10]}  {r['source'] or ''}  {where}  {title}"
+            f"{r['id']:>5}  {(r['dated_at'] or '')[:10]}  {line(r['source'] or '')}  {where}  {title}"
         )
         snippet = search.mark(r["snippet"], opn, cls).replace("\n", " ")
         if snippet.strip():

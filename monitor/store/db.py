@@ -5,8 +5,11 @@ The schema itself is in :mod:`monitor.store.schema`.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +40,6 @@ def connect(path: str | Path) -> Database:
 
     WAL journal and a 30 s busy timeout let a reader and a cron writer overlap.
     """
-    from sqlite_utils import Database
 
     from monitor.store import schema
 
@@ -49,7 +51,7 @@ def connect(path: str | Path) -> Database:
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
         conn.execute("PRAGMA foreign_keys = ON")
-        db = Database(conn)
+        db = _writer_class()(conn)
         if db.journal_mode != "wal":
             db.enable_wal()
         conn.execute("PRAGMA synchronous = NORMAL")
@@ -57,6 +59,40 @@ def connect(path: str | Path) -> Database:
     except sqlite3.DatabaseError as exc:
         raise InputError(f"database {path}: {exc}; is it a monitor database?") from exc
     return db
+
+
+@functools.cache
+def _writer_class() -> type[Database]:
+    """sqlite-utils' Database whose outermost ``atomic()`` is ``BEGIN IMMEDIATE``.
+
+    A deferred transaction that reads before it writes cannot wait for another
+    writer (SQLite answers SQLITE_BUSY at once to avoid a deadlock), so the busy
+    timeout never applied: ``add`` during a ``fetch`` failed in a second. Taking the
+    write lock first makes every writer wait its turn, up to the busy timeout.
+    """
+    from sqlite_utils import Database
+
+    class WriterDatabase(Database):
+        @contextlib.contextmanager
+        def atomic(self) -> Iterator[Database]:
+            if self.conn.in_transaction:  # nested: a savepoint, as sqlite-utils does
+                with super().atomic():
+                    yield self
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self
+            except BaseException:
+                self.rollback()
+                raise
+            else:
+                try:
+                    self.conn.execute("COMMIT")
+                except BaseException:
+                    self.rollback()
+                    raise
+
+    return WriterDatabase
 
 
 def memory() -> Database:

@@ -31,7 +31,7 @@ def finish_run(
     feeds_failed: int,
     new_articles: int,
     new_versions: int,
-    errors: list[dict[str, str]],
+    errors: list[dict[str, Any]],
 ) -> None:
     with db.atomic():
         db.table("runs").update(
