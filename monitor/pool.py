@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import select
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
@@ -36,11 +39,38 @@ class InlineExecutor(Executor):
 WORKER_NICE = 10
 
 
-def _lower_priority() -> None:
+def _worker_start(parent: int) -> None:
+    """Worker start-up: a lower priority, and death with the fetch that started it.
+
+    Workers are children of the forkserver, not of the fetch, and each holds the pipe
+    whose closing tells the forkserver that the fetch is gone; so when a fetch is
+    killed with ``kill -9`` nobody would ever exit. Each worker watches the fetch
+    process itself (a pidfd where Linux has one, else polling) and exits with it;
+    the forkserver then sees its pipe close and exits too.
+    """
     try:
         os.nice(WORKER_NICE)
     except OSError:  # pragma: no cover - not allowed here: run as we are
         pass
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True, name="watch-parent").start()
+
+
+def _exit_with(pid: int) -> None:
+    try:
+        fd = os.pidfd_open(pid)  # type: ignore[attr-defined,unused-ignore]
+    except (AttributeError, OSError):
+        fd = None
+    if fd is not None:
+        select.select([fd], [], [])  # readable when the process has ended
+        os._exit(1)
+    while True:  # pragma: no cover - no pidfd (old kernel, not Linux)
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:
+            pass
+        time.sleep(0.5)
 
 
 def worker_count(jobs: int) -> int:
@@ -63,7 +93,8 @@ class LazyProcessPool(Executor):
             self.pool = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context("forkserver"),
-                initializer=_lower_priority,
+                initializer=_worker_start,
+                initargs=(os.getpid(),),
             )
         return self.pool.submit(fn, *args, **kwargs)
 

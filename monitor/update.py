@@ -89,6 +89,14 @@ from monitor.types import (
 log = logging.getLogger("monitor")
 
 
+#: the default run budget: a run started by a 15-minute cron job ends before the next one
+DEFAULT_BUDGET_S = 600.0
+
+
+class _OutOfTime(Exception):
+    """The run budget is spent."""
+
+
 @dataclass
 class FetchOptions:
     jobs: int = 1
@@ -98,6 +106,8 @@ class FetchOptions:
     http: HttpOptions = field(default_factory=HttpOptions)
     #: pages that feeds link to may be on loopback/private/link-local addresses
     allow_private: bool = False
+    #: wall-clock seconds the whole run may take; feeds not reached stay due for the next run
+    budget: float | None = DEFAULT_BUDGET_S
 
     @property
     def page_http(self) -> HttpOptions:
@@ -156,6 +166,8 @@ class RunReport:
     page_errors: list[tuple[str, str]] = field(default_factory=list)
     rechecked: int = 0
     recheck_versions: int = 0
+    out_of_time: int = 0  # feeds left when the run budget was spent
+    recheck_asked: bool = False
     seconds: float = 0.0
 
     @property
@@ -176,7 +188,13 @@ class RunReport:
 
     @property
     def status(self) -> str:
+        if self.out_of_time:
+            return "partial" if self.feeds_ok or self.rechecked else "failed"
         if not self.feeds:
+            if self.rechecked:
+                return "ok"
+            if self.recheck_asked:
+                return "idle"  # nothing due: not a failure
             return "nothing" if not self.followed else "idle"
         if not self.feeds_failed:
             return "ok"
@@ -193,10 +211,22 @@ class RunReport:
         }[self.status]
 
     def summary(self) -> str:
+        if self.out_of_time:
+            return (
+                f"stopped when the run budget was spent: {len(self.feeds)} feeds stored, "
+                f"{self.out_of_time} left for the next run (--timeout to allow more)"
+            )
         if self.status == "nothing":
             return "no feeds to fetch: add one with 'monitor feeds add URL'"
+        if self.status == "idle" and not self.feeds and not self.rechecked and self.recheck_asked:
+            return f"no feed due yet ({self.followed} followed) and no page due a recheck"
         if self.status == "idle":
             return f"no feed due yet ({self.followed} followed); nothing fetched"
+        if not self.feeds:
+            return (
+                f"no feed fetched; {self.rechecked} pages rechecked, "
+                f"{self.recheck_versions} new versions in {self.seconds:.1f} s"
+            )
         failed = f" ({self.feeds_failed} failed)" if self.feeds_failed else ""
         extra = ""
         if self.pages_fetched:
@@ -244,6 +274,9 @@ class _Run:
         self.page_futures: dict[str, Future[Any]] = {}
         self.pending: dict[int, _Pending] = {}
         self.rules: dict[str, rules.Rule | None] = {}  # None: the story keeps everything
+        self.deadline = (
+            None if options.budget is None else time.monotonic() + max(options.budget, 0.0)
+        )
         self.report: RunReport | None = None
 
     # -- scheduling
@@ -296,7 +329,10 @@ class _Run:
 
     def drain(self) -> None:
         while self.futures:
-            done, _ = wait(list(self.futures), return_when=FIRST_COMPLETED)
+            left = None if self.deadline is None else self.deadline - time.monotonic()
+            if left is not None and left <= 0:
+                raise _OutOfTime
+            done, _ = wait(list(self.futures), timeout=left, return_when=FIRST_COMPLETED)
             for future in done:
                 kind, payload = self.futures.pop(future)
                 if kind == "feed":
@@ -502,7 +538,9 @@ def _result(future: Future[Any], feed: dict[str, Any]) -> Any:
 
 
 def choose_feeds(db: Database, options: FetchOptions) -> list[dict[str, Any]]:
-    if options.feed:
+    if options.feed is not None:
+        if not options.feed.strip():
+            raise InputError("--feed: empty; give a feed id or URL (see 'monitor feeds list')")
         feed = feedstore.resolve_feed(db, options.feed)
         if not feed["active"]:
             raise InputError(
@@ -524,6 +562,7 @@ def run_fetch(
     feeds = choose_feeds(db, options)
     report = RunReport(run_id=runs.start_run(db, "fetch"))
     report.followed = db["feeds"].count_where("active = 1")
+    report.recheck_asked = bool(options.recheck_hours)
     if on_start:
         on_start(len(feeds))
     parallel = len(feeds) > 1 or options.full_text or options.recheck_hours
@@ -544,10 +583,19 @@ def run_fetch(
             run.submit_rechecks(options.recheck_hours)
             run.drain()
         completed = True
+    except _OutOfTime:
+        # what was not stored stays due: the next run fetches it
+        report.out_of_time = len(feeds) - len(report.feeds)
+        log.warning(
+            "run budget of %.0f s spent; %d feeds left", options.budget or 0, report.out_of_time
+        )
+        completed = True
     finally:
+        # downloads still in flight end by their own deadline; nothing waits for them now
+        wait_for_work = not report.out_of_time
         if downloader is not None:
-            downloader.shutdown(wait=True, cancel_futures=True)
-        executor.shutdown(wait=True, cancel_futures=True)
+            downloader.shutdown(wait=wait_for_work, cancel_futures=True)
+        executor.shutdown(wait=wait_for_work, cancel_futures=True)
         close_clients()
         report.seconds = time.monotonic() - started
         runs.finish_run(

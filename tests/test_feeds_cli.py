@@ -144,3 +144,16 @@ def test_parse_rules():
     )
     assert no_ids.entries[0].guid.startswith("sha256:")  # no id, no link: a content hash
     assert no_ids.entries[1].guid == "https://n.example/b"  # no id: the link
+
+
+def test_fetch_feed_empty_is_an_error_not_every_feed(invoke, db):
+    """Regression: `fetch --feed ''` fetched every feed."""
+    result = invoke("fetch", "--feed", "")
+    assert result.exit_code == 1 and "--feed: empty" in result.stderr
+
+
+def test_recheck_without_feeds_is_not_a_failure(invoke, db):
+    """Regression: --recheck with only URL-added articles exited 4 ("no feeds to fetch")."""
+    result = invoke("fetch", "--recheck", "48")
+    assert result.exit_code == 0, result.stderr
+    assert "no page due a recheck" in result.stderr

@@ -136,6 +136,17 @@ def feeds_remove(app: App, feed: str) -> None:
 )
 @click.option("--feed", "only_feed", metavar="URL|ID", help="Fetch only this feed, due or not.")
 @click.option(
+    "--timeout",
+    "budget",
+    type=click.FloatRange(min=1, max=86400),
+    default=600,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop the run after this long (each download also has its own deadline); feeds "
+    "not reached stay due for the next run, so a run never holds the lock into the next "
+    "cron slot.",
+)
+@click.option(
     "--allow-private",
     is_flag=True,
     help="Let --full-text and --recheck fetch pages on loopback, private or link-local "
@@ -157,6 +168,7 @@ def fetch_cmd(
     recheck: float | None,
     jobs: int,
     only_feed: str | None,
+    budget: float,
     allow_private: bool,
     quiet: bool,
     wait: float,
@@ -183,6 +195,7 @@ def fetch_cmd(
         recheck_hours=recheck,
         feed=only_feed,
         allow_private=allow_private,
+        budget=budget,
     )
     bar = _Progress(hidden=quiet or not sys.stderr.isatty())
     try:
