@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from pathlib import Path
 
 import click
 
 from . import discover as discovermod
-from . import output, stories, tagging, trends
+from . import output, stories, tagging, themeeval, trends
 from .cli import App, MonitorGroup, cli, emit_rows, pass_app, resolve_window, since_option
+from .errors import InputError
 
 SPARK_PERIODS = 24
 
@@ -139,6 +142,92 @@ def themes_discover(
         click.echo(
             f"{quoted:<{width + 2}} {c.articles:>4} articles, {c.sources:>2} sources  ({c.kind})"
         )
+
+
+def _eval_story(app: App, value: str | None) -> stories.Story:
+    """A story for ``themes eval``: a TOML file, a built-in slug, or a stored story."""
+    builtin = stories.builtin_stories()
+    if value is None:
+        if len(builtin) == 1:
+            return next(iter(builtin.values()))
+        raise InputError("give --story SLUG or --story FILE.toml")
+    path = Path(value)
+    if value.endswith(".toml") or path.is_file():
+        if not path.is_file():
+            raise InputError(f"{path}: no such file; give a story .toml file or a story slug")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}: not UTF-8 text") from exc
+        return stories.parse_story(text, str(path))
+    if value in builtin:
+        return builtin[value]
+    if app.path.exists():
+        return stories.get_story(app.db, value)
+    raise InputError(f"story {value!r}: not built in; give its .toml file with --story FILE")
+
+
+@themes.command(name="eval")
+@click.argument("labels", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--story",
+    help="Story slug (built-in or stored) or a story .toml file (default: the built-in story).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Output one JSON object.")
+@click.option(
+    "--misses",
+    type=click.IntRange(min=0),
+    default=3,
+    show_default=True,
+    help="Show this many misses and false positives per theme (and for the rule).",
+)
+@pass_app
+def themes_eval(
+    app: App, labels: tuple[Path, ...], story: str | None, as_json: bool, misses: int
+) -> None:
+    """Measure a story's themes and rule against hand-labelled items (CSV).
+
+    Columns: title, text or summary, themes (slugs separated by ';'), and
+    optionally relevant (yes/borderline/no), id, url, date, outlet. The rule is
+    scored on every item with a relevant label; the taxonomy is applied to every
+    item whatever the rule says. Nothing is stored.
+
+    \b
+    Examples:
+      monitor themes eval labels.csv
+      monitor themes eval labels.csv more.csv --story my-story.toml --misses 10
+      monitor themes eval labels.csv --json > eval.json
+    """
+    result = themeeval.evaluate_files(list(labels), _eval_story(app, story))
+    if as_json:
+        click.echo(json.dumps(result.as_dict(cases=misses), ensure_ascii=False, indent=2))
+        return
+    emit_rows(
+        themeeval.table_rows(result),
+        None,
+        [
+            ("theme", "theme"),
+            ("labelled", "labelled"),
+            ("tagged", "tagged"),
+            ("tp", "tp"),
+            ("fp", "fp"),
+            ("fn", "fn"),
+            ("precision", "precision"),
+            ("recall", "recall"),
+            ("f1", "F1"),
+        ],
+    )
+    for line in themeeval.summary_lines(result):
+        click.echo(line)
+    if misses:
+        groups: dict[tuple[str, str], list[themeeval.Case]] = {}
+        for case in themeeval.limit_cases(result.cases, misses):
+            groups.setdefault((case.theme, case.kind), []).append(case)
+        for (theme, kind), cases in groups.items():
+            total = len(result.misses(kind, theme))
+            click.echo(f"\n{theme}: {kind}s ({len(cases)} of {total})")
+            for case in cases:
+                click.echo(themeeval.case_line(case))
 
 
 @cli.command()

@@ -217,6 +217,11 @@ class Rule:
     def matches(self, text: str) -> bool:
         return evaluate(self.node, self.scanner.scan(text).has)
 
+    def found(self, text: str) -> list[str]:
+        """The rule's terms that occur in ``text`` (negated ones too), in rule order."""
+        presence = self.scanner.scan(text)
+        return [t for t in dict.fromkeys(all_terms(self.node)) if presence.has(t)]
+
 
 def compile_rule(rule: str) -> Rule:
     """:func:`parse_rule`, made ready for many texts."""

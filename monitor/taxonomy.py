@@ -66,6 +66,38 @@ class Hit:
         return {"terms": self.terms, "snippet": self.snippet}
 
 
+@dataclass
+class ThemeScore:
+    """How one theme fared on one text, tagged or not (for near-misses and evaluation)."""
+
+    theme: str
+    score: float
+    threshold: float
+    terms: dict[str, int]
+    snippet: str
+    tagged: bool
+    #: why an untagged theme was not tagged: "below threshold", "no context word",
+    #: "excluded by 'cricket'"; empty when tagged
+    reason: str = ""
+
+    @property
+    def short_by(self) -> float:
+        """How much score the theme lacked (0 when the score was enough)."""
+        return round(max(0.0, self.threshold - self.score), 3)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "theme": self.theme,
+            "score": self.score,
+            "threshold": self.threshold,
+            "short_by": self.short_by,
+            "terms": self.terms,
+            "snippet": self.snippet,
+            "tagged": self.tagged,
+            "reason": self.reason,
+        }
+
+
 def _term_list(value: Any, where: str, key: str, weighted: bool) -> dict[str, float]:
     if not isinstance(value, list):
         raise InputError(f"{where}: '{key}' must be a list of words or phrases")
@@ -169,6 +201,34 @@ class CompiledTheme:
             return None
         return self.decide(text, counts, first.start(), first.end(), None, None)
 
+    def explain(self, text: str) -> ThemeScore | None:
+        """The theme's score on ``text`` whether or not it is tagged; None if no term occurs."""
+        counts: dict[str, int] = {}
+        first: re.Match[str] | None = None
+        for match in self.pattern.finditer(text):
+            first = first or match
+            term = self.ordered[int(match.lastgroup[1:])] if match.lastgroup else match.group(0)
+            counts[term] = counts.get(term, 0) + 1
+        if first is None:
+            return None
+        total = round(sum(self.theme.terms[t] * min(n, MAX_COUNT) for t, n in counts.items()), 3)
+        reason = ""
+        if total < self.theme.min_score:
+            reason = "below threshold"
+        elif self.context is not None and self.context.search(text) is None:
+            reason = "no context word"
+        elif self.exclude is not None and (veto := self.exclude.search(text)) is not None:
+            reason = f"excluded by {veto.group(0)!r}"
+        return ThemeScore(
+            self.theme.slug,
+            total,
+            self.theme.min_score,
+            counts,
+            snippet(text, first.start(), first.end()),
+            tagged=not reason,
+            reason=reason,
+        )
+
     def decide(
         self,
         text: str,
@@ -236,6 +296,15 @@ class CompiledTaxonomy:
             self.credits.append(credit)
             self.context_of.append(context)
             self.exclude_of.append(exclude)
+
+    def explain(self, text: str) -> list[ThemeScore]:
+        """Every theme with at least one term in ``text``: tagged ones and near-misses."""
+        return [s for ct in self.themes if (s := ct.explain(text)) is not None]
+
+    def near_misses(self, text: str) -> list[ThemeScore]:
+        """Themes that scored on ``text`` but were not tagged, closest first."""
+        missed = [s for s in self.explain(text) if not s.tagged]
+        return sorted(missed, key=lambda s: (s.short_by, s.theme))
 
     def tag(self, text: str) -> list[Hit]:
         if self.pattern is None:
