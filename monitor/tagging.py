@@ -60,6 +60,15 @@ class StoryTagger:
     def tag(self, text: str) -> list[Hit]:
         return self.taxonomy.tag(text)
 
+    def near_misses(self, text: str) -> list[taxonomy.ThemeScore]:
+        """Themes that scored on ``text`` but fell short (and by how much), closest first."""
+        return self.taxonomy.near_misses(text) if self.parsed else []
+
+
+def near_misses(tagger: StoryTagger, title: str, text: str) -> list[taxonomy.ThemeScore]:
+    """The near-misses of one article's title and text under ``tagger`` (for ``show --why``)."""
+    return tagger.near_misses(document(title, text))
+
 
 _cache: dict[tuple[str, str], StoryTagger] = {}
 

@@ -12,24 +12,33 @@ Each theme::
     min_score = 2                              # optional, default 2
 
 A term is a word or phrase matched as :mod:`monitor.matching` says (word
-boundaries, case-insensitive, inflections, ``*`` for any ending). A term is a
-string (weight 1) or an inline table ``{term = "...", weight = W}``.
+boundaries, case-insensitive, inflections, ``*`` for any ending) and, when written
+in its dictionary form, on lemmas too (:mod:`monitor.lemmas`: "flee" matches
+"fled"). A term is a string (weight 1) or an inline table
+``{term = "...", weight = W, near = ["...", ...], within = N}``: with ``near`` the
+term counts only where one of those sense words is at most N words away (default
+10), e.g. "safe haven" near "TTP" or "militant*" but not near "refugee".
 
-Score: the sum over matched terms of ``weight × min(count, 3)`` (a term repeated
-ten times is not ten times the evidence). A theme is tagged when its score is at
-least ``min_score``, at least one ``context`` term appears (if any are given),
-and no ``exclude`` term appears.
+Score: the sum over matched terms of ``weight × min(count, 3)``, plus ``weight``
+once more when the term is in the headline (the text before the first blank
+line). A theme is tagged when its score reaches its threshold, at least one
+``context`` term appears (if any are given), and no ``exclude`` term appears.
+The threshold is ``min_score`` for a text of 150 words or more and scales down
+with length for shorter texts, to half of ``min_score`` at 75 words and below
+(a headline and a two-sentence summary carry less evidence than an article).
+Weights are finite numbers in (0, 100], ``min_score`` in (0, 1000].
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
-from . import matching
+from . import lemmas, matching
 from .errors import InputError
 
 if TYPE_CHECKING:
@@ -40,6 +49,17 @@ _KEYS = {"slug", "label", "description", "terms", "context", "exclude", "min_sco
 DEFAULT_MIN_SCORE = 2.0
 MAX_COUNT = 3
 SNIPPET_CHARS = 80
+#: a term found in the headline counts this many times more (times its weight)
+HEADLINE_BONUS = 1
+#: texts of at least this many words must reach the full min_score ...
+LONG_TEXT_WORDS = 150
+#: ... shorter ones a share of it, in proportion to their length, never below this share
+SHORT_TEXT_SCALE = 0.5
+#: limits that keep a taxonomy's numbers meaningful (NaN and infinity are refused)
+MAX_WEIGHT = 100.0
+MAX_MIN_SCORE = 1000.0
+DEFAULT_WITHIN = 10
+MAX_WITHIN = 100
 
 
 @dataclass
@@ -51,6 +71,8 @@ class Theme:
     context: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
     min_score: float = DEFAULT_MIN_SCORE
+    #: term -> (sense words, within N words): the term counts only near one of them
+    near: dict[str, tuple[list[str], int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -98,28 +120,66 @@ class ThemeScore:
         }
 
 
-def _term_list(value: Any, where: str, key: str, weighted: bool) -> dict[str, float]:
+def _number(value: Any, low: float, high: float) -> float | None:
+    """``value`` as a finite float in (low, high], else None (booleans are no numbers)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if not math.isfinite(value) or not low < value <= high:
+        return None
+    return float(value)
+
+
+def _term_list(
+    value: Any,
+    where: str,
+    key: str,
+    weighted: bool,
+    near: dict[str, tuple[list[str], int]] | None = None,
+) -> dict[str, float]:
     if not isinstance(value, list):
         raise InputError(f"{where}: '{key}' must be a list of words or phrases")
     out: dict[str, float] = {}
     for i, item in enumerate(value, start=1):
         weight = 1.0
+        sense: tuple[list[str], int] | None = None
         if weighted and isinstance(item, dict):
-            unknown = set(item) - {"term", "weight"}
+            unknown = set(item) - {"term", "weight", "near", "within"}
             if unknown:
                 raise InputError(
                     f"{where}: '{key}'[{i}] has unknown key {sorted(unknown)[0]!r}; "
-                    'use {term = "...", weight = 2}'
+                    'use {term = "...", weight = 2, near = ["..."], within = 10}'
                 )
-            w = item.get("weight", 1)
-            if isinstance(w, bool) or not isinstance(w, int | float) or w <= 0:
-                raise InputError(f"{where}: '{key}'[{i}] 'weight' must be a positive number")
-            weight = float(w)
+            w = _number(item.get("weight", 1), 0.0, MAX_WEIGHT)
+            if w is None:
+                raise InputError(
+                    f"{where}: '{key}'[{i}] 'weight' must be a positive number up to {MAX_WEIGHT:g}"
+                )
+            weight = w
+            if "near" in item:
+                words = list(_term_list(item["near"], f"{where}: '{key}'[{i}]", "near", False))
+                if not words:
+                    raise InputError(f"{where}: '{key}'[{i}] 'near' is empty")
+                within = item.get("within", DEFAULT_WITHIN)
+                if (
+                    isinstance(within, bool)
+                    or not isinstance(within, int)
+                    or not (1 <= within <= MAX_WITHIN)
+                ):
+                    raise InputError(
+                        f"{where}: '{key}'[{i}] 'within' must be a whole number of words "
+                        f"from 1 to {MAX_WITHIN}"
+                    )
+                sense = (words, within)
+            elif "within" in item:
+                raise InputError(f"{where}: '{key}'[{i}] 'within' needs 'near'")
             item = item.get("term")
         if not isinstance(item, str) or not item.strip():
             shape = 'a string or {term = "...", weight = 2}' if weighted else "a non-empty string"
             raise InputError(f"{where}: '{key}'[{i}] must be {shape}")
-        out[" ".join(item.split())] = weight
+        term = " ".join(item.split())
+        out[term] = weight
+        if sense is not None and near is not None:
+            near[term] = sense
     return out
 
 
@@ -138,12 +198,13 @@ def parse_theme(raw: Any, where: str) -> Theme:
     for key in ("label", "description"):
         if key in raw and not isinstance(raw[key], str):
             raise InputError(f"{where}: '{key}' must be a string")
-    terms = _term_list(raw.get("terms", []), where, "terms", weighted=True)
+    near: dict[str, tuple[list[str], int]] = {}
+    terms = _term_list(raw.get("terms", []), where, "terms", weighted=True, near=near)
     if not terms:
         raise InputError(f"{where}: 'terms' is empty; give at least one word or phrase")
-    min_score = raw.get("min_score", DEFAULT_MIN_SCORE)
-    if isinstance(min_score, bool) or not isinstance(min_score, int | float) or min_score <= 0:
-        raise InputError(f"{where}: 'min_score' must be a positive number")
+    min_score = _number(raw.get("min_score", DEFAULT_MIN_SCORE), 0.0, MAX_MIN_SCORE)
+    if min_score is None:
+        raise InputError(f"{where}: 'min_score' must be a positive number up to {MAX_MIN_SCORE:g}")
     return Theme(
         slug=slug,
         label=raw.get("label", slug).strip() or slug,
@@ -151,7 +212,8 @@ def parse_theme(raw: Any, where: str) -> Theme:
         terms=terms,
         context=list(_term_list(raw.get("context", []), where, "context", weighted=False)),
         exclude=list(_term_list(raw.get("exclude", []), where, "exclude", weighted=False)),
-        min_score=float(min_score),
+        min_score=min_score,
+        near=near,
     )
 
 
@@ -180,126 +242,85 @@ def save_themes(db: Database, story: Story) -> None:
         )
 
 
-class CompiledTheme:
-    """A theme with its terms compiled into one pattern each (terms, context, exclude)."""
-
-    def __init__(self, theme: Theme):
-        self.theme = theme
-        self.pattern, self.ordered = matching.alternation(list(theme.terms))
-        self.context = matching.alternation(theme.context)[0] if theme.context else None
-        self.exclude = matching.alternation(theme.exclude)[0] if theme.exclude else None
-
-    def score(self, text: str) -> Hit | None:
-        """The theme's hit in ``text`` (title and body together), or None."""
-        counts: dict[str, int] = {}
-        first: re.Match[str] | None = None
-        for match in self.pattern.finditer(text):
-            first = first or match
-            term = self.ordered[int(match.lastgroup[1:])] if match.lastgroup else match.group(0)
-            counts[term] = counts.get(term, 0) + 1
-        if first is None:
-            return None
-        return self.decide(text, counts, first.start(), first.end(), None, None)
-
-    def explain(self, text: str) -> ThemeScore | None:
-        """The theme's score on ``text`` whether or not it is tagged; None if no term occurs."""
-        counts: dict[str, int] = {}
-        first: re.Match[str] | None = None
-        for match in self.pattern.finditer(text):
-            first = first or match
-            term = self.ordered[int(match.lastgroup[1:])] if match.lastgroup else match.group(0)
-            counts[term] = counts.get(term, 0) + 1
-        if first is None:
-            return None
-        total = round(sum(self.theme.terms[t] * min(n, MAX_COUNT) for t, n in counts.items()), 3)
-        reason = ""
-        if total < self.theme.min_score:
-            reason = "below threshold"
-        elif self.context is not None and self.context.search(text) is None:
-            reason = "no context word"
-        elif self.exclude is not None and (veto := self.exclude.search(text)) is not None:
-            reason = f"excluded by {veto.group(0)!r}"
-        return ThemeScore(
-            self.theme.slug,
-            total,
-            self.theme.min_score,
-            counts,
-            snippet(text, first.start(), first.end()),
-            tagged=not reason,
-            reason=reason,
-        )
-
-    def decide(
-        self,
-        text: str,
-        counts: dict[str, int],
-        start: int,
-        end: int,
-        has_context: bool | None,
-        has_exclude: bool | None,
-    ) -> Hit | None:
-        """Apply score, context and exclusion to the term counts found in ``text``."""
-        total = sum(self.theme.terms[t] * min(n, MAX_COUNT) for t, n in counts.items())
-        if total < self.theme.min_score:
-            return None
-        if self.context is not None:
-            if has_context is None:
-                has_context = self.context.search(text) is not None
-            if not has_context:
-                return None
-        if self.exclude is not None:
-            if has_exclude is None:
-                has_exclude = self.exclude.search(text) is not None
-            if has_exclude:
-                return None
-        return Hit(self.theme.slug, round(total, 3), counts, snippet(text, start, end))
-
-
 class CompiledTaxonomy:
-    """All themes of a story scanned in one pass of one pattern (for speed).
+    """All themes of a story scored from one scan of one pattern (for speed).
 
-    The pattern holds every term, context and exclude word of every theme. Where
-    terms overlap the longest wins at a place in the text (as within one theme);
-    a match is also credited to other themes' terms found inside it ("Doha
-    Agreement" counts as "Doha" for a theme that lists only "Doha"). The one
-    difference from scanning theme by theme: a term that *starts inside* a
-    longer match of another theme and runs past its end is not seen.
+    The pattern holds every term, context, exclude and ``near`` word of every
+    theme. Where words overlap the longest wins at a place in the text; a match
+    is also credited to a theme's shorter words found inside it ("Doha
+    Agreement" counts as "Doha" for a theme that lists only "Doha"). Words the
+    pattern does not see in a place are then looked for on lemmas
+    (:class:`monitor.lemmas.LemmaIndex`): "fled" counts for a term "flee". A term
+    that *starts inside* a longer match of another word and runs past its end
+    is not seen.
     """
 
     def __init__(self, themes: list[Theme]):
+        self.parsed = themes
         self.themes = [CompiledTheme(t) for t in themes]
         words: list[str] = []
         for t in themes:
             words += [*t.terms, *t.context, *t.exclude]
+            for near_words, _within in t.near.values():
+                words += near_words
         self.pattern: re.Pattern[str] | None
         self.ordered: list[str]
         self.pattern, self.ordered = matching.alternation(words) if words else (None, [])
-        # for each word of the pattern: (theme index, credited term, count) and
-        # the themes whose context / exclude lists it satisfies
-        self.credits: list[list[tuple[int, str, int]]] = []
-        self.context_of: list[list[int]] = []
-        self.exclude_of: list[list[int]] = []
+        self.index = {word: i for i, word in enumerate(self.ordered)}
+        self.lemma_index = lemmas.LemmaIndex(self.ordered)
+        # for each word of the pattern and each theme: the theme's own words inside
+        # it, with their counts ("Doha talks" holds "Doha talks", or "Doha" + "talks")
+        self.inside: list[list[dict[str, int]]] = []
+        theme_patterns = []
+        for t in themes:
+            own = [*t.terms, *t.context, *t.exclude, *(w for n, _ in t.near.values() for w in n)]
+            theme_patterns.append(matching.alternation(own))
         for word in self.ordered:
-            credit: list[tuple[int, str, int]] = []
-            context: list[int] = []
-            exclude: list[int] = []
-            for i, ct in enumerate(self.themes):
-                if word in ct.theme.terms:
-                    credit.append((i, word, 1))
-                else:
-                    for term, n in matching.count_terms(ct.pattern, ct.ordered, word).items():
-                        credit.append((i, term, n))
-                if ct.context is not None and (word in ct.theme.context or ct.context.search(word)):
-                    context.append(i)
-                if ct.exclude is not None and (word in ct.theme.exclude or ct.exclude.search(word)):
-                    exclude.append(i)
-            self.credits.append(credit)
-            self.context_of.append(context)
-            self.exclude_of.append(exclude)
+            per_theme: list[dict[str, int]] = []
+            for pattern, ordered in theme_patterns:
+                per_theme.append(matching.count_terms(pattern, ordered, word))
+            self.inside.append(per_theme)
+
+    def _occurrences(self, text: str) -> tuple[lemmas.Tokens, list[tuple[int, int, int]]]:
+        """The words' places: ``(pattern word index, start, end)``, in text order."""
+        toks = lemmas.tokens(text)
+        found: list[tuple[int, int, int]] = []
+        if self.pattern is None:
+            return toks, found
+        for match in self.pattern.finditer(text):
+            index = int(match.lastgroup[1:]) if match.lastgroup else 0
+            found.append((index, match.start(), match.end()))
+        if self.lemma_index:
+            taken = [(start, end) for _, start, end in found]
+            extra: list[tuple[int, int, int]] = []
+            for word, first, last in self.lemma_index.find(toks):
+                start, end = toks.starts[first], toks.ends[last - 1]
+                if any(s < end and start < e for s, e in taken):
+                    continue
+                taken.append((start, end))
+                extra.append((self.index[word], start, end))
+            if extra:
+                found = sorted(found + extra, key=lambda f: f[1])
+        return toks, found
 
     def explain(self, text: str) -> list[ThemeScore]:
         """Every theme with at least one term in ``text``: tagged ones and near-misses."""
-        return [s for ct in self.themes if (s := ct.explain(text)) is not None]
+        toks, found = self._occurrences(text)
+        if not found:
+            return []
+        headline_end = text.find("\n\n")
+        scale = length_scale(len(toks))
+        out: list[ThemeScore] = []
+        for i, theme in enumerate(self.parsed):
+            # every occurrence of this theme's words: word -> [(token index, start, end)]
+            places: dict[str, list[tuple[int, int, int]]] = {}
+            for index, start, end in found:
+                for word in self.inside[index][i]:
+                    places.setdefault(word, []).append((toks.index_at(start), start, end))
+            score = _score_theme(theme, places, headline_end, scale, text)
+            if score is not None:
+                out.append(score)
+        return out
 
     def near_misses(self, text: str) -> list[ThemeScore]:
         """Themes that scored on ``text`` but were not tagged, closest first."""
@@ -307,30 +328,88 @@ class CompiledTaxonomy:
         return sorted(missed, key=lambda s: (s.short_by, s.theme))
 
     def tag(self, text: str) -> list[Hit]:
-        if self.pattern is None:
-            return []
-        counts: list[dict[str, int]] = [{} for _ in self.themes]
-        first: list[tuple[int, int] | None] = [None] * len(self.themes)
-        context: set[int] = set()
-        exclude: set[int] = set()
-        for match in self.pattern.finditer(text):
-            index = int(match.lastgroup[1:]) if match.lastgroup else 0
-            for i, term, n in self.credits[index]:
-                found = counts[i]
-                found[term] = found.get(term, 0) + n
-                if first[i] is None:
-                    first[i] = (match.start(), match.end())
-            context.update(self.context_of[index])
-            exclude.update(self.exclude_of[index])
-        hits = []
-        for i, ct in enumerate(self.themes):
-            place = first[i]
-            if place is None:
+        return [Hit(s.theme, s.score, s.terms, s.snippet) for s in self.explain(text) if s.tagged]
+
+
+def length_scale(words: int) -> float:
+    """How much of ``min_score`` a text of ``words`` words must reach (see the README)."""
+    return min(1.0, max(SHORT_TEXT_SCALE, words / LONG_TEXT_WORDS))
+
+
+def _score_theme(
+    theme: Theme,
+    places: dict[str, list[tuple[int, int, int]]],
+    headline_end: int,
+    scale: float,
+    text: str,
+) -> ThemeScore | None:
+    counts: dict[str, int] = {}
+    total = 0.0
+    first: tuple[int, int] | None = None
+    best = -1.0
+    for term, weight in theme.terms.items():
+        where = places.get(term)
+        if not where:
+            continue
+        near = theme.near.get(term)
+        if near is not None:
+            words, within = near
+            senses = [p[0] for w in words for p in places.get(w, [])]
+            where = [p for p in where if any(abs(p[0] - s) <= within for s in senses)]
+            if not where:
                 continue
-            hit = ct.decide(text, counts[i], place[0], place[1], i in context, i in exclude)
-            if hit is not None:
-                hits.append(hit)
-        return hits
+        counts[term] = len(where)
+        in_headline = headline_end > 0 and any(p[1] < headline_end for p in where)
+        gained = weight * (min(len(where), MAX_COUNT) + (HEADLINE_BONUS if in_headline else 0))
+        total += gained
+        if gained > best:  # the snippet shows the strongest term
+            best, first = gained, (where[0][1], where[0][2])
+    if first is None:
+        return None
+    total = round(total, 3)
+    threshold = round(theme.min_score * scale, 3)
+    reason = ""
+    if total < threshold:
+        reason = "below threshold"
+    elif theme.context and not any(places.get(w) for w in theme.context):
+        reason = "no context word"
+    else:
+        veto = next((w for w in theme.exclude if places.get(w)), None)
+        if veto is not None:
+            reason = f"excluded by {veto!r}"
+    return ThemeScore(
+        theme.slug,
+        total,
+        threshold,
+        counts,
+        snippet(text, first[0], first[1]),
+        tagged=not reason,
+        reason=reason,
+    )
+
+
+class CompiledTheme:
+    """One theme on its own (the taxonomy of one theme)."""
+
+    def __init__(self, theme: Theme):
+        self.theme = theme
+        self._taxonomy: CompiledTaxonomy | None = None
+
+    @property
+    def taxonomy(self) -> CompiledTaxonomy:
+        if self._taxonomy is None:
+            self._taxonomy = CompiledTaxonomy([self.theme])
+        return self._taxonomy
+
+    def score(self, text: str) -> Hit | None:
+        """The theme's hit in ``text`` (title and body together), or None."""
+        hits = self.taxonomy.tag(text)
+        return hits[0] if hits else None
+
+    def explain(self, text: str) -> ThemeScore | None:
+        """The theme's score on ``text`` whether or not it is tagged; None if no term occurs."""
+        found = self.taxonomy.explain(text)
+        return found[0] if found else None
 
 
 def snippet(text: str, start: int, end: int, chars: int = SNIPPET_CHARS) -> str:

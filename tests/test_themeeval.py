@@ -19,8 +19,8 @@ rule = "Pakistan AND Taliban"
 
 [[themes]]
 slug = "talks"
-terms = [{term = "peace talks", weight = 3}, "ceasefire"]
-min_score = 2
+terms = [{term = "peace talks", weight = 3}, {term = "ceasefire", weight = 0.5}]
+min_score = 4
 
 [[themes]]
 slug = "refugees"
@@ -50,7 +50,8 @@ def write(tmp_path: Path, text: str, name: str = "labels.csv") -> Path:
 def test_eval_counts_themes_and_rule(tmp_path):
     result = themeeval.evaluate_files([write(tmp_path, LABELS)], demo_story())
     talks, refugees = result.themes["talks"], result.themes["refugees"]
-    # a1 tagged (peace talks = 3); a2 has only "ceasefire" (1 < 2): a miss; a4 is a false positive
+    # short texts: threshold 4 x 0.5 = 2. a1 tagged ("peace talks" 3, +3 in the headline);
+    # a2 has only "ceasefire" (0.5, +0.5 in the headline = 1 < 2): a miss; a4 (3) a false positive
     assert (talks.tp, talks.fp, talks.fn) == (1, 1, 1)
     assert talks.precision == 0.5 and talks.recall == 0.5 and talks.f1 == 0.5
     assert (refugees.tp, refugees.fp, refugees.fn) == (1, 0, 0)
@@ -68,6 +69,7 @@ def test_eval_counts_themes_and_rule(tmp_path):
     assert miss.item.id == "a2"
     assert miss.evidence["terms"] == {"ceasefire": 1}
     assert miss.evidence["score"] == 1.0 and miss.evidence["threshold"] == 2.0
+    assert miss.evidence["short_by"] == 1.0
     assert miss.evidence["reason"] == "below threshold"
     fp = result.misses("false positive", "rule")[0]
     assert fp.item.id == "a4" and fp.evidence["terms"] == ["Pakistan", "Taliban"]
