@@ -27,7 +27,7 @@ from . import rules, taxonomy
 from .db import select
 from .errors import NotFoundError
 from .stories import Story, builtin_stories, parse_story
-from .taxonomy import CompiledTheme, Hit
+from .taxonomy import CompiledTheme, Hit, ThemeScore
 
 BATCH = 2000
 
@@ -60,12 +60,12 @@ class StoryTagger:
     def tag(self, text: str) -> list[Hit]:
         return self.taxonomy.tag(text)
 
-    def near_misses(self, text: str) -> list[taxonomy.ThemeScore]:
+    def near_misses(self, text: str) -> list[ThemeScore]:
         """Themes that scored on ``text`` but fell short (and by how much), closest first."""
         return self.taxonomy.near_misses(text) if self.parsed else []
 
 
-def near_misses(tagger: StoryTagger, title: str, text: str) -> list[taxonomy.ThemeScore]:
+def near_misses(tagger: StoryTagger, title: str, text: str) -> list[ThemeScore]:
     """The near-misses of one article's title and text under ``tagger`` (for ``show --why``)."""
     return tagger.near_misses(document(title, text))
 
