@@ -6,8 +6,8 @@ it: "flee" matches "fled", "seize" matches "seized", "strike" matches "struck",
 dictionaries ship inside the package). Latin-script words are lemmatised as
 English. Arabic-script words (Urdu, Pashto, Persian, Arabic) are first folded
 to one spelling (Arabic ي/ك/ه/ة and Urdu ہ/ۃ to the Persian letters, short
-vowel marks and tatweel dropped), looked up in simplemma's Persian and Arabic
-dictionaries (Urdu and Pashto share much of that vocabulary), and then, since
+vowel marks and tatweel dropped), looked up in simplemma's Persian dictionary
+(Urdu and Pashto share much of that vocabulary), and then, since
 simplemma has no Urdu or Pashto dictionary, Urdu's regular plural and oblique
 endings (-وں, -یں, -یاں, -یوں, -ے) and a final ه/ا are dropped, so حملہ, حملے
 and حملوں share one key.
@@ -63,7 +63,7 @@ _MIN_STEM = 2
 
 #: the language simplemma lemmatises Latin-script words in
 LATIN_LANG = "en"
-ARABIC_LANGS = ("fa", "ar")
+ARABIC_LANGS = ("fa",)
 
 
 def is_arabic_script(word: str) -> bool:
@@ -112,8 +112,8 @@ def term_key(word: str) -> str | None:
     dictionary form ("flee", not "fled"): a term "closed" should not match
     "close". Arabic-script words always match on their key.
     """
-    if word.endswith("*") or not word:
-        return None
+    if word.endswith("*") or not word or (word.isupper() and len(word) > 1):
+        return None  # wildcards and acronyms match as written
     key = lemma(word)
     if is_arabic_script(word) or key == word.lower():
         return key

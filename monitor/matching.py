@@ -5,7 +5,8 @@ inflections ("negotiation" matches "negotiations", "strike" matches "strikes",
 "strikes" matches "strike"); ``*`` at the end of a word matches any ending
 ("negotiat*"); a phrase of several words allows any run of whitespace or a
 hyphen between them, and a hyphen in a term is a word break ("cross-border"
-matches "cross border" and "cross-border").
+matches "cross border" and "cross-border"). An acronym of two to five capital
+letters matches in capitals only ("US" not "us", "WHO" not "who").
 """
 
 from __future__ import annotations
@@ -33,11 +34,20 @@ def _stem(word: str) -> str:
     return word
 
 
+def _acronym(word: str) -> bool:
+    """Two to five capital letters (Latin): matched case-sensitively."""
+    return 2 <= len(word) <= 5 and word.isascii() and word.isalpha() and word.isupper()
+
+
 def _word_regex(word: str) -> str:
     if word.endswith("*"):
         return re.escape(word[:-1]) + r"\w*"
+    if _acronym(word):
+        # acronyms (US, WHO, RAW, TTP) match in capitals only: not "us", "who", "raw"
+        # (the letters first, checked for case behind: the pattern's trie can use them)
+        return re.escape(word) + "(?<=(?-i:" + re.escape(word) + r"))(?:'s|’s)?"
     if not word.isalpha() or len(word) <= 3 or word.isupper():
-        # acronyms (TTP, ISI), short words and numbers: exact, possessive allowed
+        # short words and numbers: exact, possessive allowed
         return re.escape(word) + r"(?:'s|’s)?"
     stem = _stem(word)
     if stem.lower().endswith("y") and len(stem) > 3:

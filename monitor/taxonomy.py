@@ -7,7 +7,9 @@ Each theme::
     label = "Peace talks and negotiations"     # default: the slug
     description = "..."
     terms = ["peace talks", "negotiation", {term = "ceasefire", weight = 2}]
-    context = ["Pakistan", "Islamabad"]        # optional: one must appear
+    context = ["Pakistan", "Islamabad"]        # optional: one must appear; or groups:
+                                               # [["Pakistan", "Kabul"], ["attack", "blast"]]
+                                               # (one word of every group must appear)
     exclude = ["cricket", "T20"]               # optional: any one vetoes the theme
     min_score = 2                              # optional, default 2
 
@@ -69,6 +71,8 @@ class Theme:
     description: str = ""
     terms: dict[str, float] = field(default_factory=dict)
     context: list[str] = field(default_factory=list)
+    #: the context words in groups: one word of every group must appear
+    context_groups: list[list[str]] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
     min_score: float = DEFAULT_MIN_SCORE
     #: term -> (sense words, within N words): the term counts only near one of them
@@ -183,6 +187,20 @@ def _term_list(
     return out
 
 
+def _context_groups(value: Any, where: str) -> list[list[str]]:
+    """``context``: a list of words (one group) or a list of lists of words (groups)."""
+    if isinstance(value, list) and value and all(isinstance(v, list) for v in value):
+        groups = []
+        for i, group in enumerate(value, start=1):
+            words = list(_term_list(group, where, f"context[{i}]", weighted=False))
+            if not words:
+                raise InputError(f"{where}: 'context[{i}]' is empty")
+            groups.append(words)
+        return groups
+    words = list(_term_list(value, where, "context", weighted=False))
+    return [words] if words else []
+
+
 def parse_theme(raw: Any, where: str) -> Theme:
     if not isinstance(raw, dict):
         raise InputError(f"{where}: must be a table")
@@ -198,6 +216,7 @@ def parse_theme(raw: Any, where: str) -> Theme:
     for key in ("label", "description"):
         if key in raw and not isinstance(raw[key], str):
             raise InputError(f"{where}: '{key}' must be a string")
+    groups = _context_groups(raw.get("context", []), where)
     near: dict[str, tuple[list[str], int]] = {}
     terms = _term_list(raw.get("terms", []), where, "terms", weighted=True, near=near)
     if not terms:
@@ -210,7 +229,8 @@ def parse_theme(raw: Any, where: str) -> Theme:
         label=raw.get("label", slug).strip() or slug,
         description=raw.get("description", "").strip(),
         terms=terms,
-        context=list(_term_list(raw.get("context", []), where, "context", weighted=False)),
+        context=[w for group in groups for w in group],
+        context_groups=groups,
         exclude=list(_term_list(raw.get("exclude", []), where, "exclude", weighted=False)),
         min_score=min_score,
         near=near,
@@ -269,17 +289,20 @@ class CompiledTaxonomy:
         self.index = {word: i for i, word in enumerate(self.ordered)}
         self.lemma_index = lemmas.LemmaIndex(self.ordered)
         # for each word of the pattern and each theme: the theme's own words inside
-        # it, with their counts ("Doha talks" holds "Doha talks", or "Doha" + "talks")
-        self.inside: list[list[dict[str, int]]] = []
-        theme_patterns = []
+        # it, with their counts. Terms count longest first ("Doha talks" holds "Doha
+        # talks", or "Doha" + "talks"); a context, exclude or near word counts wherever
+        # it occurs inside ("Pakistani Taliban" holds the context word "Pakistan*").
+        self.inside: list[list[dict[str, int]]] = [[] for _ in self.ordered]
         for t in themes:
-            own = [*t.terms, *t.context, *t.exclude, *(w for n, _ in t.near.values() for w in n)]
-            theme_patterns.append(matching.alternation(own))
-        for word in self.ordered:
-            per_theme: list[dict[str, int]] = []
-            for pattern, ordered in theme_patterns:
-                per_theme.append(matching.count_terms(pattern, ordered, word))
-            self.inside.append(per_theme)
+            pattern, ordered = matching.alternation(list(t.terms))
+            aux = [*t.context, *t.exclude, *(w for n, _ in t.near.values() for w in n)]
+            scanner = matching.TermScanner(aux) if aux else None
+            for index, word in enumerate(self.ordered):
+                found = matching.count_terms(pattern, ordered, word)
+                if scanner is not None:
+                    for w in scanner.found(word):
+                        found.setdefault(w, 1)
+                self.inside[index].append(found)
 
     def _occurrences(self, text: str) -> tuple[lemmas.Tokens, list[tuple[int, int, int]]]:
         """The words' places: ``(pattern word index, start, end)``, in text order."""
@@ -371,7 +394,7 @@ def _score_theme(
     reason = ""
     if total < threshold:
         reason = "below threshold"
-    elif theme.context and not any(places.get(w) for w in theme.context):
+    elif any(not any(places.get(w) for w in group) for group in theme.context_groups):
         reason = "no context word"
     else:
         veto = next((w for w in theme.exclude if places.get(w)), None)
