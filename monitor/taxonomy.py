@@ -288,40 +288,55 @@ class CompiledTaxonomy:
         self.pattern, self.ordered = matching.alternation(words) if words else (None, [])
         self.index = {word: i for i, word in enumerate(self.ordered)}
         self.lemma_index = lemmas.LemmaIndex(self.ordered)
-        # for each word of the pattern and each theme: the theme's own words inside
-        # it, with their counts. Terms count longest first ("Doha talks" holds "Doha
+        # what a match holds for each theme: the theme's own words inside the matched
+        # text, with their counts. Terms count longest first ("Doha talks" holds "Doha
         # talks", or "Doha" + "talks"); a context, exclude or near word counts wherever
         # it occurs inside ("Pakistani Taliban" holds the context word "Pakistan*").
-        self.inside: list[list[dict[str, int]]] = [[] for _ in self.ordered]
+        self._scans: list[tuple[re.Pattern[str], list[str], matching.TermScanner | None]] = []
         for t in themes:
             pattern, ordered = matching.alternation(list(t.terms))
             aux = [*t.context, *t.exclude, *(w for n, _ in t.near.values() for w in n)]
-            scanner = matching.TermScanner(aux) if aux else None
-            for index, word in enumerate(self.ordered):
-                found = matching.count_terms(pattern, ordered, word)
-                if scanner is not None:
-                    for w in scanner.found(word):
-                        found.setdefault(w, 1)
-                self.inside[index].append(found)
+            self._scans.append((pattern, ordered, matching.TermScanner(aux) if aux else None))
+        self._inside: dict[str, list[dict[str, int]]] = {}
+        # a lemma match holds what its word holds ("fled" matched the term "flee")
+        self.inside = [self.holds(word) for word in self.ordered]
 
-    def _occurrences(self, text: str) -> tuple[lemmas.Tokens, list[tuple[int, int, int]]]:
-        """The words' places: ``(pattern word index, start, end)``, in text order."""
+    def holds(self, matched: str) -> list[dict[str, int]]:
+        """Each theme's words inside the text of one match (cached)."""
+        found = self._inside.get(matched)
+        if found is None:
+            found = []
+            for pattern, ordered, scanner in self._scans:
+                counts = matching.count_terms(pattern, ordered, matched)
+                if scanner is not None:
+                    for w in scanner.found(matched):
+                        counts.setdefault(w, 1)
+                found.append(counts)
+            if len(self._inside) > 50_000:
+                self._inside.clear()
+            self._inside[matched] = found
+        return found
+
+    def _occurrences(
+        self, text: str
+    ) -> tuple[lemmas.Tokens, list[tuple[list[dict[str, int]], int, int]]]:
+        """The matches in text order: ``(what it holds for each theme, start, end)``."""
         toks = lemmas.tokens(text)
-        found: list[tuple[int, int, int]] = []
+        found: list[tuple[list[dict[str, int]], int, int]] = []
         if self.pattern is None:
             return toks, found
+        taken: list[tuple[int, int]] = []
         for match in self.pattern.finditer(text):
-            index = int(match.lastgroup[1:]) if match.lastgroup else 0
-            found.append((index, match.start(), match.end()))
+            found.append((self.holds(match.group(0)), match.start(), match.end()))
+            taken.append((match.start(), match.end()))
         if self.lemma_index:
-            taken = [(start, end) for _, start, end in found]
-            extra: list[tuple[int, int, int]] = []
+            extra: list[tuple[list[dict[str, int]], int, int]] = []
             for word, first, last in self.lemma_index.find(toks):
                 start, end = toks.starts[first], toks.ends[last - 1]
                 if any(s < end and start < e for s, e in taken):
                     continue
                 taken.append((start, end))
-                extra.append((self.index[word], start, end))
+                extra.append((self.inside[self.index[word]], start, end))
             if extra:
                 found = sorted(found + extra, key=lambda f: f[1])
         return toks, found
@@ -337,8 +352,8 @@ class CompiledTaxonomy:
         for i, theme in enumerate(self.parsed):
             # every occurrence of this theme's words: word -> [(token index, start, end)]
             places: dict[str, list[tuple[int, int, int]]] = {}
-            for index, start, end in found:
-                for word in self.inside[index][i]:
+            for holds, start, end in found:
+                for word in holds[i]:
                     places.setdefault(word, []).append((toks.index_at(start), start, end))
             score = _score_theme(theme, places, headline_end, scale, text)
             if score is not None:

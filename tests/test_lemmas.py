@@ -161,3 +161,20 @@ def test_deeply_nested_rule_and_toml_are_input_errors(tmp_path: Path, invoke):
     assert "Traceback" not in result.stderr
     with pytest.raises(InputError, match="nested too deep"):
         stories.parse_story("a = " + "[" * 5000 + "]" * 5000, "deep.toml")
+
+
+def test_acronyms_match_in_capitals_only():
+    assert rules.contains("US", "US troops left") and not rules.contains("US", "tell us more")
+    assert rules.contains("WHO", "the WHO said") and not rules.contains("WHO", "who said")
+    assert rules.contains("TTP", "the TTP's leader")
+    t = theme(terms=[{"term": "RAW", "weight": 3}], min_score=1)
+    assert not tagged(t, "raw sewage in the river")
+
+
+def test_wildcard_credit_follows_the_matched_text():
+    # "Qatari" matches another theme's "Qatar*"; it must not count as this theme's "Qatar"
+    talks = theme(terms=["Qatar", "talks"], min_score=1)
+    other = taxonomy.parse_theme({"slug": "o", "terms": ["Qatar*"]}, "test")
+    text = "Talks in Doha, the Qatari ministry said."
+    together = {h.theme: h.terms for h in taxonomy.CompiledTaxonomy([talks, other]).tag(text)}
+    assert together["t"] == {"talks": 1}
