@@ -26,11 +26,55 @@ from monitor.output import print_table  # noqa: E402
 DEV = ROOT / ".." / "shared" / "dev"
 
 
+def show_discover(files: list[Path], story: stories.Story) -> None:
+    import tempfile
+
+    from monitor import db as dbmod
+    from monitor import discover, tagging
+    from monitor.ingest import Observation, store
+
+    rule = tagging.tagger_for(story).rule
+    with tempfile.TemporaryDirectory() as tmp:
+        db = dbmod.connect(Path(tmp) / "bench.db")
+        stories.ensure_builtin(db)
+        started = time.perf_counter()
+        for item in [i for f in files for i in themeeval.read_labels(f)]:
+            kept = rule is not None and rule.matches(item.document)
+            store(
+                db,
+                Observation(
+                    title=item.title,
+                    text=item.text or item.title,
+                    origin="feed",
+                    url=item.url or f"https://example.invalid/{item.id}",
+                    source=item.outlet or None,
+                    published_at=item.date or None,
+                    story=story.slug if kept else None,
+                ),
+            )
+        stored = time.perf_counter() - started
+        started = time.perf_counter()
+        found = discover.discover(db, story.slug, 3, 20)
+        took = time.perf_counter() - started
+    print(f"\nthemes discover --story {story.slug} (stored in {stored:.1f} s, {took:.2f} s):")
+    for c in found:
+        print(
+            f"  {c.phrase:<32} {c.kind:<7} {c.articles:>4} articles {c.sources:>3} sources  "
+            f"lift {c.lift:5.1f}  score {c.score}"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", type=int, default=0, help="cases to list per theme")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--story", default="pakistan-taliban", help="built-in slug or .toml")
+    parser.add_argument(
+        "--discover",
+        action="store_true",
+        help="also load the items into a temporary database (as a feed filtered by the "
+        "story's rule would) and print the top 20 of 'themes discover'",
+    )
     args = parser.parse_args()
     files = [DEV / "devset.csv", DEV / "negatives.csv"]
     missing = [str(f) for f in files if not f.exists()]
@@ -54,6 +98,8 @@ def main() -> int:
     for line in themeeval.summary_lines(result):
         print(line)
     print(f"{result.items} items judged in {seconds:.2f} s ({result.items / seconds:,.0f}/s)")
+    if args.discover:
+        show_discover(files, story)
     if args.misses:
         for case in themeeval.limit_cases(result.cases, args.misses):
             print(f"[{case.theme} {case.kind}]")

@@ -113,23 +113,30 @@ def themes(
 @click.option(
     "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="At most this many."
 )
+@click.option(
+    "--theme",
+    help="Suggest terms for this theme: what its articles and near-misses share.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Output a JSON array.")
 @pass_app
 def themes_discover(
-    app: App, story: str | None, min_articles: int, limit: int, as_json: bool
+    app: App, story: str | None, min_articles: int, limit: int, theme: str | None, as_json: bool
 ) -> None:
-    """Candidate themes: recurring phrases and named actors not in the taxonomy.
+    """Candidate themes: recurring phrases, names and actors not in the taxonomy.
 
     A candidate appears in at least --min-articles articles from at least two
-    sources and matches no taxonomy term. Paste good ones into the story's
-    [[themes]] terms, then run 'monitor stories add FILE' and 'monitor retag'.
+    sources and is not itself a taxonomy term (containing one does not count).
+    Ranked by how distinctive it is for the story against the other stored
+    articles and general English word frequencies. Paste good ones into the
+    story's [[themes]] terms, then run 'monitor stories add FILE' and 'monitor retag'.
 
     \b
     Examples:
       monitor themes discover --story pakistan-taliban
+      monitor themes discover --theme refugees-deportations
       monitor themes discover --min-articles 5 --limit 50 --json
     """
-    found = discovermod.discover(app.db, story, min_articles, limit)
+    found = discovermod.discover(app.db, story, min_articles, limit, theme=theme)
     if as_json:
         output.write_json_array((c.as_dict() for c in found), sys.stdout)
         return
@@ -140,7 +147,8 @@ def themes_discover(
     for c in found:
         quoted = f'"{c.phrase}"'
         click.echo(
-            f"{quoted:<{width + 2}} {c.articles:>4} articles, {c.sources:>2} sources  ({c.kind})"
+            f"{quoted:<{width + 2}} {c.articles:>4} articles, {c.sources:>2} sources  "
+            f"({c.kind}, lift {c.lift:.1f})"
         )
 
 
