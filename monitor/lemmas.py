@@ -27,10 +27,9 @@ from functools import lru_cache
 import simplemma
 
 # a word: letters/digits plus the combining marks of Latin and Arabic-script words
-_WORD = re.compile(
-    r"(?:[^\W_]|[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed])+",
-    re.UNICODE,
-)
+# (written as runs of letters, then of marks: much faster than one alternation a letter)
+_M = "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"
+_WORD = re.compile(rf"[^\W_]+(?:[{_M}]+[^\W_]*)*|[{_M}]+(?:[^\W_]+[{_M}]*)*", re.UNICODE)
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 _MARKS = re.compile(
     r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640]"
@@ -127,6 +126,8 @@ class Tokens:
     starts: list[int]
     ends: list[int]
     lemmas: list[str]
+    #: whether each word is written in its dictionary form (lower-cased)
+    base: list[bool]
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -137,14 +138,15 @@ class Tokens:
 
 
 def tokens(text: str) -> Tokens:
-    starts: list[int] = []
-    ends: list[int] = []
-    lemmas: list[str] = []
-    for match in _WORD.finditer(text):
-        starts.append(match.start())
-        ends.append(match.end())
-        lemmas.append(lemma(match.group(0)))
-    return Tokens(starts, ends, lemmas)
+    spans = [m.span() for m in _WORD.finditer(text)]
+    words = [text[s:e] for s, e in spans]
+    found = [lemma(w) for w in words]
+    return Tokens(
+        [s for s, _ in spans],
+        [e for _, e in spans],
+        found,
+        [lem == w.lower() for lem, w in zip(found, words, strict=True)],
+    )
 
 
 def words(text: str) -> list[str]:
@@ -172,10 +174,15 @@ class LemmaIndex:
     def __bool__(self) -> bool:
         return bool(self.first)
 
-    def find(self, toks: Tokens) -> list[tuple[str, int, int]]:
-        """``(term, first word, last word + 1)`` of every occurrence, longest first at a place."""
+    def find(self, toks: Tokens, inflected: bool = False) -> list[tuple[str, int, int]]:
+        """``(term, first word, last word + 1)`` of every occurrence, longest first at a place.
+
+        ``inflected``: only occurrences with a word not in its dictionary form (the
+        others are the term as written, which a surface scan finds already).
+        """
         out: list[tuple[str, int, int]] = []
         lemmas = toks.lemmas
+        base = toks.base
         size = len(lemmas)
         first = self.first
         for i, key in enumerate(lemmas):
@@ -185,5 +192,7 @@ class LemmaIndex:
             for term, seq in found:
                 n = len(seq)
                 if i + n <= size and (n == 1 or tuple(lemmas[i : i + n]) == seq):
+                    if inflected and all(base[i : i + n]):
+                        continue
                     out.append((term, i, i + n))
         return out

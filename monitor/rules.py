@@ -50,7 +50,7 @@ def term_places(term: str, text: str, toks: lemmas.Tokens | None = None) -> list
     """The word indexes where ``term`` occurs in ``text``, as written or on lemmas."""
     toks = toks if toks is not None else lemmas.tokens(text)
     found = {toks.index_at(m.start()) for m in matching.find_all(term, text)}
-    found.update(first for _, first, _ in _lemma_index(term).find(toks))
+    found.update(first for _, first, _ in _lemma_index(term).find(toks, inflected=True))
     return sorted(found)
 
 
@@ -59,7 +59,7 @@ def contains(term: str, text: str) -> bool:
     if matching.contains(term, text):
         return True
     index = _lemma_index(term)
-    return bool(index) and bool(index.find(lemmas.tokens(text)))
+    return bool(index) and bool(index.find(lemmas.tokens(text), inflected=True))
 
 
 @dataclass(frozen=True)
@@ -347,18 +347,25 @@ class Rule:
                 state["toks"] = lemmas.tokens(text)
             return state["toks"]
 
-        def lemma_found() -> set[str]:
+        def lemma_places() -> dict[str, list[int]]:
+            """Every lemma match of every term, from one pass over the words."""
             if "lemma" not in state:
-                state["lemma"] = (
-                    {t for t, _, _ in self.lemma_index.find(toks())} if self.lemma_index else set()
-                )
+                found: dict[str, list[int]] = {}
+                if self.lemma_index:
+                    for term, first, _ in self.lemma_index.find(toks(), inflected=True):
+                        found.setdefault(term, []).append(first)
+                state["lemma"] = found
             return state["lemma"]
 
         def has(term: str) -> bool:
-            return presence.has(term) or term in lemma_found()
+            return presence.has(term) or term in lemma_places()
 
         def places(term: str) -> list[int]:
-            return term_places(term, text, toks())
+            found = set(lemma_places().get(term, ()))
+            if presence.has(term):
+                t = toks()
+                found.update(t.index_at(m.start()) for m in matching.find_all(term, text))
+            return sorted(found)
 
         return has, places
 

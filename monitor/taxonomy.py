@@ -331,7 +331,7 @@ class CompiledTaxonomy:
             taken.append((match.start(), match.end()))
         if self.lemma_index:
             extra: list[tuple[list[dict[str, int]], int, int]] = []
-            for word, first, last in self.lemma_index.find(toks):
+            for word, first, last in self.lemma_index.find(toks, inflected=True):
                 start, end = toks.starts[first], toks.ends[last - 1]
                 if any(s < end and start < e for s, e in taken):
                     continue
@@ -348,13 +348,16 @@ class CompiledTaxonomy:
             return []
         headline_end = text.find("\n\n")
         scale = length_scale(len(toks))
+        at = [(holds, toks.index_at(start), start, end) for holds, start, end in found]
         out: list[ThemeScore] = []
         for i, theme in enumerate(self.parsed):
             # every occurrence of this theme's words: word -> [(token index, start, end)]
             places: dict[str, list[tuple[int, int, int]]] = {}
-            for holds, start, end in found:
+            for holds, index, start, end in at:
                 for word in holds[i]:
-                    places.setdefault(word, []).append((toks.index_at(start), start, end))
+                    places.setdefault(word, []).append((index, start, end))
+            if not places:
+                continue
             score = _score_theme(theme, places, headline_end, scale, text)
             if score is not None:
                 out.append(score)
@@ -385,9 +388,10 @@ def _score_theme(
     total = 0.0
     first: tuple[int, int] | None = None
     best = -1.0
-    for term, weight in theme.terms.items():
-        where = places.get(term)
-        if not where:
+    terms = theme.terms
+    for term, where in places.items():
+        weight = terms.get(term)
+        if weight is None:
             continue
         near = theme.near.get(term)
         if near is not None:
@@ -409,10 +413,10 @@ def _score_theme(
     reason = ""
     if total < threshold:
         reason = "below threshold"
-    elif any(not any(places.get(w) for w in group) for group in theme.context_groups):
+    elif any(places.keys().isdisjoint(group) for group in theme.context_groups):
         reason = "no context word"
-    else:
-        veto = next((w for w in theme.exclude if places.get(w)), None)
+    elif not places.keys().isdisjoint(theme.exclude):
+        veto = next((w for w in theme.exclude if w in places), None)
         if veto is not None:
             reason = f"excluded by {veto!r}"
     return ThemeScore(
