@@ -364,7 +364,7 @@ class Rule:
             found = set(lemma_places().get(term, ()))
             if presence.has(term):
                 t = toks()
-                found.update(t.index_at(m.start()) for m in matching.find_all(term, text))
+                found.update(t.index_at(start) for start in presence.starts(term))
             return sorted(found)
 
         return has, places

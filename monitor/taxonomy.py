@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -298,8 +299,10 @@ class CompiledTaxonomy:
             aux = [*t.context, *t.exclude, *(w for n, _ in t.near.values() for w in n)]
             self._scans.append((pattern, ordered, matching.TermScanner(aux) if aux else None))
         self._inside: dict[str, list[dict[str, int]]] = {}
+        self._compact: dict[str, _Holds] = {}
         # a lemma match holds what its word holds ("fled" matched the term "flee")
         self.inside = [self.holds(word) for word in self.ordered]
+        self._lemma_holds = [_compact(h) for h in self.inside]
 
     def holds(self, matched: str) -> list[dict[str, int]]:
         """Each theme's words inside the text of one match (cached)."""
@@ -314,29 +317,40 @@ class CompiledTaxonomy:
                 found.append(counts)
             if len(self._inside) > 50_000:
                 self._inside.clear()
+                self._compact.clear()
             self._inside[matched] = found
         return found
 
-    def _occurrences(
-        self, text: str
-    ) -> tuple[lemmas.Tokens, list[tuple[list[dict[str, int]], int, int]]]:
+    def _holds_compact(self, matched: str) -> _Holds:
+        """:meth:`holds` as ``(theme index, words)`` for the themes it holds anything of."""
+        found = self._compact.get(matched)
+        if found is None:
+            found = self._compact[matched] = _compact(self.holds(matched))
+        return found
+
+    def _occurrences(self, text: str) -> tuple[lemmas.Tokens, list[tuple[_Holds, int, int]]]:
         """The matches in text order: ``(what it holds for each theme, start, end)``."""
         toks = lemmas.tokens(text)
-        found: list[tuple[list[dict[str, int]], int, int]] = []
+        found: list[tuple[_Holds, int, int]] = []
         if self.pattern is None:
             return toks, found
-        taken: list[tuple[int, int]] = []
         for match in self.pattern.finditer(text):
-            found.append((self.holds(match.group(0)), match.start(), match.end()))
-            taken.append((match.start(), match.end()))
+            found.append((self._holds_compact(match.group(0)), match.start(), match.end()))
         if self.lemma_index:
-            extra: list[tuple[list[dict[str, int]], int, int]] = []
+            # lemma matches only where the scan matched nothing (its matches are in order
+            # and do not overlap: the last one starting before a place is the one to check)
+            starts = [start for _, start, _ in found]
+            used: set[int] = set()
+            extra: list[tuple[_Holds, int, int]] = []
             for word, first, last in self.lemma_index.find(toks, inflected=True):
                 start, end = toks.starts[first], toks.ends[last - 1]
-                if any(s < end and start < e for s, e in taken):
+                j = bisect_left(starts, end) - 1
+                if j >= 0 and found[j][2] > start:
                     continue
-                taken.append((start, end))
-                extra.append((self.inside[self.index[word]], start, end))
+                if not used.isdisjoint(range(first, last)):
+                    continue
+                used.update(range(first, last))
+                extra.append((self._lemma_holds[self.index[word]], start, end))
             if extra:
                 found = sorted(found + extra, key=lambda f: f[1])
         return toks, found
@@ -348,19 +362,20 @@ class CompiledTaxonomy:
             return []
         headline_end = text.find("\n\n")
         scale = length_scale(len(toks))
-        at = [(holds, toks.index_at(start), start, end) for holds, start, end in found]
+        # every occurrence of each theme's words: word -> [(token index, start, end)]
+        places: list[dict[str, list[tuple[int, int, int]]]] = [{} for _ in self.parsed]
+        for holds, start, end in found:
+            place = (toks.index_at(start), start, end)
+            for i, words in holds:
+                theirs = places[i]
+                for word in words:
+                    theirs.setdefault(word, []).append(place)
         out: list[ThemeScore] = []
-        for i, theme in enumerate(self.parsed):
-            # every occurrence of this theme's words: word -> [(token index, start, end)]
-            places: dict[str, list[tuple[int, int, int]]] = {}
-            for holds, index, start, end in at:
-                for word in holds[i]:
-                    places.setdefault(word, []).append((index, start, end))
-            if not places:
-                continue
-            score = _score_theme(theme, places, headline_end, scale, text)
-            if score is not None:
-                out.append(score)
+        for theme, theirs in zip(self.parsed, places, strict=True):
+            if theirs:
+                score = _score_theme(theme, theirs, headline_end, scale, text)
+                if score is not None:
+                    out.append(score)
         return out
 
     def near_misses(self, text: str) -> list[ThemeScore]:
@@ -370,6 +385,13 @@ class CompiledTaxonomy:
 
     def tag(self, text: str) -> list[Hit]:
         return [Hit(s.theme, s.score, s.terms, s.snippet) for s in self.explain(text) if s.tagged]
+
+
+_Holds = tuple[tuple[int, tuple[str, ...]], ...]
+
+
+def _compact(holds: list[dict[str, int]]) -> _Holds:
+    return tuple((i, tuple(words)) for i, words in enumerate(holds) if words)
 
 
 def length_scale(words: int) -> float:
