@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from monitor.analysis.search import SearchOptions
     from monitor.derive import RetagResult
     from monitor.themes.discover import Candidate
+    from monitor.themes.evaluate import Evaluation
     from monitor.themes.stories import Story
     from monitor.themes.trends import ThemeTrend
     from monitor.update import FeedReport, FetchOptions, RunReport
@@ -197,12 +198,47 @@ class Monitor:
         return Trends(slug, trends.theme_trends(self.db, slug, by, since, until))
 
     def discover(
-        self, story: str | None = None, min_articles: int = 3, limit: int = 20
+        self,
+        story: str | None = None,
+        min_articles: int = 3,
+        limit: int = 20,
+        theme: str | None = None,
     ) -> list[Candidate]:
         """Candidate themes not yet in the taxonomy (``monitor themes discover``)."""
         from monitor.themes import discover
 
-        return discover.discover(self.db, story, min_articles, limit)
+        return discover.discover(self.db, story, min_articles, limit, theme=theme)
+
+    def evaluate_themes(self, labels: list[Path], story: str | None = None) -> Evaluation:
+        """Score a story's rule and taxonomy on hand-labelled CSV files (``themes eval``);
+        nothing is stored. ``story``: a .toml file, a built-in slug or a stored story."""
+        from monitor.themes import evaluate
+
+        return evaluate.evaluate_files(labels, self._story_for_eval(story))
+
+    def _story_for_eval(self, value: str | None) -> Story:
+        from monitor.errors import InputError
+        from monitor.themes import stories
+
+        builtin = stories.builtin_stories()
+        if value is None:
+            if len(builtin) == 1:
+                return next(iter(builtin.values()))
+            raise InputError("give --story SLUG or --story FILE.toml")
+        path = Path(value)
+        if value.endswith(".toml") or path.is_file():
+            if not path.is_file():
+                raise InputError(f"{path}: no such file; give a story .toml file or a story slug")
+            try:
+                text = path.read_text(encoding="utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{path}: not UTF-8 text") from exc
+            return stories.parse_story(text, str(path))
+        if value in builtin:
+            return builtin[value]
+        if self._db is not None or (self.path is not None and self.path.exists()):
+            return stories.get_story(self.db, value)
+        raise InputError(f"story {value!r}: not built in; give its .toml file with --story FILE")
 
     def retag(self, story: str | None = None) -> RetagResult:
         """Re-apply the current taxonomies to every stored version."""

@@ -60,11 +60,11 @@ def test_discover_cli_text_and_json(corpus, invoke):
     result = invoke("themes", "discover", "--story", "pakistan-taliban", "--limit", "5")
     assert result.exit_code == 0
     assert '"Mullah Abdul Ghani Baradar"' in result.stdout
-    assert "6 articles,  2 sources" in result.stdout
+    assert "6 articles,  2 sources  (actor, lift" in result.stdout
     data = json.loads(invoke("themes", "discover", "--json", "--min-articles", "7").stdout)
     assert data == []
     data = json.loads(invoke("themes", "discover", "--json").stdout)
-    assert {"phrase", "kind", "articles", "sources", "score"} == set(data[0])
+    assert {"phrase", "kind", "articles", "sources", "lift", "score"} == set(data[0])
     assert data[0]["score"] >= data[-1]["score"]
 
 
@@ -72,3 +72,59 @@ def test_discover_empty_db_says_so(invoke):
     result = invoke("themes", "discover")
     assert result.exit_code == 0
     assert result.stdout == "" and "no candidates" in result.stderr
+
+
+def test_covered_means_made_of_taxonomy_words_not_containing_one():
+    cover = discover.Coverage(["safe haven", "Torkham", "seize", "border closure", "Afghan*"])
+    assert cover.covers("safe havens")  # an inflection of the term
+    assert cover.covers("border closures")
+    assert cover.covers("seized")  # a lemma of the term
+    assert cover.covers("Afghan border closure")  # words of the taxonomy only
+    assert not cover.covers("Torkham tunnel")  # contains a term: still new
+    assert not cover.covers("safe haven law")
+    assert not cover.covers("Mullah Baradar")
+
+
+def test_context_words_do_not_hide_actors(corpus):
+    # "Baradar" and "Kabul" are context words of the built-in themes, not terms
+    found = {c.phrase.lower() for c in discover.discover(corpus, "pakistan-taliban", 3, 50)}
+    assert "mullah abdul ghani baradar" in found
+
+
+def test_ranked_by_distinctiveness_against_general_english(db):
+    stories.ensure_builtin(db)
+    for i in range(5):
+        add(
+            db,
+            f"Item {i}",
+            "The prime minister spoke. Traders in the Tirah Valley waited for the road.",
+            url=f"https://example.com/r{i}",
+            source="Dawn" if i % 2 else "Reuters",
+        )
+    ranked = [c.phrase.lower() for c in discover.discover(db, "pakistan-taliban", 3, 50)]
+    assert ranked.index("tirah valley") < ranked.index("prime minister")
+
+
+def test_discover_for_a_theme_uses_its_articles_and_background(db, invoke):
+    stories.ensure_builtin(db)
+    for i in range(4):
+        add(
+            db,
+            f"Afghan refugees deported {i}",
+            "Pakistan deported Afghan refugees; holders of the Afghan Citizen Card "
+            "waited at the Azakhel camp near Nowshera.",
+            url=f"https://example.com/t{i}",
+            source="Dawn" if i % 2 else "Reuters",
+        )
+        add(
+            db,
+            f"Talks {i}",
+            "Peace talks in Doha; the Kurram road was closed by the Parachinar jirga.",
+            url=f"https://example.com/o{i}",
+            source="Dawn" if i % 2 else "Reuters",
+        )
+    found = [c.phrase for c in discover.discover(db, None, 3, 20, theme="refugees-deportations")]
+    assert any("Azakhel" in p for p in found)
+    assert not any("Parachinar" in p for p in found)  # not in the theme's articles
+    result = invoke("themes", "discover", "--theme", "nope")
+    assert result.exit_code == 1 and "theme 'nope'" in result.stderr

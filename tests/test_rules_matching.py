@@ -145,8 +145,11 @@ def _texts(terms: list[str]) -> st.SearchStrategy[str]:
 
 
 def _node(terms: list[str]) -> st.SearchStrategy[rules.Node]:
+    near = st.tuples(st.sampled_from(terms), st.sampled_from(terms), st.integers(1, 4)).map(
+        lambda x: rules.Near(rules.Term(x[0]), rules.Term(x[1]), x[2])
+    )
     return st.recursive(
-        st.sampled_from(terms).map(rules.Term),
+        st.one_of(st.sampled_from(terms).map(rules.Term), near),
         lambda children: st.one_of(
             children.map(rules.Not),
             st.lists(children, min_size=2, max_size=4).map(lambda c: rules.And(tuple(c))),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from pathlib import Path
 
 import click
 
@@ -109,23 +111,30 @@ def themes(
 @click.option(
     "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="At most this many."
 )
+@click.option(
+    "--theme",
+    help="Suggest terms for this theme: what its articles and near-misses share.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Output a JSON array.")
 @pass_app
 def themes_discover(
-    app: App, story: str | None, min_articles: int, limit: int, as_json: bool
+    app: App, story: str | None, min_articles: int, limit: int, theme: str | None, as_json: bool
 ) -> None:
-    """Candidate themes: recurring phrases and named actors not in the taxonomy.
+    """Candidate themes: recurring phrases, names and actors not in the taxonomy.
 
     A candidate appears in at least --min-articles articles from at least two
-    sources and matches no taxonomy term. Paste good ones into the story's
-    [[themes]] terms, then run 'monitor stories add FILE' and 'monitor retag'.
+    sources and is not itself a taxonomy term (containing one does not count).
+    Ranked by how distinctive it is for the story against the other stored
+    articles and general English word frequencies. Paste good ones into the
+    story's [[themes]] terms, then run 'monitor stories add FILE' and 'monitor retag'.
 
     \b
     Examples:
       monitor themes discover --story pakistan-taliban
+      monitor themes discover --theme refugees-deportations
       monitor themes discover --min-articles 5 --limit 50 --json
     """
-    found = app.monitor.discover(story, min_articles, limit)
+    found = app.monitor.discover(story, min_articles, limit, theme=theme)
     if as_json:
         output.write_json_array((c.as_dict() for c in found), sys.stdout)
         return
@@ -136,8 +145,74 @@ def themes_discover(
     for c in found:
         quoted = f'"{c.phrase}"'
         click.echo(
-            f"{quoted:<{width + 2}} {c.articles:>4} articles, {c.sources:>2} sources  ({c.kind})"
+            f"{quoted:<{width + 2}} {c.articles:>4} articles, {c.sources:>2} sources  "
+            f"({c.kind}, lift {c.lift:.1f})"
         )
+
+
+@themes.command(name="eval")
+@click.argument("labels", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--story",
+    help="Story slug (built-in or stored) or a story .toml file (default: the built-in story).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Output one JSON object.")
+@click.option(
+    "--misses",
+    type=click.IntRange(min=0),
+    default=3,
+    show_default=True,
+    help="Show this many misses and false positives per theme (and for the rule).",
+)
+@pass_app
+def themes_eval(
+    app: App, labels: tuple[Path, ...], story: str | None, as_json: bool, misses: int
+) -> None:
+    """Measure a story's themes and rule against hand-labelled items (CSV).
+
+    Columns: title, text or summary, themes (slugs separated by ';'), and
+    optionally relevant (yes/borderline/no), id, url, date, outlet. The rule is
+    scored on every item with a relevant label; the taxonomy is applied to every
+    item whatever the rule says. Nothing is stored.
+
+    \b
+    Examples:
+      monitor themes eval labels.csv
+      monitor themes eval labels.csv more.csv --story my-story.toml --misses 10
+      monitor themes eval labels.csv --json > eval.json
+    """
+    from monitor.themes import evaluate as themeeval
+
+    result = app.monitor.evaluate_themes(list(labels), story)
+    if as_json:
+        click.echo(json.dumps(result.as_dict(cases=misses), ensure_ascii=False, indent=2))
+        return
+    emit_rows(
+        themeeval.table_rows(result),
+        None,
+        [
+            ("theme", "theme"),
+            ("labelled", "labelled"),
+            ("tagged", "tagged"),
+            ("tp", "tp"),
+            ("fp", "fp"),
+            ("fn", "fn"),
+            ("precision", "precision"),
+            ("recall", "recall"),
+            ("f1", "F1"),
+        ],
+    )
+    for line in themeeval.summary_lines(result):
+        click.echo(line)
+    if misses:
+        groups: dict[tuple[str, str], list[themeeval.Case]] = {}
+        for case in themeeval.limit_cases(result.cases, misses):
+            groups.setdefault((case.theme, case.kind), []).append(case)
+        for (theme, kind), cases in groups.items():
+            total = len(result.misses(kind, theme))
+            click.echo(f"\n{theme}: {kind}s ({len(cases)} of {total})")
+            for case in cases:
+                click.echo(themeeval.case_line(case))
 
 
 @click.command()

@@ -5,7 +5,8 @@ inflections ("negotiation" matches "negotiations", "strike" matches "strikes",
 "strikes" matches "strike"); ``*`` at the end of a word matches any ending
 ("negotiat*"); a phrase of several words allows any run of whitespace or a
 hyphen between them, and a hyphen in a term is a word break ("cross-border"
-matches "cross border" and "cross-border").
+matches "cross border" and "cross-border"). An acronym of two to five capital
+letters matches in capitals only ("US" not "us", "WHO" not "who").
 """
 
 from __future__ import annotations
@@ -33,11 +34,20 @@ def _stem(word: str) -> str:
     return word
 
 
+def _acronym(word: str) -> bool:
+    """Two to five capital letters (Latin): matched case-sensitively."""
+    return 2 <= len(word) <= 5 and word.isascii() and word.isalpha() and word.isupper()
+
+
 def _word_regex(word: str) -> str:
     if word.endswith("*"):
         return re.escape(word[:-1]) + r"\w*"
+    if _acronym(word):
+        # acronyms (US, WHO, RAW, TTP) match in capitals only: not "us", "who", "raw"
+        # (the letters first, checked for case behind: the pattern's trie can use them)
+        return re.escape(word) + "(?<=(?-i:" + re.escape(word) + r"))(?:'s|’s)?"
     if not word.isalpha() or len(word) <= 3 or word.isupper():
-        # acronyms (TTP, ISI), short words and numbers: exact, possessive allowed
+        # short words and numbers: exact, possessive allowed
         return re.escape(word) + r"(?:'s|’s)?"
     stem = _stem(word)
     if stem.lower().endswith("y") and len(stem) > 3:
@@ -152,27 +162,61 @@ class TermScanner:
         self.pattern: re.Pattern[str] | None
         self.pattern, self.ordered = alternation(fast) if fast else (None, [])
         # group i + 1 captures when ordered[i] matches right here
-        self.at = re.compile(
-            r"(?<!\w)" + "".join(rf"(?:(?=({term_body(t)})(?!\w))|)" for t in self.ordered),
-            _FLAGS,
-        )
+        self.at = _at_pattern(self.ordered)
+        # the same for the terms that can start with one letter (lower-cased), plus the
+        # terms that start with no literal letter: a place is tried against a few terms,
+        # not all of them
+        by_letter: dict[str, list[str]] = {}
+        anywhere: list[str] = []
+        for t in self.ordered:
+            prefix = _literal_prefix(term_body(t))[0]
+            if prefix:
+                by_letter.setdefault(prefix[0], []).append(t)
+            else:
+                anywhere.append(t)
+        self.at_letter = {
+            c: (_at_pattern(ts + anywhere), ts + anywhere) for c, ts in by_letter.items()
+        }
+        self.at_other = (_at_pattern(anywhere), anywhere) if anywhere else None
 
     def scan(self, text: str) -> TermPresence:
-        return TermPresence(self, text, self.found(text))
+        places = self.places(text)
+        return TermPresence(self, text, set(places), places)
 
     def found(self, text: str) -> set[str]:
         """The scanned terms (not :attr:`slow`) that occur in ``text``."""
-        found: set[str] = set()
+        return set(self.places(text))
+
+    def places(self, text: str) -> dict[str, list[int]]:
+        """Where each scanned term that occurs in ``text`` starts (offsets, in order)."""
+        found: dict[str, list[int]] = {}
         if self.pattern is None:
             return found
-        at, ordered = self.at.match, self.ordered
         for span in self.pattern.finditer(text):
             for start in _START.finditer(text, span.start(), span.end()):
-                here = at(text, start.start())
+                place = start.start()
+                letter = text[place : place + 1].lower()
+                if len(letter) == 1 and letter in self.at_letter:
+                    at, ordered = self.at_letter[letter]
+                elif len(letter) == 1 and letter.isascii():
+                    if self.at_other is None:
+                        continue  # no term starts with this letter, nor without one
+                    at, ordered = self.at_other
+                else:  # a letter whose case folding is not one letter: try every term
+                    at, ordered = self.at, self.ordered
+                here = at.match(text, place)
                 if here is not None:
-                    groups = here.groups()
-                    found.update(ordered[i] for i, g in enumerate(groups) if g is not None)
+                    for i, g in enumerate(here.groups()):
+                        if g is not None:
+                            found.setdefault(ordered[i], []).append(place)
         return found
+
+
+def _at_pattern(terms: list[str]) -> re.Pattern[str]:
+    """Group i + 1 captures when ``terms[i]`` matches right at the place tried."""
+    return re.compile(
+        r"(?<!\w)" + "".join(rf"(?:(?=({term_body(t)})(?!\w))|)" for t in terms), _FLAGS
+    )
 
 
 def _empty_or_invalid(term: str) -> bool:
@@ -185,10 +229,23 @@ def _empty_or_invalid(term: str) -> bool:
 class TermPresence:
     """The answer of :meth:`TermScanner.scan` for one text: ``has(term)``."""
 
-    def __init__(self, scanner: TermScanner, text: str, found: set[str]):
+    def __init__(
+        self,
+        scanner: TermScanner,
+        text: str,
+        found: set[str],
+        places: dict[str, list[int]] | None = None,
+    ):
         self.scanner = scanner
         self.text = text
         self.found = found
+        self._places = places
+
+    def starts(self, term: str) -> list[int]:
+        """Where ``term`` starts in the text (offsets)."""
+        if term in self.scanner.scanned and self._places is not None:
+            return self._places.get(term, [])
+        return [m.start() for m in find_all(term, self.text)]
 
     def has(self, term: str) -> bool:
         if term in self.scanner.scanned:

@@ -5,12 +5,22 @@ Grammar (operators in capitals; adjacent terms mean AND)::
     rule   := or
     or     := and ("OR" and)*
     and    := not (["AND"] not)*
-    not    := "NOT" not | atom
+    not    := "NOT" not | near
+    near   := atom ("NEAR/N" atom)*
     atom   := WORD | "quoted phrase" | "(" rule ")"
 
 Example: ``(Pakistan OR Islamabad) AND (Taliban OR TTP) NOT cricket``.
+``A NEAR/N B`` holds when an occurrence of A is at most N words from one of B
+(either order), so an incidental co-mention far apart does not pass:
+``(Pakistan OR Islamabad) NEAR/12 (Taliban OR TTP)``. Each side of NEAR is a word,
+a phrase or a parenthesised OR of them.
+
 Terms match as :mod:`monitor.matching` says (word boundaries, case-insensitive,
-inflections).
+inflections) and, when written in their dictionary form, on lemmas
+(:mod:`monitor.lemmas`: "flee" matches "fled").
+
+Parentheses and NOTs nest at most :data:`MAX_DEPTH` deep; a deeper rule is an
+error, not a crash.
 """
 
 from __future__ import annotations
@@ -18,11 +28,38 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from monitor.errors import InputError
-from monitor.themes import matching
+from monitor.themes import lemmas, matching
 
 _TOKEN = re.compile(r'\s*(?:(\()|(\))|"([^"]*)"|“([^”]*)”|([^\s()"“”]+))')
+_NEAR = re.compile(r"^NEAR/(\d{1,3})$")
+#: how deep parentheses and NOTs may nest
+MAX_DEPTH = 32
+MAX_NEAR = 200
+
+
+@lru_cache(maxsize=4096)
+def _lemma_index(term: str) -> lemmas.LemmaIndex:
+    return lemmas.LemmaIndex([term])
+
+
+def term_places(term: str, text: str, toks: lemmas.Tokens | None = None) -> list[int]:
+    """The word indexes where ``term`` occurs in ``text``, as written or on lemmas."""
+    toks = toks if toks is not None else lemmas.tokens(text)
+    found = {toks.index_at(m.start()) for m in matching.find_all(term, text)}
+    found.update(first for _, first, _ in _lemma_index(term).find(toks, inflected=True))
+    return sorted(found)
+
+
+def contains(term: str, text: str) -> bool:
+    """Whether ``term`` occurs in ``text`` as written (with inflections) or on lemmas."""
+    if matching.contains(term, text):
+        return True
+    index = _lemma_index(term)
+    return bool(index) and bool(index.find(lemmas.tokens(text), inflected=True))
 
 
 @dataclass(frozen=True)
@@ -30,7 +67,7 @@ class Term:
     text: str
 
     def matches(self, text: str) -> bool:
-        return matching.contains(self.text, text)
+        return contains(self.text, text)
 
     def terms(self) -> list[str]:
         return [self.text]
@@ -69,7 +106,37 @@ class Or:
         return [t for c in self.children for t in c.terms()]
 
 
-Node = Term | Not | And | Or
+@dataclass(frozen=True)
+class Near:
+    """``left NEAR/within right``: an occurrence of each at most ``within`` words apart."""
+
+    left: Node
+    right: Node
+    within: int
+
+    def matches(self, text: str) -> bool:
+        if not (self.left.matches(text) and self.right.matches(text)):
+            return False
+        return near_places(self, text, lambda t: term_places(t, text))
+
+    def terms(self) -> list[str]:
+        return self.left.terms() + self.right.terms()
+
+
+def near_places(node: Near, text: str, places: Callable[[str], list[int]]) -> bool:
+    """Whether some place of ``node.left`` is within ``node.within`` words of ``node.right``."""
+    left = sorted(p for t in all_terms(node.left) for p in places(t))
+    right = sorted(p for t in all_terms(node.right) for p in places(t))
+    j = 0
+    for p in left:  # both sorted: walk the right places along
+        while j < len(right) and right[j] < p - node.within:
+            j += 1
+        if j < len(right) and right[j] <= p + node.within:
+            return True
+    return False
+
+
+Node = Term | Not | And | Or | Near
 
 
 class RuleError(InputError):
@@ -104,6 +171,14 @@ def _tokenize(rule: str) -> list[tuple[str, str]]:
             tokens.append(("TERM", value))
         elif word in ("AND", "OR", "NOT"):
             tokens.append((word, word))
+        elif word.startswith("NEAR"):
+            near = _NEAR.match(word)
+            if near is None or not 1 <= int(near.group(1)) <= MAX_NEAR:
+                raise RuleError(
+                    f"rule: {word!r}: write NEAR/N with N words from 1 to {MAX_NEAR}, "
+                    "e.g. Pakistan NEAR/10 Taliban"
+                )
+            tokens.append(("NEAR", near.group(1)))
         else:
             tokens.append(("TERM", word))
     return tokens
@@ -114,6 +189,15 @@ class _Parser:
         self.tokens = tokens
         self.pos = 0
         self.source = source
+        self.depth = 0
+
+    def deeper(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise RuleError(
+                f"rule: nested deeper than {MAX_DEPTH} levels of parentheses or NOT; "
+                "write it flatter"
+            )
 
     def peek(self) -> str | None:
         return self.tokens[self.pos][0] if self.pos < len(self.tokens) else None
@@ -152,8 +236,24 @@ class _Parser:
     def parse_not(self) -> Node:
         if self.peek() == "NOT":
             self.take()
-            return Not(self.parse_not())
-        return self.parse_atom()
+            self.deeper()
+            node = Not(self.parse_not())
+            self.depth -= 1
+            return node
+        return self.parse_near()
+
+    def parse_near(self) -> Node:
+        node = self.parse_atom()
+        while self.peek() == "NEAR":
+            within = int(self.take()[1])
+            right = self.parse_atom()
+            for side in (node, right):
+                if not _near_operand(side):
+                    raise RuleError(
+                        "rule: each side of NEAR must be a word, a phrase or (A OR B ...) of them"
+                    )
+            node = Near(node, right, within)
+        return node
 
     def parse_atom(self) -> Node:
         kind = self.peek()
@@ -161,7 +261,9 @@ class _Parser:
             raise RuleError("rule: ends after an operator; add a word or phrase after it")
         if kind == "(":
             self.take()
+            self.deeper()
             node = self.parse_or()
+            self.depth -= 1
             if self.peek() != ")":
                 raise RuleError("rule: unbalanced '('; add the closing ')'")
             self.take()
@@ -171,6 +273,12 @@ class _Parser:
         raise RuleError(
             f"rule: unexpected {self.take()[1]!r}; an operator needs a word or phrase on each side"
         )
+
+
+def _near_operand(node: Node) -> bool:
+    if isinstance(node, Term):
+        return True
+    return isinstance(node, Or) and all(_near_operand(c) for c in node.children)
 
 
 def parse_rule(rule: str) -> Node:
@@ -191,18 +299,32 @@ def all_terms(node: Node) -> list[str]:
         return [node.text]
     if isinstance(node, Not):
         return all_terms(node.child)
+    if isinstance(node, Near):
+        return all_terms(node.left) + all_terms(node.right)
     return [t for c in node.children for t in all_terms(c)]
 
 
-def evaluate(node: Node, has: Callable[[str], bool]) -> bool:
-    """``node`` with each term's presence answered by ``has``."""
+def evaluate(
+    node: Node,
+    has: Callable[[str], bool],
+    places: Callable[[str], list[int]] | None = None,
+) -> bool:
+    """``node`` with each term's presence answered by ``has`` (``places``: for NEAR)."""
     if isinstance(node, Term):
         return has(node.text)
     if isinstance(node, Not):
-        return not evaluate(node.child, has)
+        return not evaluate(node.child, has, places)
     if isinstance(node, And):
-        return all(evaluate(c, has) for c in node.children)
-    return any(evaluate(c, has) for c in node.children)
+        return all(evaluate(c, has, places) for c in node.children)
+    if isinstance(node, Near):
+        if places is None:
+            raise ValueError("NEAR needs the places of terms")
+        return (
+            evaluate(node.left, has, places)
+            and evaluate(node.right, has, places)
+            and near_places(node, "", places)
+        )
+    return any(evaluate(c, has, places) for c in node.children)
 
 
 class Rule:
@@ -212,10 +334,49 @@ class Rule:
 
     def __init__(self, node: Node):
         self.node = node
-        self.scanner = matching.TermScanner(all_terms(node))
+        terms = all_terms(node)
+        self.scanner = matching.TermScanner(terms)
+        self.lemma_index = lemmas.LemmaIndex(terms)
+
+    def _answers(self, text: str) -> tuple[Callable[[str], bool], Callable[[str], list[int]]]:
+        presence = self.scanner.scan(text)
+        state: dict[str, Any] = {}
+
+        def toks() -> lemmas.Tokens:
+            if "toks" not in state:
+                state["toks"] = lemmas.tokens(text)
+            return state["toks"]
+
+        def lemma_places() -> dict[str, list[int]]:
+            """Every lemma match of every term, from one pass over the words."""
+            if "lemma" not in state:
+                found: dict[str, list[int]] = {}
+                if self.lemma_index:
+                    for term, first, _ in self.lemma_index.find(toks(), inflected=True):
+                        found.setdefault(term, []).append(first)
+                state["lemma"] = found
+            return state["lemma"]
+
+        def has(term: str) -> bool:
+            return presence.has(term) or term in lemma_places()
+
+        def places(term: str) -> list[int]:
+            found = set(lemma_places().get(term, ()))
+            if presence.has(term):
+                t = toks()
+                found.update(t.index_at(start) for start in presence.starts(term))
+            return sorted(found)
+
+        return has, places
 
     def matches(self, text: str) -> bool:
-        return evaluate(self.node, self.scanner.scan(text).has)
+        has, places = self._answers(text)
+        return evaluate(self.node, has, places)
+
+    def found(self, text: str) -> list[str]:
+        """The rule's terms that occur in ``text`` (negated ones too), in rule order."""
+        has, _ = self._answers(text)
+        return [t for t in dict.fromkeys(all_terms(self.node)) if has(t)]
 
 
 def compile_rule(rule: str) -> Rule:

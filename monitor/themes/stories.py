@@ -58,6 +58,8 @@ def parse_story(text: str, origin: str) -> Story:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{origin}: not valid TOML ({exc})") from exc
+    except RecursionError as exc:  # tomllib reads nested arrays/tables recursively
+        raise InputError(f"{origin}: arrays or tables nested too deep to read") from exc
     for key in ("slug", "name"):
         if not isinstance(data.get(key), str) or not data[key].strip():
             raise InputError(f"{origin}: missing string key '{key}'")

@@ -25,7 +25,7 @@ from monitor.store import stories as storymod
 from monitor.store.tags import TagRow
 from monitor.themes import rules, taxonomy
 from monitor.themes.stories import Story, builtin_stories, parse_story
-from monitor.themes.taxonomy import CompiledTheme, Hit
+from monitor.themes.taxonomy import CompiledTheme, Hit, ThemeScore
 
 BATCH = 2000
 
@@ -57,6 +57,15 @@ class StoryTagger:
 
     def tag(self, text: str) -> list[Hit]:
         return self.taxonomy.tag(text)
+
+    def near_misses(self, text: str) -> list[ThemeScore]:
+        """Themes that scored on ``text`` but fell short (and by how much), closest first."""
+        return self.taxonomy.near_misses(text) if self.parsed else []
+
+
+def near_misses(tagger: StoryTagger, title: str, text: str) -> list[ThemeScore]:
+    """The near-misses of one article's title and text under ``tagger`` (for ``show --why``)."""
+    return tagger.near_misses(document(title, text))
 
 
 _cache: dict[tuple[str, str], StoryTagger] = {}

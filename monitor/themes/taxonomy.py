@@ -7,28 +7,40 @@ Each theme::
     label = "Peace talks and negotiations"     # default: the slug
     description = "..."
     terms = ["peace talks", "negotiation", {term = "ceasefire", weight = 2}]
-    context = ["Pakistan", "Islamabad"]        # optional: one must appear
+    context = ["Pakistan", "Islamabad"]        # optional: one must appear; or groups:
+                                               # [["Pakistan", "Kabul"], ["attack", "blast"]]
+                                               # (one word of every group must appear)
     exclude = ["cricket", "T20"]               # optional: any one vetoes the theme
     min_score = 2                              # optional, default 2
 
 A term is a word or phrase matched as :mod:`monitor.matching` says (word
-boundaries, case-insensitive, inflections, ``*`` for any ending). A term is a
-string (weight 1) or an inline table ``{term = "...", weight = W}``.
+boundaries, case-insensitive, inflections, ``*`` for any ending) and, when written
+in its dictionary form, on lemmas too (:mod:`monitor.lemmas`: "flee" matches
+"fled"). A term is a string (weight 1) or an inline table
+``{term = "...", weight = W, near = ["...", ...], within = N}``: with ``near`` the
+term counts only where one of those sense words is at most N words away (default
+10), e.g. "safe haven" near "TTP" or "militant*" but not near "refugee".
 
-Score: the sum over matched terms of ``weight × min(count, 3)`` (a term repeated
-ten times is not ten times the evidence). A theme is tagged when its score is at
-least ``min_score``, at least one ``context`` term appears (if any are given),
-and no ``exclude`` term appears.
+Score: the sum over matched terms of ``weight × min(count, 3)``, plus ``weight``
+once more when the term is in the headline (the text before the first blank
+line). A theme is tagged when its score reaches its threshold, at least one
+``context`` term appears (if any are given), and no ``exclude`` term appears.
+The threshold is ``min_score`` for a text of 150 words or more and scales down
+with length for shorter texts, to half of ``min_score`` at 75 words and below
+(a headline and a two-sentence summary carry less evidence than an article).
+Weights are finite numbers in (0, 100], ``min_score`` in (0, 1000].
 """
 
 from __future__ import annotations
 
+import math
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from monitor.errors import InputError
-from monitor.themes import matching
+from monitor.themes import lemmas, matching
 
 if TYPE_CHECKING:
     from monitor.themes.stories import Story
@@ -38,6 +50,17 @@ _KEYS = {"slug", "label", "description", "terms", "context", "exclude", "min_sco
 DEFAULT_MIN_SCORE = 2.0
 MAX_COUNT = 3
 SNIPPET_CHARS = 80
+#: a term found in the headline counts this many times more (times its weight)
+HEADLINE_BONUS = 1
+#: texts of at least this many words must reach the full min_score ...
+LONG_TEXT_WORDS = 150
+#: ... shorter ones a share of it, in proportion to their length, never below this share
+SHORT_TEXT_SCALE = 0.5
+#: limits that keep a taxonomy's numbers meaningful (NaN and infinity are refused)
+MAX_WEIGHT = 100.0
+MAX_MIN_SCORE = 1000.0
+DEFAULT_WITHIN = 10
+MAX_WITHIN = 100
 
 
 @dataclass
@@ -47,8 +70,12 @@ class Theme:
     description: str = ""
     terms: dict[str, float] = field(default_factory=dict)
     context: list[str] = field(default_factory=list)
+    #: the context words in groups: one word of every group must appear
+    context_groups: list[list[str]] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
     min_score: float = DEFAULT_MIN_SCORE
+    #: term -> (sense words, within N words): the term counts only near one of them
+    near: dict[str, tuple[list[str], int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -64,29 +91,113 @@ class Hit:
         return {"terms": self.terms, "snippet": self.snippet}
 
 
-def _term_list(value: Any, where: str, key: str, weighted: bool) -> dict[str, float]:
+@dataclass
+class ThemeScore:
+    """How one theme fared on one text, tagged or not (for near-misses and evaluation)."""
+
+    theme: str
+    score: float
+    threshold: float
+    terms: dict[str, int]
+    snippet: str
+    tagged: bool
+    #: why an untagged theme was not tagged: "below threshold", "no context word",
+    #: "excluded by 'cricket'"; empty when tagged
+    reason: str = ""
+
+    @property
+    def short_by(self) -> float:
+        """How much score the theme lacked (0 when the score was enough)."""
+        return round(max(0.0, self.threshold - self.score), 3)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "theme": self.theme,
+            "score": self.score,
+            "threshold": self.threshold,
+            "short_by": self.short_by,
+            "terms": self.terms,
+            "snippet": self.snippet,
+            "tagged": self.tagged,
+            "reason": self.reason,
+        }
+
+
+def _number(value: Any, low: float, high: float) -> float | None:
+    """``value`` as a finite float in (low, high], else None (booleans are no numbers)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if not math.isfinite(value) or not low < value <= high:
+        return None
+    return float(value)
+
+
+def _term_list(
+    value: Any,
+    where: str,
+    key: str,
+    weighted: bool,
+    near: dict[str, tuple[list[str], int]] | None = None,
+) -> dict[str, float]:
     if not isinstance(value, list):
         raise InputError(f"{where}: '{key}' must be a list of words or phrases")
     out: dict[str, float] = {}
     for i, item in enumerate(value, start=1):
         weight = 1.0
+        sense: tuple[list[str], int] | None = None
         if weighted and isinstance(item, dict):
-            unknown = set(item) - {"term", "weight"}
+            unknown = set(item) - {"term", "weight", "near", "within"}
             if unknown:
                 raise InputError(
                     f"{where}: '{key}'[{i}] has unknown key {sorted(unknown)[0]!r}; "
-                    'use {term = "...", weight = 2}'
+                    'use {term = "...", weight = 2, near = ["..."], within = 10}'
                 )
-            w = item.get("weight", 1)
-            if isinstance(w, bool) or not isinstance(w, int | float) or w <= 0:
-                raise InputError(f"{where}: '{key}'[{i}] 'weight' must be a positive number")
-            weight = float(w)
+            w = _number(item.get("weight", 1), 0.0, MAX_WEIGHT)
+            if w is None:
+                raise InputError(
+                    f"{where}: '{key}'[{i}] 'weight' must be a positive number up to {MAX_WEIGHT:g}"
+                )
+            weight = w
+            if "near" in item:
+                words = list(_term_list(item["near"], f"{where}: '{key}'[{i}]", "near", False))
+                if not words:
+                    raise InputError(f"{where}: '{key}'[{i}] 'near' is empty")
+                within = item.get("within", DEFAULT_WITHIN)
+                if (
+                    isinstance(within, bool)
+                    or not isinstance(within, int)
+                    or not (1 <= within <= MAX_WITHIN)
+                ):
+                    raise InputError(
+                        f"{where}: '{key}'[{i}] 'within' must be a whole number of words "
+                        f"from 1 to {MAX_WITHIN}"
+                    )
+                sense = (words, within)
+            elif "within" in item:
+                raise InputError(f"{where}: '{key}'[{i}] 'within' needs 'near'")
             item = item.get("term")
         if not isinstance(item, str) or not item.strip():
             shape = 'a string or {term = "...", weight = 2}' if weighted else "a non-empty string"
             raise InputError(f"{where}: '{key}'[{i}] must be {shape}")
-        out[" ".join(item.split())] = weight
+        term = " ".join(item.split())
+        out[term] = weight
+        if sense is not None and near is not None:
+            near[term] = sense
     return out
+
+
+def _context_groups(value: Any, where: str) -> list[list[str]]:
+    """``context``: a list of words (one group) or a list of lists of words (groups)."""
+    if isinstance(value, list) and value and all(isinstance(v, list) for v in value):
+        groups = []
+        for i, group in enumerate(value, start=1):
+            words = list(_term_list(group, where, f"context[{i}]", weighted=False))
+            if not words:
+                raise InputError(f"{where}: 'context[{i}]' is empty")
+            groups.append(words)
+        return groups
+    words = list(_term_list(value, where, "context", weighted=False))
+    return [words] if words else []
 
 
 def parse_theme(raw: Any, where: str) -> Theme:
@@ -104,20 +215,24 @@ def parse_theme(raw: Any, where: str) -> Theme:
     for key in ("label", "description"):
         if key in raw and not isinstance(raw[key], str):
             raise InputError(f"{where}: '{key}' must be a string")
-    terms = _term_list(raw.get("terms", []), where, "terms", weighted=True)
+    groups = _context_groups(raw.get("context", []), where)
+    near: dict[str, tuple[list[str], int]] = {}
+    terms = _term_list(raw.get("terms", []), where, "terms", weighted=True, near=near)
     if not terms:
         raise InputError(f"{where}: 'terms' is empty; give at least one word or phrase")
-    min_score = raw.get("min_score", DEFAULT_MIN_SCORE)
-    if isinstance(min_score, bool) or not isinstance(min_score, int | float) or min_score <= 0:
-        raise InputError(f"{where}: 'min_score' must be a positive number")
+    min_score = _number(raw.get("min_score", DEFAULT_MIN_SCORE), 0.0, MAX_MIN_SCORE)
+    if min_score is None:
+        raise InputError(f"{where}: 'min_score' must be a positive number up to {MAX_MIN_SCORE:g}")
     return Theme(
         slug=slug,
         label=raw.get("label", slug).strip() or slug,
         description=raw.get("description", "").strip(),
         terms=terms,
-        context=list(_term_list(raw.get("context", []), where, "context", weighted=False)),
+        context=[w for group in groups for w in group],
+        context_groups=groups,
         exclude=list(_term_list(raw.get("exclude", []), where, "exclude", weighted=False)),
-        min_score=float(min_score),
+        min_score=min_score,
+        near=near,
     )
 
 
@@ -136,120 +251,219 @@ def parse_themes(story: Story) -> list[Theme]:
     return themes
 
 
-class CompiledTheme:
-    """A theme with its terms compiled into one pattern each (terms, context, exclude)."""
-
-    def __init__(self, theme: Theme):
-        self.theme = theme
-        self.pattern, self.ordered = matching.alternation(list(theme.terms))
-        self.context = matching.alternation(theme.context)[0] if theme.context else None
-        self.exclude = matching.alternation(theme.exclude)[0] if theme.exclude else None
-
-    def score(self, text: str) -> Hit | None:
-        """The theme's hit in ``text`` (title and body together), or None."""
-        counts: dict[str, int] = {}
-        first: re.Match[str] | None = None
-        for match in self.pattern.finditer(text):
-            first = first or match
-            term = self.ordered[int(match.lastgroup[1:])] if match.lastgroup else match.group(0)
-            counts[term] = counts.get(term, 0) + 1
-        if first is None:
-            return None
-        return self.decide(text, counts, first.start(), first.end(), None, None)
-
-    def decide(
-        self,
-        text: str,
-        counts: dict[str, int],
-        start: int,
-        end: int,
-        has_context: bool | None,
-        has_exclude: bool | None,
-    ) -> Hit | None:
-        """Apply score, context and exclusion to the term counts found in ``text``."""
-        total = sum(self.theme.terms[t] * min(n, MAX_COUNT) for t, n in counts.items())
-        if total < self.theme.min_score:
-            return None
-        if self.context is not None:
-            if has_context is None:
-                has_context = self.context.search(text) is not None
-            if not has_context:
-                return None
-        if self.exclude is not None:
-            if has_exclude is None:
-                has_exclude = self.exclude.search(text) is not None
-            if has_exclude:
-                return None
-        return Hit(self.theme.slug, round(total, 3), counts, snippet(text, start, end))
 
 
 class CompiledTaxonomy:
-    """All themes of a story scanned in one pass of one pattern (for speed).
+    """All themes of a story scored from one scan of one pattern (for speed).
 
-    The pattern holds every term, context and exclude word of every theme. Where
-    terms overlap the longest wins at a place in the text (as within one theme);
-    a match is also credited to other themes' terms found inside it ("Doha
-    Agreement" counts as "Doha" for a theme that lists only "Doha"). The one
-    difference from scanning theme by theme: a term that *starts inside* a
-    longer match of another theme and runs past its end is not seen.
+    The pattern holds every term, context, exclude and ``near`` word of every
+    theme. Where words overlap the longest wins at a place in the text; a match
+    is also credited to a theme's shorter words found inside it ("Doha
+    Agreement" counts as "Doha" for a theme that lists only "Doha"). Words the
+    pattern does not see in a place are then looked for on lemmas
+    (:class:`monitor.lemmas.LemmaIndex`): "fled" counts for a term "flee". A term
+    that *starts inside* a longer match of another word and runs past its end
+    is not seen.
     """
 
     def __init__(self, themes: list[Theme]):
+        self.parsed = themes
         self.themes = [CompiledTheme(t) for t in themes]
         words: list[str] = []
         for t in themes:
             words += [*t.terms, *t.context, *t.exclude]
+            for near_words, _within in t.near.values():
+                words += near_words
         self.pattern: re.Pattern[str] | None
         self.ordered: list[str]
         self.pattern, self.ordered = matching.alternation(words) if words else (None, [])
-        # for each word of the pattern: (theme index, credited term, count) and
-        # the themes whose context / exclude lists it satisfies
-        self.credits: list[list[tuple[int, str, int]]] = []
-        self.context_of: list[list[int]] = []
-        self.exclude_of: list[list[int]] = []
-        for word in self.ordered:
-            credit: list[tuple[int, str, int]] = []
-            context: list[int] = []
-            exclude: list[int] = []
-            for i, ct in enumerate(self.themes):
-                if word in ct.theme.terms:
-                    credit.append((i, word, 1))
-                else:
-                    for term, n in matching.count_terms(ct.pattern, ct.ordered, word).items():
-                        credit.append((i, term, n))
-                if ct.context is not None and (word in ct.theme.context or ct.context.search(word)):
-                    context.append(i)
-                if ct.exclude is not None and (word in ct.theme.exclude or ct.exclude.search(word)):
-                    exclude.append(i)
-            self.credits.append(credit)
-            self.context_of.append(context)
-            self.exclude_of.append(exclude)
+        self.index = {word: i for i, word in enumerate(self.ordered)}
+        self.lemma_index = lemmas.LemmaIndex(self.ordered)
+        # what a match holds for each theme: the theme's own words inside the matched
+        # text, with their counts. Terms count longest first ("Doha talks" holds "Doha
+        # talks", or "Doha" + "talks"); a context, exclude or near word counts wherever
+        # it occurs inside ("Pakistani Taliban" holds the context word "Pakistan*").
+        self._scans: list[tuple[re.Pattern[str], list[str], matching.TermScanner | None]] = []
+        for t in themes:
+            pattern, ordered = matching.alternation(list(t.terms))
+            aux = [*t.context, *t.exclude, *(w for n, _ in t.near.values() for w in n)]
+            self._scans.append((pattern, ordered, matching.TermScanner(aux) if aux else None))
+        self._inside: dict[str, list[dict[str, int]]] = {}
+        self._compact: dict[str, _Holds] = {}
+        # a lemma match holds what its word holds ("fled" matched the term "flee")
+        self.inside = [self.holds(word) for word in self.ordered]
+        self._lemma_holds = [_compact(h) for h in self.inside]
+
+    def holds(self, matched: str) -> list[dict[str, int]]:
+        """Each theme's words inside the text of one match (cached)."""
+        found = self._inside.get(matched)
+        if found is None:
+            found = []
+            for pattern, ordered, scanner in self._scans:
+                counts = matching.count_terms(pattern, ordered, matched)
+                if scanner is not None:
+                    for w in scanner.found(matched):
+                        counts.setdefault(w, 1)
+                found.append(counts)
+            if len(self._inside) > 50_000:
+                self._inside.clear()
+                self._compact.clear()
+            self._inside[matched] = found
+        return found
+
+    def _holds_compact(self, matched: str) -> _Holds:
+        """:meth:`holds` as ``(theme index, words)`` for the themes it holds anything of."""
+        found = self._compact.get(matched)
+        if found is None:
+            found = self._compact[matched] = _compact(self.holds(matched))
+        return found
+
+    def _occurrences(self, text: str) -> tuple[lemmas.Tokens, list[tuple[_Holds, int, int]]]:
+        """The matches in text order: ``(what it holds for each theme, start, end)``."""
+        toks = lemmas.tokens(text)
+        found: list[tuple[_Holds, int, int]] = []
+        if self.pattern is None:
+            return toks, found
+        for match in self.pattern.finditer(text):
+            found.append((self._holds_compact(match.group(0)), match.start(), match.end()))
+        if self.lemma_index:
+            # lemma matches only where the scan matched nothing (its matches are in order
+            # and do not overlap: the last one starting before a place is the one to check)
+            starts = [start for _, start, _ in found]
+            used: set[int] = set()
+            extra: list[tuple[_Holds, int, int]] = []
+            for word, first, last in self.lemma_index.find(toks, inflected=True):
+                start, end = toks.starts[first], toks.ends[last - 1]
+                j = bisect_left(starts, end) - 1
+                if j >= 0 and found[j][2] > start:
+                    continue
+                if not used.isdisjoint(range(first, last)):
+                    continue
+                used.update(range(first, last))
+                extra.append((self._lemma_holds[self.index[word]], start, end))
+            if extra:
+                found = sorted(found + extra, key=lambda f: f[1])
+        return toks, found
+
+    def explain(self, text: str) -> list[ThemeScore]:
+        """Every theme with at least one term in ``text``: tagged ones and near-misses."""
+        toks, found = self._occurrences(text)
+        if not found:
+            return []
+        headline_end = text.find("\n\n")
+        scale = length_scale(len(toks))
+        # every occurrence of each theme's words: word -> [(token index, start, end)]
+        places: list[dict[str, list[tuple[int, int, int]]]] = [{} for _ in self.parsed]
+        for holds, start, end in found:
+            place = (toks.index_at(start), start, end)
+            for i, words in holds:
+                theirs = places[i]
+                for word in words:
+                    theirs.setdefault(word, []).append(place)
+        out: list[ThemeScore] = []
+        for theme, theirs in zip(self.parsed, places, strict=True):
+            if theirs:
+                score = _score_theme(theme, theirs, headline_end, scale, text)
+                if score is not None:
+                    out.append(score)
+        return out
+
+    def near_misses(self, text: str) -> list[ThemeScore]:
+        """Themes that scored on ``text`` but were not tagged, closest first."""
+        missed = [s for s in self.explain(text) if not s.tagged]
+        return sorted(missed, key=lambda s: (s.short_by, s.theme))
 
     def tag(self, text: str) -> list[Hit]:
-        if self.pattern is None:
-            return []
-        counts: list[dict[str, int]] = [{} for _ in self.themes]
-        first: list[tuple[int, int] | None] = [None] * len(self.themes)
-        context: set[int] = set()
-        exclude: set[int] = set()
-        for match in self.pattern.finditer(text):
-            index = int(match.lastgroup[1:]) if match.lastgroup else 0
-            for i, term, n in self.credits[index]:
-                found = counts[i]
-                found[term] = found.get(term, 0) + n
-                if first[i] is None:
-                    first[i] = (match.start(), match.end())
-            context.update(self.context_of[index])
-            exclude.update(self.exclude_of[index])
-        hits = []
-        for i, ct in enumerate(self.themes):
-            place = first[i]
-            if place is None:
+        return [Hit(s.theme, s.score, s.terms, s.snippet) for s in self.explain(text) if s.tagged]
+
+
+_Holds = tuple[tuple[int, tuple[str, ...]], ...]
+
+
+def _compact(holds: list[dict[str, int]]) -> _Holds:
+    return tuple((i, tuple(words)) for i, words in enumerate(holds) if words)
+
+
+def length_scale(words: int) -> float:
+    """How much of ``min_score`` a text of ``words`` words must reach (see the README)."""
+    return min(1.0, max(SHORT_TEXT_SCALE, words / LONG_TEXT_WORDS))
+
+
+def _score_theme(
+    theme: Theme,
+    places: dict[str, list[tuple[int, int, int]]],
+    headline_end: int,
+    scale: float,
+    text: str,
+) -> ThemeScore | None:
+    counts: dict[str, int] = {}
+    total = 0.0
+    first: tuple[int, int] | None = None
+    best = -1.0
+    terms = theme.terms
+    for term, where in places.items():
+        weight = terms.get(term)
+        if weight is None:
+            continue
+        near = theme.near.get(term)
+        if near is not None:
+            words, within = near
+            senses = [p[0] for w in words for p in places.get(w, [])]
+            where = [p for p in where if any(abs(p[0] - s) <= within for s in senses)]
+            if not where:
                 continue
-            hit = ct.decide(text, counts[i], place[0], place[1], i in context, i in exclude)
-            if hit is not None:
-                hits.append(hit)
-        return hits
+        counts[term] = len(where)
+        in_headline = headline_end > 0 and any(p[1] < headline_end for p in where)
+        gained = weight * (min(len(where), MAX_COUNT) + (HEADLINE_BONUS if in_headline else 0))
+        total += gained
+        if gained > best:  # the snippet shows the strongest term
+            best, first = gained, (where[0][1], where[0][2])
+    if first is None:
+        return None
+    total = round(total, 3)
+    threshold = round(theme.min_score * scale, 3)
+    reason = ""
+    if total < threshold:
+        reason = "below threshold"
+    elif any(places.keys().isdisjoint(group) for group in theme.context_groups):
+        reason = "no context word"
+    elif not places.keys().isdisjoint(theme.exclude):
+        veto = next((w for w in theme.exclude if w in places), None)
+        if veto is not None:
+            reason = f"excluded by {veto!r}"
+    return ThemeScore(
+        theme.slug,
+        total,
+        threshold,
+        counts,
+        snippet(text, first[0], first[1]),
+        tagged=not reason,
+        reason=reason,
+    )
+
+
+class CompiledTheme:
+    """One theme on its own (the taxonomy of one theme)."""
+
+    def __init__(self, theme: Theme):
+        self.theme = theme
+        self._taxonomy: CompiledTaxonomy | None = None
+
+    @property
+    def taxonomy(self) -> CompiledTaxonomy:
+        if self._taxonomy is None:
+            self._taxonomy = CompiledTaxonomy([self.theme])
+        return self._taxonomy
+
+    def score(self, text: str) -> Hit | None:
+        """The theme's hit in ``text`` (title and body together), or None."""
+        hits = self.taxonomy.tag(text)
+        return hits[0] if hits else None
+
+    def explain(self, text: str) -> ThemeScore | None:
+        """The theme's score on ``text`` whether or not it is tagged; None if no term occurs."""
+        found = self.taxonomy.explain(text)
+        return found[0] if found else None
 
 
 def snippet(text: str, start: int, end: int, chars: int = SNIPPET_CHARS) -> str:

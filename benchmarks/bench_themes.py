@@ -1,0 +1,113 @@
+"""Measure the built-in story's themes and rule on the labelled dev set (run by hand).
+
+    python benchmarks/bench_themes.py [--misses N] [--json] [--story SLUG|FILE]
+
+Reads ../shared/dev/devset.csv and negatives.csv (relative to the repository
+root) and prints what ``monitor themes eval`` prints: per-theme precision,
+recall and F1, the micro averages, the share of labelled items that got a
+theme, and the rule's recall (relevant=yes) and precision (borderline counted
+as relevant). Nothing is stored. Also times the pass.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from monitor.render.rows import print_table  # noqa: E402
+from monitor.themes import evaluate as themeeval  # noqa: E402
+from monitor.themes import stories  # noqa: E402
+
+DEV = ROOT / ".." / "shared" / "dev"
+
+
+def show_discover(files: list[Path], story: stories.Story) -> None:
+    import tempfile
+
+    from monitor.ingest import Observation, store
+    from monitor.store import db as dbmod
+    from monitor.themes import discover
+    from monitor.themes import tagger as tagging
+
+    rule = tagging.tagger_for(story).rule
+    with tempfile.TemporaryDirectory() as tmp:
+        db = dbmod.connect(Path(tmp) / "bench.db")
+        stories.ensure_builtin(db)
+        started = time.perf_counter()
+        for item in [i for f in files for i in themeeval.read_labels(f)]:
+            kept = rule is not None and rule.matches(item.document)
+            store(
+                db,
+                Observation(
+                    title=item.title,
+                    text=item.text or item.title,
+                    origin="feed",
+                    url=item.url or f"https://example.invalid/{item.id}",
+                    source=item.outlet or None,
+                    published_at=item.date or None,
+                    story=story.slug if kept else None,
+                ),
+            )
+        stored = time.perf_counter() - started
+        started = time.perf_counter()
+        found = discover.discover(db, story.slug, 3, 20)
+        took = time.perf_counter() - started
+    print(f"\nthemes discover --story {story.slug} (stored in {stored:.1f} s, {took:.2f} s):")
+    for c in found:
+        print(
+            f"  {c.phrase:<32} {c.kind:<7} {c.articles:>4} articles {c.sources:>3} sources  "
+            f"lift {c.lift:5.1f}  score {c.score}"
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--misses", type=int, default=0, help="cases to list per theme")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--story", default="pakistan-taliban", help="built-in slug or .toml")
+    parser.add_argument(
+        "--discover",
+        action="store_true",
+        help="also load the items into a temporary database (as a feed filtered by the "
+        "story's rule would) and print the top 20 of 'themes discover'",
+    )
+    args = parser.parse_args()
+    files = [DEV / "devset.csv", DEV / "negatives.csv"]
+    missing = [str(f) for f in files if not f.exists()]
+    if missing:
+        print(f"skipped: the dev set is absent ({', '.join(missing)})", file=sys.stderr)
+        return 0
+    if args.story.endswith(".toml"):
+        path = Path(args.story)
+        story = stories.parse_story(path.read_text(encoding="utf-8"), str(path))
+    else:
+        story = stories.builtin_stories()[args.story]
+    started = time.perf_counter()
+    result = themeeval.evaluate_files(files, story)
+    seconds = time.perf_counter() - started
+    if args.json:
+        print(json.dumps(result.as_dict(cases=args.misses), ensure_ascii=False, indent=2))
+        return 0
+    columns = [(k, k) for k in ("theme", "labelled", "tagged", "tp", "fp", "fn")]
+    columns += [("precision", "precision"), ("recall", "recall"), ("f1", "F1")]
+    print_table(themeeval.table_rows(result), columns, sys.stdout)
+    for line in themeeval.summary_lines(result):
+        print(line)
+    print(f"{result.items} items judged in {seconds:.2f} s ({result.items / seconds:,.0f}/s)")
+    if args.discover:
+        show_discover(files, story)
+    if args.misses:
+        for case in themeeval.limit_cases(result.cases, args.misses):
+            print(f"[{case.theme} {case.kind}]")
+            print(themeeval.case_line(case))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,198 @@
+"""Words of a text with their lemmas, for matching terms on dictionary forms.
+
+A term written in its dictionary form matches every form the lemmatiser maps to
+it: "flee" matches "fled", "seize" matches "seized", "strike" matches "struck",
+"displace" matches "displaced". The lemmatiser is simplemma (offline, its
+dictionaries ship inside the package). Latin-script words are lemmatised as
+English. Arabic-script words (Urdu, Pashto, Persian, Arabic) are first folded
+to one spelling (Arabic ي/ك/ه/ة and Urdu ہ/ۃ to the Persian letters, short
+vowel marks and tatweel dropped), looked up in simplemma's Persian dictionary
+(Urdu and Pashto share much of that vocabulary), and then, since
+simplemma has no Urdu or Pashto dictionary, Urdu's regular plural and oblique
+endings (-وں, -یں, -یاں, -یوں, -ے) and a final ه/ا are dropped, so حملہ, حملے
+and حملوں share one key.
+
+Lemmas are cached (a news text repeats its words; a fetch run stores thousands
+of texts per second).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import simplemma
+
+# a word: letters/digits plus the combining marks of Latin and Arabic-script words
+# (written as runs of letters, then of marks: much faster than one alternation a letter)
+_M = "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"
+_WORD = re.compile(rf"[^\W_]+(?:[{_M}]+[^\W_]*)*|[{_M}]+(?:[^\W_]+[{_M}]*)*", re.UNICODE)
+_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+_MARKS = re.compile(
+    r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640]"
+)
+_FOLD = str.maketrans(
+    {
+        "\u064a": "\u06cc",  # Arabic yeh -> Farsi yeh
+        "\u0649": "\u06cc",  # alef maksura -> Farsi yeh
+        "\u0643": "\u06a9",  # Arabic kaf -> keheh
+        "\u06c1": "\u0647",  # Urdu heh goal -> heh
+        "\u06c3": "\u0647",  # teh marbuta goal -> heh
+        "\u0629": "\u0647",  # teh marbuta -> heh
+        "\u06c0": "\u0647",  # heh with yeh above -> heh
+        "\u06d5": "\u0647",  # ae -> heh
+        "\u0623": "\u0627",  # alef with hamza -> alef
+        "\u0625": "\u0627",
+        "\u0622": "\u0627",
+    }
+)
+# Urdu plural / oblique endings, longest first, then a final vowel letter
+_URDU_ENDINGS = (
+    "\u06cc\u0648\u06ba",
+    "\u06cc\u0627\u06ba",
+    "\u0648\u06ba",
+    "\u06cc\u06ba",
+    "\u06d2",
+)
+_URDU_FINALS = ("\u0647", "\u0627")
+_MIN_STEM = 2
+
+#: the language simplemma lemmatises Latin-script words in
+LATIN_LANG = "en"
+ARABIC_LANGS = ("fa",)
+
+
+def is_arabic_script(word: str) -> bool:
+    return _ARABIC.search(word) is not None
+
+
+def fold_arabic(word: str) -> str:
+    """One spelling for Urdu, Persian and Arabic variants of a word (no vowel marks)."""
+    return _MARKS.sub("", word).translate(_FOLD)
+
+
+@lru_cache(maxsize=200_000)
+def lemma(word: str) -> str:
+    """The lower-cased dictionary form of ``word`` (or its Urdu key, see the module doc)."""
+    lower = word.lower()
+    if lower.endswith(("'s", "’s")):
+        lower = lower[:-2]
+    if is_arabic_script(lower):
+        return _arabic_key(fold_arabic(lower))
+    if not lower.isalpha():
+        return lower
+    found = simplemma.lemmatize(lower, lang=LATIN_LANG)
+    return found.lower() if isinstance(found, str) and found else lower
+
+
+def _arabic_key(word: str) -> str:
+    for lang in ARABIC_LANGS:
+        found = simplemma.lemmatize(word, lang=lang)
+        if found and found != word:
+            return fold_arabic(found)
+    stem = word
+    for ending in _URDU_ENDINGS:
+        if stem.endswith(ending) and len(stem) - len(ending) >= _MIN_STEM:
+            stem = stem[: -len(ending)]
+            break
+    if stem.endswith(_URDU_FINALS) and len(stem) - 1 >= _MIN_STEM:
+        stem = stem[:-1]
+    return stem
+
+
+@lru_cache(maxsize=20_000)
+def term_key(word: str) -> str | None:
+    """The lemma a term's word matches on, or None when it matches only as written.
+
+    A Latin-script word matches on its lemma only when it is written in its
+    dictionary form ("flee", not "fled"): a term "closed" should not match
+    "close". Arabic-script words always match on their key.
+    """
+    if word.endswith("*") or not word or (word.isupper() and len(word) > 1):
+        return None  # wildcards and acronyms match as written
+    key = lemma(word)
+    if is_arabic_script(word) or key == word.lower():
+        return key
+    return None
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """The words of a text: their spans and lemmas."""
+
+    starts: list[int]
+    ends: list[int]
+    lemmas: list[str]
+    #: whether each word is written in its dictionary form (lower-cased)
+    base: list[bool]
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def index_at(self, offset: int) -> int:
+        """The index of the word at or before character ``offset``."""
+        return max(0, bisect_right(self.starts, offset) - 1)
+
+
+def tokens(text: str) -> Tokens:
+    spans = [m.span() for m in _WORD.finditer(text)]
+    words = [text[s:e] for s, e in spans]
+    found = [lemma(w) for w in words]
+    return Tokens(
+        [s for s, _ in spans],
+        [e for _, e in spans],
+        found,
+        [lem == w.lower() for lem, w in zip(found, words, strict=True)],
+    )
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+class LemmaIndex:
+    """Find terms (sequences of lemmas) in a text's :class:`Tokens`.
+
+    Only terms whose every word has a :func:`term_key` are indexed (a wildcard
+    or an inflected form written in a term matches on its surface only).
+    """
+
+    def __init__(self, terms: Iterable[str]):
+        self.first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        for term in dict.fromkeys(terms):
+            keys = [term_key(w) for w in words(term)]
+            if not keys or any(k is None for k in keys) or "*" in term:
+                continue
+            seq = tuple(k for k in keys if k is not None)
+            self.first.setdefault(seq[0], []).append((term, seq))
+        for found in self.first.values():  # longest first at one place
+            found.sort(key=lambda item: -len(item[1]))
+
+    def __bool__(self) -> bool:
+        return bool(self.first)
+
+    def find(self, toks: Tokens, inflected: bool = False) -> list[tuple[str, int, int]]:
+        """``(term, first word, last word + 1)`` of every occurrence, longest first at a place.
+
+        ``inflected``: only occurrences with a word not in its dictionary form (the
+        others are the term as written, which a surface scan finds already).
+        """
+        out: list[tuple[str, int, int]] = []
+        lemmas = toks.lemmas
+        base = toks.base
+        size = len(lemmas)
+        first = self.first
+        for i, key in enumerate(lemmas):
+            found = first.get(key)
+            if found is None:
+                continue
+            for term, seq in found:
+                n = len(seq)
+                if i + n <= size and (n == 1 or tuple(lemmas[i : i + n]) == seq):
+                    if inflected and all(base[i : i + n]):
+                        continue
+                    out.append((term, i, i + n))
+        return out
