@@ -35,11 +35,13 @@ if TYPE_CHECKING:
     from monitor.update import FeedReport, FetchOptions, RunReport
 
 
-def open(path: str | Path | None = None) -> Monitor:  # noqa: A001 - the front door's name
+def open(path: str | Path | None = None, create: bool = True) -> Monitor:  # noqa: A001
     """The database at ``path``, else the default (``MONITOR_DB``, else ``monitor.db``
-    in the user data directory). It is connected (created and migrated if needed) on
-    first use, so ``fetch`` can take its lock before touching the file."""
-    return Monitor(Path(path) if path is not None else dbmod.default_db_path())
+    in the user data directory). It is connected (created when ``create``, and
+    migrated) on first use, so ``fetch`` can take its lock before touching the file.
+    With ``create=False`` a missing file is a :class:`monitor.NotFoundError`."""
+    resolved = Path(path) if path is not None else dbmod.default_db_path()
+    return Monitor(resolved, create=create)
 
 
 def _backfill(db: Database) -> None:
@@ -63,8 +65,9 @@ class Trends:
 class Monitor:
     """One open database and everything the tool does with it."""
 
-    def __init__(self, path: Path | None = None, db: Database | None = None):
+    def __init__(self, path: Path | None = None, db: Database | None = None, create: bool = True):
         self.path = path
+        self.create = create
         self._db = db
         if db is not None:
             _backfill(db)
@@ -75,7 +78,7 @@ class Monitor:
         if self._db is None:
             if self.path is None:
                 raise ValueError("Monitor needs a database path or an open database")
-            self._db = dbmod.connect(self.path)
+            self._db = dbmod.connect(self.path, create=self.create)
             _backfill(self._db)
         return self._db
 

@@ -192,6 +192,7 @@ def test_list_table_csv_and_nl(invoke):
 
 
 def test_list_empty_database_says_so(invoke):
+    assert invoke("init").exit_code == 0
     result = invoke("list")
     assert result.exit_code == 0 and result.stdout == ""
     assert "no articles" in result.stderr

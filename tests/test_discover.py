@@ -69,6 +69,7 @@ def test_discover_cli_text_and_json(corpus, invoke):
 
 
 def test_discover_empty_db_says_so(invoke):
+    assert invoke("init").exit_code == 0
     result = invoke("themes", "discover")
     assert result.exit_code == 0
     assert result.stdout == "" and "no candidates" in result.stderr

@@ -124,6 +124,7 @@ def test_status_lists_runs_and_marks_interrupted_ones(invoke, db):
 
 
 def test_status_before_any_run(invoke):
+    assert invoke("init").exit_code == 0
     result = invoke("status")
     assert result.exit_code == 0 and "no fetch has run yet" in result.stderr
 

@@ -211,6 +211,7 @@ def test_query_limits_are_clear_errors():
 
 
 def test_search_of_many_repeated_terms_is_a_usage_error(invoke):
+    assert invoke("init").exit_code == 0
     result = invoke("search", " ".join(["talks"] * 20_000))
     assert result.exit_code != 0 and "Traceback" not in result.stderr
     assert "limit" in result.stderr and len(result.stderr) < 300

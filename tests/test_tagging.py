@@ -131,6 +131,7 @@ def test_retag_after_taxonomy_change(db, tagged, invoke, tmp_path: Path):
 
 
 def test_retag_unknown_story_is_one_line_error(invoke):
+    assert invoke("init").exit_code == 0
     result = invoke("retag", "--story", "nope")
     assert result.exit_code == 1
     assert "story 'nope': not found" in result.stderr

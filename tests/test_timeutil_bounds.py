@@ -62,6 +62,7 @@ def test_spans_still_count_back_from_now() -> None:
 
 
 def test_cli_far_dates_are_not_tracebacks(invoke) -> None:
+    assert invoke("init").exit_code == 0
     for args in (("list", "--until", "9999-12-31"), ("list", "--since", "9999999d")):
         result = invoke(*args)
         assert result.exit_code == 0, (args, result.stderr)

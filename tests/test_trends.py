@@ -161,5 +161,6 @@ def test_themes_bad_options(invoke, spread):
 
 
 def test_themes_without_any_story_is_clear(invoke):
+    assert invoke("init").exit_code == 0
     result = invoke("themes", "--story", "nope")
     assert result.exit_code == 1 and "story 'nope'" in result.stderr

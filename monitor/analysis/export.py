@@ -168,11 +168,11 @@ def export(
             out.write("\ufeff")
         return write(rows, fmt, out, safe)
     path = Path(path)
-    if path.is_dir():
-        raise InputError(f"-o {path}: is a directory; give a file name")
-    if not path.parent.exists():
-        raise InputError(f"-o {path}: folder {path.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    check_output_path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as exc:
+        raise InputError(f"-o {path}: cannot write in {path.parent} ({exc.strerror})") from exc
     try:
         encoding = "utf-8-sig" if bom and fmt == "csv" else "utf-8"
         with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
@@ -181,8 +181,26 @@ def export(
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file normal permissions
         os.replace(tmp, path)
+    except OSError as exc:  # a full disk, a quota: nothing half-written is left
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise InputError(
+            f"-o {path}: could not write ({exc.strerror}); nothing was changed"
+        ) from exc
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
     return count
+
+
+def check_output_path(path: Path) -> None:
+    """``-o`` writes regular files only: it never replaces a symlink, a device, a FIFO or a
+    directory (as root, ``-o /dev/null`` would otherwise replace ``/dev/null``)."""
+    if path.is_symlink():
+        raise InputError(f"-o {path}: is a symbolic link; give the path of a regular file")
+    if path.exists() and not path.is_file():
+        kind = "a directory" if path.is_dir() else "not a regular file (a device or a pipe)"
+        raise InputError(f"-o {path}: is {kind}; give the path of a regular file, or - for stdout")
+    if not path.parent.exists():
+        raise InputError(f"-o {path}: folder {path.parent} does not exist")

@@ -46,7 +46,12 @@ class MonitorGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            app = ctx.find_object(App)
+            if app is not None and app.created and ctx.parent is None:
+                click.echo(f"note: created the database {app.path}", err=True)
+                app.created = False
+            return result
         except MonitorError as exc:
             raise MonitorClickError(str(exc), exc.exit_code) from exc
         except sqlite3.OperationalError as exc:
@@ -58,7 +63,32 @@ class MonitorGroup(click.Group):
                     f"{BUSY_TIMEOUT_S:.0f} s (another monitor process is writing); try again",
                     ExitCode.LOCKED,
                 ) from exc
-            raise
+            raise MonitorClickError(_database_problem(ctx, exc)) from exc
+        except sqlite3.DatabaseError as exc:  # a damaged file met mid-query, a full disk
+            raise MonitorClickError(_database_problem(ctx, exc)) from exc
+        except OSError as exc:  # a file or folder that cannot be read or written
+            name = exc.filename or (ctx.obj.path if ctx.obj else "")
+            raise MonitorClickError(f"{name}: {exc.strerror or exc}") from exc
+
+
+#: the largest id, count or limit an option takes (SQLite's INTEGER): a bigger one is a
+#: usage error, never an OverflowError from the database
+MAX_INT = 2**63 - 1
+
+#: commands that may create the database (every other one reads, and refuses a missing file)
+CREATING = frozenset({"init", "add", "fetch", "feeds add", "stories add"})
+
+
+def _database_problem(ctx: click.Context, exc: Exception) -> str:
+    path = ctx.obj.path if ctx.obj else "the database"
+    text = str(exc)
+    if "readonly" in text or "read-only" in text:
+        return f"database {path}: read-only ({text}); check its permissions and its folder's"
+    if "disk" in text and "full" in text:
+        return f"database {path}: the disk is full ({text}); nothing more was written"
+    if "malformed" in text or "corrupt" in text or "not a database" in text:
+        return f"database {path}: damaged ({text}); restore it from a backup"
+    return f"database {path}: {text}"
 
 
 class App:
@@ -68,13 +98,21 @@ class App:
     def __init__(self, path: Path):
         self.path = path
         self._monitor: Monitor | None = None
+        self.created = False  # this command made the database file
 
     @property
     def monitor(self) -> Monitor:
+        """The database, opened on first use. Only the commands that store something
+        (:data:`CREATING`) create a missing database, and they say where; every other
+        command says it does not exist (a mistyped --db creates nothing)."""
         if self._monitor is None:
             from monitor import api
 
-            self._monitor = api.open(self.path)
+            ctx = click.get_current_context(silent=True)
+            command = " ".join(ctx.command_path.split()[1:]) if ctx else ""
+            create = command in CREATING
+            self.created = create and not self.path.exists()
+            self._monitor = api.open(self.path, create=create)
         return self._monitor
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from monitor.cli.app import (
+    MAX_INT,
     App,
     MonitorClickError,
     MonitorGroup,
@@ -134,7 +135,9 @@ LIST_COLUMNS = [
 @click.option("--source", "site", help="Only articles from this outlet.")
 @since_option
 @click.option("--edited", is_flag=True, help="Only articles with two or more versions.")
-@click.option("--limit", type=click.IntRange(min=1), help="At most this many articles.")
+@click.option(
+    "--limit", type=click.IntRange(min=1, max=MAX_INT), help="At most this many articles."
+)
 @output_options
 @pass_app
 def list_(
@@ -166,11 +169,11 @@ def list_(
 
 
 @click.command()
-@click.argument("article_id", type=int)
+@click.argument("article_id", type=click.IntRange(min=1, max=MAX_INT))
 @click.option(
     "--version",
     "number",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_INT),
     help="Show this version (default: the latest).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Output one JSON object.")

@@ -6,14 +6,18 @@ import json
 
 import click
 
-from monitor.cli.app import App, pass_app
+from monitor.cli.app import MAX_INT, App, pass_app
 from monitor.render import rows as output
 
 
 @click.command()
-@click.argument("article_id", type=int)
-@click.argument("from_number", metavar="[FROM]", required=False, type=click.IntRange(min=1))
-@click.argument("to_number", metavar="[TO]", required=False, type=click.IntRange(min=1))
+@click.argument("article_id", type=click.IntRange(min=1, max=MAX_INT))
+@click.argument(
+    "from_number", metavar="[FROM]", required=False, type=click.IntRange(min=1, max=MAX_INT)
+)
+@click.argument(
+    "to_number", metavar="[TO]", required=False, type=click.IntRange(min=1, max=MAX_INT)
+)
 @click.option(
     "--format",
     "fmt",
@@ -27,7 +31,7 @@ from monitor.render import rows as output
 @click.option("--all", "every", is_flag=True, help="Every consecutive pair, oldest first.")
 @click.option(
     "--context",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=MAX_INT),
     help="Show only N paragraphs around each change; fold the rest (default: all).",
 )
 @pass_app

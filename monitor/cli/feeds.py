@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from monitor.cli.app import App, MonitorGroup, emit_rows, output_options, pass_app
+from monitor.cli.app import MAX_INT, App, MonitorGroup, emit_rows, output_options, pass_app
 from monitor.errors import ExitCode
 from monitor.render import rows as output
 from monitor.store import feeds as feedstore
@@ -254,7 +254,11 @@ RUN_COLUMNS = [
 
 @click.command(name="status")
 @click.option(
-    "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Runs to show."
+    "--limit",
+    type=click.IntRange(min=1, max=MAX_INT),
+    default=10,
+    show_default=True,
+    help="Runs to show.",
 )
 @click.option(
     "--json", "as_json", is_flag=True, help="Output one JSON object: runs and failing feeds."

@@ -11,7 +11,7 @@ import click
 
 from monitor.analysis import export as exportmod
 from monitor.analysis import search
-from monitor.cli.app import App, pass_app, resolve_window, since_option
+from monitor.cli.app import MAX_INT, App, pass_app, resolve_window, since_option
 from monitor.render import changes as report_render
 from monitor.render import rows as output
 from monitor.store.queries import ArticleFilter
@@ -27,7 +27,7 @@ from monitor.text.safetext import line
 @click.option("--story", help="Only articles of this story.")
 @click.option(
     "--top",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_INT),
     default=10,
     show_default=True,
     help="Headlines, edits and terms to show.",
@@ -92,7 +92,7 @@ def changes(
 @click.option("--theme", help="Only versions tagged with this theme (slug or label).")
 @click.option(
     "--limit",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_INT),
     default=20,
     show_default=True,
     help="At most this many articles.",
@@ -186,13 +186,14 @@ def search_(
     "--output",
     "path",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Write to this file (replaced only when the export succeeds). Default: standard output.",
+    help="Write to this regular file (replaced only when the export succeeds; a symlink, "
+    "device or directory is refused). Default, or -: standard output.",
 )
 @click.option("--story", help="Only articles (feeds) of this story.")
 @click.option("--source", "site", help="Only articles from this outlet.")
 @since_option
 @click.option("--edited", is_flag=True, help="Only articles with two or more versions.")
-@click.option("--limit", type=click.IntRange(min=1), help="At most this many rows.")
+@click.option("--limit", type=click.IntRange(min=1, max=MAX_INT), help="At most this many rows.")
 @click.option(
     "--by",
     type=click.Choice(list(exportmod.PERIODS)),
@@ -255,6 +256,8 @@ def export_(
     flt = ArticleFilter(
         story=story, source=site, since=since_iso, until=until_iso, edited=edited, limit=limit
     )
+    if path is not None and str(path) == "-":
+        path = None
     if path is None:
         count = app.monitor.export(what, fmt, flt=flt, by=by, out=sys.stdout, safe=safe, bom=bom)
     else:

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import click
 
-from monitor.cli.app import App, MonitorGroup, emit_rows, pass_app, resolve_window, since_option
+from monitor.cli.app import (
+    MAX_INT,
+    App,
+    MonitorGroup,
+    emit_rows,
+    pass_app,
+    resolve_window,
+    since_option,
+)
 from monitor.render import rows as output
 from monitor.themes import trends
 
@@ -103,13 +111,17 @@ def themes(
 @click.option("--story", help="Only articles of this story (default: all articles).")
 @click.option(
     "--min-articles",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_INT),
     default=3,
     show_default=True,
     help="Keep phrases found in at least this many articles.",
 )
 @click.option(
-    "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="At most this many."
+    "--limit",
+    type=click.IntRange(min=1, max=MAX_INT),
+    default=20,
+    show_default=True,
+    help="At most this many.",
 )
 @click.option(
     "--theme",
@@ -159,7 +171,7 @@ def themes_discover(
 @click.option("--json", "as_json", is_flag=True, help="Output one JSON object.")
 @click.option(
     "--misses",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=MAX_INT),
     default=3,
     show_default=True,
     help="Show this many misses and false positives per theme (and for the rule).",

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from monitor.errors import InputError
+from monitor.errors import InputError, NotFoundError
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -35,19 +35,31 @@ def default_db_path() -> Path:
     return platformdirs.user_data_path(APP_NAME) / "monitor.db"
 
 
-def connect(path: str | Path) -> Database:
-    """Open (creating if needed) and migrate the database at ``path``.
+def connect(path: str | Path, create: bool = True) -> Database:
+    """Open and migrate the database at ``path`` (created when ``create``, else a
+    missing file is a :class:`NotFoundError`).
 
+    A file that is not monitor's (another application's SQLite database, or not
+    SQLite at all) is refused before anything is written, so it stays byte-identical.
     WAL journal and a 30 s busy timeout let a reader and a cron writer overlap.
     """
-
     from monitor.store import schema
 
     path = Path(path)
     if path.is_dir():
         raise InputError(f"database {path}: is a directory; give a file path with --db")
-    if not path.parent.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        if not create:
+            raise NotFoundError(
+                f"database {path}: does not exist; check --db (or MONITOR_DB), "
+                "or create it with 'monitor init'"
+            )
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"database {path}: cannot create its folder ({exc.strerror})") from exc
+    else:
+        check_ours(path)
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
         conn.execute("PRAGMA foreign_keys = ON")
@@ -59,6 +71,47 @@ def connect(path: str | Path) -> Database:
     except sqlite3.DatabaseError as exc:
         raise InputError(f"database {path}: {exc}; is it a monitor database?") from exc
     return db
+
+
+#: tables that only a monitor database has
+_OUR_TABLES = {"articles", "versions", "stories"}
+
+
+def check_ours(path: Path) -> None:
+    """Refuse a file that is not a monitor database, reading it only (read-only URI,
+    no WAL switch, no migration), so another application's file stays untouched."""
+    if path.stat().st_size == 0:
+        return  # an empty file: a new database
+    try:
+        with open(path, "rb") as fh:
+            magic = fh.read(16)
+    except OSError as exc:
+        raise InputError(f"database {path}: cannot be read ({exc.strerror})") from exc
+    if magic != b"SQLite format 3\x00":
+        raise InputError(f"database {path}: is not an SQLite database; check --db")
+    try:
+        conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S
+        )
+        try:
+            names = {row[0] for row in conn.execute("select name from sqlite_master")}
+            ours = (
+                "_sqlite_migrations" in names
+                and conn.execute(
+                    "select 1 from _sqlite_migrations where migration_set = 'monitor' limit 1"
+                ).fetchone()
+            )
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise InputError(
+            f"database {path}: cannot be read ({exc}); is it a monitor database?"
+        ) from exc
+    if names and not ours and not (names >= _OUR_TABLES):
+        raise InputError(
+            f"database {path}: is another application's SQLite database, not monitor's; "
+            "nothing was changed: give monitor its own file with --db"
+        )
 
 
 @functools.cache

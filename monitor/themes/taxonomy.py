@@ -251,8 +251,6 @@ def parse_themes(story: Story) -> list[Theme]:
     return themes
 
 
-
-
 class CompiledTaxonomy:
     """All themes of a story scored from one scan of one pattern (for speed).
 
