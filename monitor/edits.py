@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import diffing
+from . import diffing, figures
 from .diffing import DELETE, EQUAL, INSERT, Op
 
 # “curly”, "straight", «guillemets», „German“ and ‘single’ quotes (single ones
@@ -41,11 +41,7 @@ def quotations(text: str) -> list[str]:
     return found
 
 
-@dataclass
-class NumberChange:
-    old: str
-    new: str
-    context: str  # the words around it, with the change as [old → new]
+NumberChange = figures.FigureChange
 
 
 @dataclass
@@ -189,7 +185,7 @@ def edits_of(title_old: str, title_new: str, old: str, new: str, ops: list[Op]) 
     edits.paragraphs_removed = paragraphs.removed
     edits.paragraphs_changed = len(paragraphs.changed)
     edits.quotes_added, edits.quotes_removed, edits.quotes_altered = quote_changes(old, new)
-    edits.numbers_changed = number_changes(ops)
+    edits.numbers_changed = figures.changes_in_article(title_old, title_new, old, new)
     return edits
 
 

@@ -1,0 +1,566 @@
+"""Figures in news text, read as values, and the ones that changed.
+
+A *figure* is a count or an amount: "at least 40", "dozens", "$9.5bn",
+"1.2 million", "Rs 55 lakh", "kilkanaście", "half-a-dozen". Numbers that
+belong to names, dates, times, ordinals, levels and identifiers are not
+figures: F-16, G20, Covid-19, March 12, 2023, 8pm, 10:30, 5th, article 370,
+phase 3, '90s.
+
+A figure *changed* only when an old and a new figure count the same thing.
+They are paired by the words around them -- the counted noun after, the verb
+or noun before, the unit -- never by position alone; "20 killed, 96 injured"
+→ "34 killed, 150 injured" pairs 20 with 34 because both are "killed".
+Values are compared, not spellings: seven → 7 is no change, 1,200 → 1.2
+million is one, and so is "at least 40" → "more than 40" (another bound).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from itertools import takewhile
+
+from . import diffing
+from .figure_words import (
+    AGE_WORDS,
+    APPROX,
+    APPROX_AFTER,
+    CURRENCY_AFTER,
+    CURRENCY_BEFORE,
+    DURATIONS,
+    GENERIC_NOUNS,
+    GLUED_ONLY_SCALES,
+    ID_WORDS,
+    MONTHS,
+    NUMBER_WORDS,
+    ONE_WORDS,
+    PERCENT,
+    RATE,
+    SCALES,
+    SENSE,
+    STOP,
+    VAGUE,
+)
+
+_TOKEN = re.compile(
+    r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.]\d)"  # 1 200 000 (Polish thousands)
+    r"|\d+(?:[.,]\d+)*"  # 1,200 / 3.5 / 6,5
+    r"|[^\W\d_]+(?:['’][^\W\d_]+)*"  # words
+    r"|\S",  # one mark
+    re.UNICODE,
+)
+_YEAR = re.compile(r"(1[89]|20)\d\d")
+_CONJUNCTIONS = {"and", "or", "but", "while", "whereas", "i", "oraz", "lub", "ale", "zaś"}
+_CLAUSE_END = set('.!?;,()[]—–|:"“”«»„')
+_GLUED_UNITS = {
+    "m", "mn", "bn", "b", "k", "tn", "km", "kg", "mph", "kph", "ft", "cm", "mm",
+    "gb", "tb", "mb", "mw", "gw", "kw", "lbs", "lb", "mln", "mld", "tys", "x",
+    "zł", "mi", "ha", "l", "g", "t",
+}  # fmt: skip
+_ORDINAL_SUFFIX = {"st", "nd", "rd", "th", "ty", "ego", "go", "ej"}
+
+
+@dataclass
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def low(self) -> str:
+        return self.text.lower()
+
+    @property
+    def is_num(self) -> bool:
+        return self.text[0].isdigit()
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[0].isalpha()
+
+
+@dataclass
+class Figure:
+    """One figure as written (``text``) and read (``low``..``high``, ``bound``)."""
+
+    text: str
+    low: float
+    high: float
+    bound: str  # "=", ">=", ">", "<", "<=", "~"
+    unit: str  # "", "%", "$", "£", "zł", ... plus "/month" style rates
+    near: list[str]  # sense keys of the words right next to it
+    far: list[str]  # sense keys of the other words of its clause
+    kind: str  # what happened to the counted: DEATH, INJURY, ARREST, MISSING or ""
+    clause: list[str]
+    start: int
+    end: int
+
+    @property
+    def value(self) -> tuple[str, float, float, str]:
+        return (self.bound, round(self.low, 6), round(self.high, 6), self.unit)
+
+
+@dataclass
+class FigureChange:
+    old: str
+    new: str
+    context: str  # the new text around it, with the change as [old → new]
+    field: str = "text"  # "title" or "text"
+
+
+def tokens(text: str) -> list[Token]:
+    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def sense(word: str) -> str:
+    """A crude language-blind stem: synonyms share a key (killed/dead/zginęło)."""
+    low = word.lower()
+    if low in SENSE:
+        return SENSE[low]
+    plain = "".join(
+        c for c in unicodedata.normalize("NFD", low) if not unicodedata.combining(c)
+    ).replace("ł", "l")
+    for prefix, key in SENSE_PREFIXES:
+        if plain.startswith(prefix):
+            return key
+    for suffix in ("ing", "ed", "es", "s"):
+        if plain.endswith(suffix) and len(plain) - len(suffix) >= (3 if suffix == "s" else 4):
+            plain = plain[: -len(suffix)]
+            break
+    return plain[:4]
+
+
+SENSE_PREFIXES = [
+    (p, key)
+    for key, prefixes in {
+        "DEATH": (
+            "kill",
+            "dead",
+            "die",
+            "died",
+            "death",
+            "zgin",
+            "zabit",
+            "zmar",
+            "ofiar",
+            "smier",
+        ),
+        "INJURY": ("injur", "wound", "hurt", "rann", "poszkodow"),
+        "ARREST": ("arrest", "detain", "detention", "zatrzym", "aresztow"),
+        "MISSING": ("missing", "zagin"),
+    }.items()
+    for p in prefixes
+]
+
+
+def _number_value(text: str) -> float | None:
+    raw = text.replace("\u00a0", " ").replace("\u202f", " ")
+    if " " in raw:
+        return float(raw.replace(" ", ""))
+    if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", raw):
+        return float(raw.replace(",", ""))
+    if re.fullmatch(r"\d{1,3}(\.\d{3}){2,}", raw):  # 1.200.000
+        return float(raw.replace(".", ""))
+    if re.fullmatch(r"\d+,\d+", raw):  # Polish decimal comma: 6,5
+        return float(raw.replace(",", "."))
+    try:
+        return float(raw)
+    except ValueError:
+        return None
+
+
+def _glued(a: Token, b: Token) -> bool:
+    return a.end == b.start
+
+
+def _not_a_figure(toks: list[Token], i: int) -> bool:
+    """Names, dates, times, years, ordinals, levels and identifiers."""
+    tok = toks[i]
+    prev = toks[i - 1] if i > 0 else None
+    prev2 = toks[i - 2] if i > 1 else None
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    nxt2 = toks[i + 2] if i + 2 < len(toks) else None
+    if _YEAR.fullmatch(tok.text):
+        return True
+    if prev and _glued(prev, tok):
+        if prev.is_word and prev.low not in CURRENCY_BEFORE:  # G20, ABC7
+            return True
+        if prev.text in "-‑" and prev2 and _glued(prev2, prev) and prev2.is_word:
+            return True  # F-16, Covid-19
+        if prev.text in "'’#№§":  # '90s, #3
+            return True
+        if prev.text == ":" and prev2 and prev2.is_num:  # 10:30
+            return True
+        if prev.text == "/" and prev2 and prev2.is_num and _glued(prev2, prev):
+            return True  # 24/7, 9/11
+    if nxt and _glued(tok, nxt):
+        if nxt.is_word and nxt.low not in _GLUED_UNITS and nxt.low not in SCALES:
+            return True  # 1990s, 5th, 8pm
+        if len(nxt.text) == 1 and nxt.text.isupper() and not (prev and prev.text in "$£€¥₹"):
+            return True  # 5G, 4K, 3D (but $72M)
+        if nxt.text == ":" and nxt2 and nxt2.is_num and _glued(nxt, nxt2):
+            return True
+        if nxt.text in "-‑" and nxt2 and nxt2.is_word and nxt2.low in ("year", "years"):
+            return False
+        if nxt.text == "/" and nxt2 and nxt2.is_num:
+            return True
+        if nxt.text == "." and nxt2 and nxt2.is_word and nxt2.text[0].islower():
+            return True  # Polish ordinal: 5. miejsce
+    if nxt and nxt.low in ("am", "pm", "gmt", "bst", "utc", "cet", "cest", "et"):
+        return True
+    if nxt and nxt.low in ("a", "p") and nxt2 and nxt2.text == ".":  # 8 a.m.
+        return True
+    if nxt and nxt.low in _ORDINAL_SUFFIX and _glued(tok, nxt):
+        return True
+    if prev and (prev.low.rstrip(".") in MONTHS or prev.low in ID_WORDS):
+        return True
+    if prev and prev.text == "." and prev2 and prev2.low in MONTHS:  # Oct. 7
+        return True
+    if nxt and nxt.low.rstrip(".") in MONTHS:  # 12 March, 8 listopada
+        return True
+    if prev and prev.text == "," and prev2 and prev2.is_num and i > 2:
+        p3 = toks[i - 3]
+        if p3.low.rstrip(".") in MONTHS:  # March 12, 2023
+            return True
+    if (
+        prev
+        and prev.low in ("godz", "godzinie", "godziną", "godzina", "godzinę")
+        or (prev and prev.text == "." and prev2 and prev2.low == "godz")
+    ):
+        return True
+    return bool(  # UFC 289
+        prev
+        and prev.is_word
+        and prev.text.isupper()
+        and len(prev.text) >= 2
+        and prev.low not in CURRENCY_BEFORE
+        and prev.low not in STOP
+    )
+
+
+def _ends_clause(toks: list[Token], k: int) -> bool:
+    tok = toks[k]
+    if tok.text in _CLAUSE_END:
+        return True
+    if tok.text in "-‑":  # a spaced dash, not F-16 or half-a-dozen
+        return not (k > 0 and _glued(toks[k - 1], tok)) and not (
+            k + 1 < len(toks) and _glued(tok, toks[k + 1])
+        )
+    return False
+
+
+def _clause_bounds(toks: list[Token], start: int, end: int) -> tuple[int, int]:
+    lo = start
+    while lo > 0 and not _ends_clause(toks, lo - 1):
+        lo -= 1
+    hi = end
+    while hi < len(toks) and not _ends_clause(toks, hi):
+        hi += 1
+    return lo, hi
+
+
+def _senses(words: list[Token]) -> list[str]:
+    return [sense(t.text) for t in words if t.is_word and t.low not in STOP]
+
+
+def figures(text: str) -> list[Figure]:
+    """The figures of a text, in order."""
+    toks = tokens(text)
+    found: list[Figure] = []
+    i = 0
+    while i < len(toks):
+        figure, nxt = _figure_at(toks, i, text)
+        if figure is not None:
+            found.append(figure)
+            i = nxt
+        else:
+            i += 1
+    return found
+
+
+def _phrase_at(toks: list[Token], i: int, phrases: Mapping[tuple[str, ...], object]) -> int:
+    """Length (in tokens) of the longest phrase of ``phrases`` starting at ``i``."""
+    best = 0
+    for phrase in phrases:
+        n = len(phrase)
+        if n > best and i + n <= len(toks) and tuple(t.low for t in toks[i : i + n]) == phrase:
+            best = n
+    return best
+
+
+def _core_at(toks: list[Token], i: int, text: str) -> tuple[float, float, int] | None:
+    """A number, number word or vague quantity at ``i``: (low, high, tokens used)."""
+    tok = toks[i]
+    if tok.is_num:
+        if _not_a_figure(toks, i):
+            return None
+        value = _number_value(tok.text)
+        return None if value is None else (value, value, 1)
+    n = _phrase_at(toks, i, VAGUE)
+    if n:
+        low, high = VAGUE[tuple(t.low for t in toks[i : i + n])]
+        return low, high, n
+    if tok.low in NUMBER_WORDS:
+        value = NUMBER_WORDS[tok.low]
+        # twenty-five / dwadzieścia pięć
+        j = i + 1
+        if j + 1 < len(toks) and toks[j].text in "-‑" and toks[j + 1].low in NUMBER_WORDS:
+            j += 1
+        if j < len(toks) and 0 < NUMBER_WORDS.get(toks[j].low, 0) < 10 <= value < 100:
+            return value + NUMBER_WORDS[toks[j].low], value + NUMBER_WORDS[toks[j].low], j - i + 1
+        return value, value, 1
+    return None
+
+
+def _figure_at(toks: list[Token], i: int, text: str) -> tuple[Figure | None, int]:
+    start = i
+    bound = "="
+    n = _phrase_at(toks, i, APPROX)
+    if n:
+        bound = str(APPROX[tuple(t.low for t in toks[i : i + n])])
+        i += n
+    unit = ""
+    if i < len(toks) and toks[i].low in CURRENCY_BEFORE:
+        unit = CURRENCY_BEFORE[toks[i].low]
+        i += 1
+        if i < len(toks) and toks[i].text == "." and toks[i - 1].low == "rs":
+            i += 1
+    elif i + 1 < len(toks) and toks[i].low == "us" and toks[i + 1].text == "$":
+        unit, i = "$", i + 2
+    if i >= len(toks):
+        return None, start + 1
+    if toks[i].low in ONE_WORDS and bound != "=":
+        core: tuple[float, float, int] | None = (1.0, 1.0, 1)
+    else:
+        core = _core_at(toks, i, text)
+    if core is None:
+        return None, start + 1
+    low, high, used = core
+    j = i + used
+    # scales: 1.2 million, $9.5bn, 55 lakh, 2 tys., a few dozen
+    while j < len(toks):
+        word = toks[j].low
+        if word in SCALES and (word not in GLUED_ONLY_SCALES or _glued(toks[j - 1], toks[j])):
+            factor = SCALES[word]
+            low, high = low * factor, high * factor
+            j += 1
+            if j < len(toks) and toks[j].text == "." and word in ("tys", "mln", "mld", "bln"):
+                j += 1
+        else:
+            break
+    if j < len(toks) and toks[j].low in PERCENT:
+        unit, j = "%", j + 1
+    elif j + 1 < len(toks) and toks[j].low == "per" and toks[j + 1].low == "cent":
+        unit, j = "%", j + 2
+    elif j < len(toks) and toks[j].low in CURRENCY_AFTER:
+        unit, j = CURRENCY_AFTER[toks[j].low], j + 1
+    if not unit and j < len(toks) and toks[j].low in DURATIONS:
+        unit = "time:" + DURATIONS[toks[j].low]
+    n = _phrase_at(toks, j, APPROX_AFTER)
+    if n and bound == "=":
+        bound = str(APPROX_AFTER[tuple(t.low for t in toks[j : j + n])])
+        j += n
+    n = _phrase_at(toks, j, RATE)
+    if n and unit:
+        unit += str(RATE[tuple(t.low for t in toks[j : j + n])])
+        j += n
+    if toks[i].is_word and toks[start].is_word and not unit and bound == "=" and used == 1:
+        # a lone number word is a figure only before a noun ("two dams"), not in
+        # "one of", "two-thirds", or as a pronoun
+        before_word = toks[start - 1] if start > 0 else None
+        if (j >= len(toks) or not toks[j].is_word) and (
+            before_word is None or not before_word.is_word or before_word.low in STOP
+        ):
+            return None, start + 1
+    lo, hi = _clause_bounds(toks, start, j)
+    before = [t for t in toks[lo:start] if t.is_word and t.low not in STOP]
+    after = [t for t in toks[j:hi] if t.is_word and t.low not in STOP]
+    near = _senses(before[-1:]) + _senses(after[:1])
+    far = _senses(before[-4:-1]) + _senses(after[1:4])
+    # what happened to the counted: the nearest such word, after it on a tie
+    # ... within its own conjunct: "killed 20 people and injured 96"
+    right_toks = list(takewhile(lambda t: t.low not in _CONJUNCTIONS, toks[j:hi]))
+    left_toks = list(takewhile(lambda t: t.low not in _CONJUNCTIONS, reversed(toks[lo:start])))
+    right = [k for k in _senses(right_toks) if k not in GENERIC_NOUNS][:3]
+    left = [k for k in _senses(left_toks) if k not in GENERIC_NOUNS][:3]
+    kinds = [(d, 0, k) for d, k in enumerate(right) if k in _CLASSES]
+    kinds += [(d, 1, k) for d, k in enumerate(left) if k in _CLASSES]
+    kind = min(kinds)[2] if kinds else ""
+    if not unit and before and before[-1].low in AGE_WORDS:
+        unit = "age"  # aged 71, w wieku 74
+    figure = Figure(
+        text=text[toks[start].start : toks[j - 1].end],
+        low=low,
+        high=high,
+        bound=bound,
+        unit=unit,
+        near=near,
+        far=far,
+        kind=kind,
+        clause=_senses(toks[lo:hi]),
+        start=toks[start].start,
+        end=toks[j - 1].end,
+    )
+    return figure, j
+
+
+_CLASSES = {"DEATH", "INJURY", "ARREST", "MISSING"}
+
+
+def _score(a: Figure, b: Figure, common: set[str]) -> int:
+    """How surely ``a`` and ``b`` count the same thing (0: not at all).
+
+    ``common`` holds words found around several figures of a text (the
+    story's subject, "Black Adam"): they tell figures apart only when they
+    are right next to both.
+    """
+    if a.unit != b.unit:
+        return 0
+    if a.kind and b.kind and a.kind != b.kind:
+        return 0  # killed vs injured
+    score = 0
+    if a.kind and a.kind == b.kind:  # both killed: sure when right next to one of them
+        score = 2 if a.kind in a.near or a.kind in b.near else 1
+    generic = 0
+    for word in (set(a.near) | set(a.far)) & (set(b.near) | set(b.far)):
+        if word in _CLASSES:
+            continue
+        near_a, near_b = word in a.near, word in b.near
+        if word in GENERIC_NOUNS:
+            generic = 1
+        elif near_a and near_b:
+            score += 3
+        elif word not in common:
+            score += 1
+    return score + generic
+
+
+def _clause_overlap(a: Figure, b: Figure) -> float:
+    wa, wb = set(a.clause), set(b.clause)
+    return 2 * len(wa & wb) / (len(wa) + len(wb)) if wa and wb else 0.0
+
+
+def _common_words(found: list[Figure]) -> set[str]:
+    seen: dict[str, int] = {}
+    for figure in found:
+        for word in set(figure.near) | set(figure.far):
+            seen[word] = seen.get(word, 0) + 1
+    return {word for word, count in seen.items() if count > 1}
+
+
+def _replaced_in_place(old: str, new: str) -> set[tuple[int, int]]:
+    """(old offset, new offset) of spans the word diff replaces inside an
+    unchanged frame: "Family plan: [$16 → $17]/month (up to 6 members)"."""
+    found: set[tuple[int, int]] = set()
+    ops = diffing.diff_text(old, new)
+    a = b = 0
+    for k, (op, text) in enumerate(ops):
+        if op == diffing.DELETE and k + 1 < len(ops) and ops[k + 1][0] == diffing.INSERT:
+            inserted = ops[k + 1][1]
+            before = ops[k - 1][1] if k > 0 and ops[k - 1][0] == diffing.EQUAL else ""
+            after = ops[k + 2][1] if k + 2 < len(ops) and ops[k + 2][0] == diffing.EQUAL else ""
+            small = len(text.split()) <= 3 and len(inserted.split()) <= 3
+            left = len(re.findall(r"\w+", before.split("\n\n")[-1]))
+            right = len(re.findall(r"\w+", after.split("\n\n")[0]))
+            end = k + 2 >= len(ops)  # the replaced words end the text
+            framed = (left and right) or (left >= 2 and end) or (right >= 2 and k == 0)
+            if small and framed:
+                found.add((a, b))
+        if op != diffing.INSERT:
+            a += len(text)
+        if op != diffing.DELETE:
+            b += len(text)
+        if op == diffing.INSERT and k > 0 and ops[k - 1][0] == diffing.DELETE:
+            continue
+    return found
+
+
+def _pairs(
+    old: list[Figure], new: list[Figure], spots: set[tuple[int, int]]
+) -> list[tuple[Figure, Figure, bool]]:
+    """(old, new, replaced in place) for figures that count the same thing."""
+    scored = []
+    common = _common_words(old) | _common_words(new)
+    for a in old:
+        for b in new:
+            if a.unit != b.unit or (a.kind and b.kind and a.kind != b.kind):
+                continue
+            score = _score(a, b, common)
+            in_place = any(a.start <= x <= a.end and b.start <= y <= b.end for x, y in spots)
+            if in_place:
+                score += 3  # replaced inside the same words
+            alone = sum(f.unit == a.unit for f in old) == sum(f.unit == a.unit for f in new) == 1
+            if a.unit and alone and _clause_overlap(a, b) >= 0.3:
+                score += 2  # the only amount of this kind in both texts, alike clauses
+            scored.append((score, a.value == b.value, in_place, a, b))
+    pairs: list[tuple[Figure, Figure, bool]] = []
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    # best first; on a tie an unchanged figure wins; a change needs more evidence
+    for score, equal, in_place, a, b in sorted(scored, key=lambda s: (-s[0], not s[1])):
+        if score < (1 if equal else 2) or id(a) in used_a or id(b) in used_b:
+            continue
+        used_a.add(id(a))
+        used_b.add(id(b))
+        pairs.append((a, b, in_place))
+    return pairs
+
+
+def _context(text: str, figure: Figure, old: str, words: int = 5) -> str:
+    before = text[: figure.start].split("\n\n")[-1].split()[-words:]
+    after = text[figure.end :].split("\n\n")[0].split()[:words]
+    return " ".join([*before, f"[{old} → {figure.text}]", *after])
+
+
+def _amount(figure: Figure) -> tuple[float, float, str]:
+    return (round(figure.low, 6), round(figure.high, 6), figure.unit)
+
+
+def _distinctive(figure: Figure) -> bool:
+    """A value unlikely to recur by chance: an exact amount, or a count of ten or more."""
+    return figure.low == figure.high and (figure.low >= 10 or figure.unit[:1] in "$£€¥₹z%")
+
+
+def changes(old: str, new: str, field: str = "text", elsewhere: str = "") -> list[FigureChange]:
+    """Figures of ``old`` whose value changed in ``new``, for the same quantity.
+
+    A value that was already in the old version (here or in ``elsewhere``,
+    the old version's other field), or is still in this field of the new
+    one, moved rather than changed ("$245m" of a "$520m" total) -- unless it
+    was replaced in place, inside the same words.
+    """
+    old_figures, new_figures = figures(old), figures(new)
+    here = {_amount(f) for f in old_figures}
+    there = {_amount(f) for f in figures(elsewhere)}
+    after = {_amount(f) for f in new_figures}
+    spots = _replaced_in_place(old, new) if old and new else set()
+    result = []
+    for a, b, in_place in _pairs(old_figures, new_figures, spots):
+        if a.value == b.value:
+            continue
+        if _amount(a) != _amount(b):  # not just another bound ("more than 140" → "140")
+            if _distinctive(b) and _amount(b) in there:
+                continue
+            if not in_place and (
+                (_distinctive(b) and _amount(b) in here)
+                or (_distinctive(a) and _amount(a) in after)
+            ):
+                continue
+        result.append(FigureChange(a.text, b.text, _context(new, b, a.text), field))
+    result.sort(key=lambda c: new.find(c.new))
+    return result
+
+
+def changes_in_article(title_old: str, title_new: str, old: str, new: str) -> list[FigureChange]:
+    """Title and text compared field by field; a change carried by both is named once."""
+    in_title = changes(title_old, title_new, "title", elsewhere=old)
+    in_text = changes(old, new, "text", elsewhere=title_old)
+
+    def values(c: FigureChange) -> tuple[float, ...]:
+        a, b = figures(c.old), figures(c.new)
+        return (a[0].low, a[0].high, b[0].low, b[0].high) if a and b else ()
+
+    seen = {values(c) for c in in_title}
+    return in_title + [c for c in in_text if values(c) not in seen]

@@ -1,0 +1,120 @@
+"""Figures: what is a figure, what it is worth, and which old and new figures count the same thing."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor import figures
+
+
+def values(text):
+    return [(f.text, f.bound, f.low, f.high, f.unit) for f in figures.figures(text)]
+
+
+def changed(old, new):
+    return [(c.old, c.new) for c in figures.changes(old, new)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The F-16 and the MiG-29 flew over the G20 venue.",
+        "Covid-19 cases fell; the Chandrayaan-3 probe landed.",
+        "The vote is on March 12, 2023 at 8pm, or 10:30 on Oct. 7.",
+        "Under article 370 and section 49 the phase 3 trial reached level 4.",
+        "She finished 5th in the 1990s and 2nd in UFC 289.",
+        "Spotkanie 8 listopada o godz. 12, artykuł 7 ustawy, 5. miejsce w UE.",
+        "A 24/7 service since the '90s, a 5G network, a 4K screen.",
+    ],
+)
+def test_names_dates_times_and_identifiers_are_not_figures(text):
+    assert figures.figures(text) == []
+
+
+def test_number_words_approximations_and_scales_are_read_as_values():
+    got = values(
+        "At least 40 died, more than 60 were hurt, a dozen fled, dozens hid, "
+        "$9.5bn was lost, 1.2 million people moved, 3,400 troops came, Rs 55 lakh and 15 per cent."
+    )
+    assert got == [
+        ("At least 40", ">=", 40, 40, ""),
+        ("more than 60", ">", 60, 60, ""),
+        ("a dozen", "=", 12, 12, ""),
+        ("dozens", "=", 24, 99, ""),
+        ("$9.5bn", "=", 9.5e9, 9.5e9, "$"),
+        ("1.2 million", "=", 1.2e6, 1.2e6, ""),
+        ("3,400", "=", 3400, 3400, ""),
+        ("Rs 55 lakh", "=", 5.5e6, 5.5e6, "₹"),
+        ("15 per cent", "=", 15, 15, "%"),
+    ]
+
+
+def test_polish_number_words_and_bounds():
+    got = values(
+        "Zginęło co najmniej 17 osób, kilkanaście rannych, ponad dwadzieścia aut i 2 tys. zł."
+    )
+    assert got == [
+        ("co najmniej 17", ">=", 17, 17, ""),
+        ("kilkanaście", "=", 11, 19, ""),
+        ("ponad dwadzieścia", ">", 20, 20, ""),
+        ("2 tys. zł", "=", 2000, 2000, "zł"),
+    ]
+
+
+def test_the_same_value_in_another_format_is_no_change():
+    assert changed("Seven people were killed.", "7 people were killed.") == []
+    assert changed("It cost $4.9M in all.", "It cost $4.9m in all.") == []
+    assert changed("Nearly 2,000 homes flooded.", "Nearly 2 thousand homes flooded.") == []
+
+
+def test_a_change_of_scale_or_bound_is_a_change():
+    assert changed("About 1,200 people fled.", "About 1.2 million people fled.") == [
+        ("About 1,200", "About 1.2 million")
+    ]
+    assert changed("Dozens killed in the blast.", "At least 40 killed in the blast.") == [
+        ("Dozens", "At least 40")
+    ]
+    assert changed("Rs 55 lakh looted from the house", "Rs 55cr looted from the house") == [
+        ("Rs 55 lakh", "Rs 55cr")
+    ]
+
+
+def test_figures_are_paired_by_what_they_count_not_by_position():
+    old = "The blast killed 20 people and injured 96 others."
+    new = "Police said 150 were injured. The blast killed 34 people."
+    assert sorted(changed(old, new)) == [("20", "34"), ("96", "150")]
+
+
+def test_different_quantities_in_the_same_slot_are_not_paired():
+    # a day of a date against an age, a level against a count: nothing in common
+    assert changed("He died on May 3 aged 71.", "Three people died at level 4.") == []
+    assert changed("Police arrested 12 protesters.", "Four people were killed.") == []
+
+
+def test_a_figure_that_only_moved_is_not_a_change():
+    old = "The firm will pay $520 million; $245 million goes to refunds."
+    new = "The firm must pay $245 million in refunds."
+    assert changed(old, new) == []
+
+
+def test_headline_figures_are_compared_and_named_once():
+    got = figures.changes_in_article(
+        "12,000 evacuated as fires spread",
+        "15,000 evacuated as fires spread",
+        "Officials said 12,000 residents were evacuated.",
+        "Officials said 15,000 residents were evacuated.",
+    )
+    assert [(c.old, c.new, c.field) for c in got] == [("12,000", "15,000", "title")]
+
+
+def test_headline_and_text_changes_worded_differently_are_both_named():
+    got = figures.changes_in_article(
+        "Dozens dead after the quake", "At least 90 dead after the quake", "", ""
+    )
+    assert [(c.old, c.new, c.field) for c in got] == [("Dozens", "At least 90", "title")]
+
+
+def test_prices_in_a_list_are_paired_inside_their_unchanged_frame():
+    old = "Individual plan: $10/month\n\nFamily plan: $16/month (up to 6 members)"
+    new = "Individual plan: $11/month\n\nFamily plan: $17/month (up to 6 members)"
+    assert changed(old, new) == [("$10/month", "$11/month"), ("$16/month", "$17/month")]
