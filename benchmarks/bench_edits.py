@@ -130,7 +130,9 @@ def predicted_headline(e: Any) -> str:
 
 def predicted_quotes(e: Any) -> list[tuple[str, str, str]]:
     if hasattr(e, "quote_edits"):
-        return [(q.kind, q.field, q.text) for q in e.quote_edits]
+        return [
+            (q.kind, "description" if q.field == "text" else q.field, q.text) for q in e.quote_edits
+        ]
     out = [("added", "description", q) for q in e.quotes_added]
     out += [("removed", "description", q) for q in e.quotes_removed]
     out += [("altered", "description", f"{o} → {n}") for o, n in e.quotes_altered]

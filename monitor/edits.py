@@ -9,37 +9,15 @@ and the ``changes`` report are plain queries.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlite_utils import Database
 
-from . import diffing, figures
-from .diffing import DELETE, EQUAL, INSERT, Op
+from . import diffing, figures, quotes
+from .diffing import DELETE, INSERT, Op
 
-# “curly”, "straight", «guillemets», „German“ and ‘single’ quotes (single ones
-# only when long enough not to be apostrophes)
-_QUOTES = re.compile(
-    r"“([^”\n]{2,}?)”"
-    r'|"([^"\n]{2,}?)"'
-    r"|«([^»\n]{2,}?)»"
-    r"|„([^“”\n]{2,}?)[“”]"
-    r"|‘([^’\n]{12,}?)’(?!\w)"
-)
-_NUMBER = re.compile(r"\d+(?:[.,:/]\d+)*%?")
-_CONTEXT_WORDS = 5
-
-
-def quotations(text: str) -> list[str]:
-    """Quoted passages in order of appearance, without their quote marks."""
-    found = []
-    for match in _QUOTES.finditer(text):
-        quote = next(g for g in match.groups() if g is not None).strip()
-        if quote and quote not in found:
-            found.append(quote)
-    return found
-
+quotations = quotes.quotations
 
 NumberChange = figures.FigureChange
 
@@ -57,6 +35,7 @@ class Edits:
     quotes_removed: list[str] = field(default_factory=list)
     quotes_altered: list[tuple[str, str]] = field(default_factory=list)
     numbers_changed: list[NumberChange] = field(default_factory=list)
+    quote_edits: list[quotes.QuoteEdit] = field(default_factory=list)
 
     @property
     def title_changed(self) -> bool:
@@ -125,55 +104,14 @@ class Edits:
         return "; ".join(parts) if parts else "no change"
 
 
-def _edge_words(text: str, count: int, tail: bool) -> str:
-    words = text.split()
-    if not words:
-        return ""
-    return " ".join(words[-count:]) if tail else " ".join(words[:count])
-
-
-def number_changes(ops: list[Op]) -> list[NumberChange]:
-    """Numbers replaced by other numbers inside one edit (e.g. 60 killed → 70)."""
-    changes = []
-    for i, (op, text) in enumerate(ops):
-        if op != DELETE or i + 1 >= len(ops) or ops[i + 1][0] != INSERT:
-            continue
-        old_numbers = _NUMBER.findall(text)
-        new_numbers = _NUMBER.findall(ops[i + 1][1])
-        before = ops[i - 1][1] if i > 0 and ops[i - 1][0] == EQUAL else ""
-        after = ops[i + 2][1] if i + 2 < len(ops) and ops[i + 2][0] == EQUAL else ""
-        for old, new in zip(old_numbers, new_numbers, strict=False):
-            if old == new:
-                continue
-            context = " ".join(
-                piece
-                for piece in (
-                    _edge_words(before.split("\n\n")[-1], _CONTEXT_WORDS, tail=True),
-                    f"[{old} → {new}]",
-                    _edge_words(after.split("\n\n")[0], _CONTEXT_WORDS, tail=False),
-                )
-                if piece
-            )
-            changes.append(NumberChange(old, new, context))
-    return changes
-
-
 def quote_changes(old: str, new: str) -> tuple[list[str], list[str], list[tuple[str, str]]]:
-    """Quotations (added, removed, altered); an altered quote is a removed one
-    paired with an added one that shares half or more of its words."""
-    before, after = quotations(old), quotations(new)
-    removed = [q for q in before if q not in after]
-    added = [q for q in after if q not in before]
-    altered = []
-    for quote in list(removed):
-        words = diffing.word_units(quote)
-        scored = [(diffing.overlap(words, diffing.word_units(c)), c) for c in added]
-        best = max(scored, default=(0.0, ""))
-        if best[0] >= diffing.MIN_OVERLAP:
-            altered.append((quote, best[1]))
-            removed.remove(quote)
-            added.remove(best[1])
-    return added, removed, altered
+    """Quotations of a text (added, removed, altered as (old, new))."""
+    found = quotes.changes(old, new)
+    return (
+        [q.text for q in found if q.kind == "added"],
+        [q.text for q in found if q.kind == "removed"],
+        [(q.old or "", q.text) for q in found if q.kind == "altered"],
+    )
 
 
 def edits_of(title_old: str, title_new: str, old: str, new: str, ops: list[Op]) -> Edits:
@@ -184,7 +122,10 @@ def edits_of(title_old: str, title_new: str, old: str, new: str, ops: list[Op]) 
     edits.paragraphs_added = paragraphs.added
     edits.paragraphs_removed = paragraphs.removed
     edits.paragraphs_changed = len(paragraphs.changed)
-    edits.quotes_added, edits.quotes_removed, edits.quotes_altered = quote_changes(old, new)
+    edits.quote_edits = quotes.changes_in_article(title_old, title_new, old, new)
+    edits.quotes_added = [q.text for q in edits.quote_edits if q.kind == "added"]
+    edits.quotes_removed = [q.text for q in edits.quote_edits if q.kind == "removed"]
+    edits.quotes_altered = [(q.old or "", q.text) for q in edits.quote_edits if q.kind == "altered"]
     edits.numbers_changed = figures.changes_in_article(title_old, title_new, old, new)
     return edits
 

@@ -1,0 +1,101 @@
+"""Quotations: every style, apostrophes told apart, names of works skipped, per-field changes."""
+
+from __future__ import annotations
+
+from monitor import quotes
+
+
+def test_every_quote_style():
+    text = (
+        'He said "we will respond" and “the talks failed”; she called it \'a temporary '
+        "measure', ‘a pause’, «rien de plus» and „koniec rozmów”."
+    )
+    assert quotes.quotations(text) == [
+        "we will respond",
+        "the talks failed",
+        "a temporary measure",
+        "a pause",
+        "rien de plus",
+        "koniec rozmów",
+    ]
+
+
+def test_apostrophes_are_not_quotes():
+    text = "It's Pakistan's view since the '90s that the players' union won't talk."
+    assert quotes.quotations(text) == []
+    # an apostrophe inside a single-quoted quote does not close it
+    assert quotes.quotations("Officials called it 'Pakistan's worst flood' on Monday.") == [
+        "Pakistan's worst flood"
+    ]
+
+
+def test_quotes_in_a_headline():
+    assert quotes.quotations("Minister: 'We will not resign' as talks stall", headline=True) == [
+        "We will not resign"
+    ]
+
+
+def test_names_of_works_in_running_text_are_not_quotes():
+    text = 'She told the "Times of India" and the "Morning Show" that it was "a disgrace".'
+    assert quotes.quotations(text) == ["a disgrace"]
+
+
+def test_a_quote_cut_off_by_the_feed_runs_to_the_end():
+    assert quotes.quotations('He wrote: "The sign of a leader is someone who gives...') == [
+        "The sign of a leader is someone who gives..."
+    ]
+
+
+def test_curly_opening_closed_by_a_straight_mark():
+    assert quotes.quotations('She said: “we are cracking down," it reads.') == [
+        "we are cracking down,"
+    ]
+
+
+def test_changes_per_field():
+    found = quotes.changes_in_article(
+        "Leader calls rival 'a liar'",
+        "Leader attacks rival",
+        'He said "we will win" and "the vote was fair".',
+        'He said "we will certainly win" and "nobody cheated".',
+    )
+    assert [(q.kind, q.field, q.text, q.old) for q in found] == [
+        ("removed", "title", "a liar", None),
+        ("altered", "text", "we will certainly win", "we will win"),
+        ("added", "text", "nobody cheated", None),
+        ("removed", "text", "the vote was fair", None),
+    ]
+
+
+def test_a_quote_reworded_in_the_same_place_is_altered():
+    found = quotes.changes(
+        "Schumer called her “a legend in the Senate” after the news broke.",
+        "Schumer called her “a hero” after the news broke.",
+    )
+    assert [(q.kind, q.old, q.text) for q in found] == [
+        ("altered", "a legend in the Senate", "a hero")
+    ]
+
+
+def test_punctuation_case_and_inflection_do_not_change_a_quote():
+    assert quotes.changes('He said "We will act."', "He said 'we will act'") == []
+    assert (
+        quotes.changes("Nazwał go „samozwańczego motorniczego”.", "To „samozwańczy motorniczy”.")
+        == []
+    )
+
+
+def test_quote_marks_added_around_existing_words_are_an_added_quote():
+    found = quotes.changes("Fans attacked the swimmer", "Fans 'attacked' the swimmer")
+    assert [(q.kind, q.text) for q in found] == [("added", "attacked")]
+
+
+def test_embedded_post_is_a_block_quote():
+    text = (
+        "The studio confirmed the figures on Monday in a long statement to investors, "
+        "adding that the film had cost more to make than any of its earlier releases and "
+        "that the sequel was not yet certain.\n\n"
+        "Our film will turn a profit. Fact. https://t.co/abc\n\n"
+        "— A Star (@astar) December 7, 2022"
+    )
+    assert quotes.quotations(text) == ["Our film will turn a profit. Fact."]
