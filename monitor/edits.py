@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import diffing, figures, quotes
+from . import diffing, figures, paragraphs, quotes
 from .diffing import DELETE, INSERT, Op
 
 quotations = quotes.quotations
@@ -118,10 +118,10 @@ def edits_of(title_old: str, title_new: str, old: str, new: str, ops: list[Op]) 
     edits = Edits(title_old=title_old, title_new=title_new)
     edits.words_added = sum(diffing.count_words(t) for op, t in ops if op == INSERT)
     edits.words_removed = sum(diffing.count_words(t) for op, t in ops if op == DELETE)
-    paragraphs = diffing.paragraph_changes(old, new)
-    edits.paragraphs_added = paragraphs.added
-    edits.paragraphs_removed = paragraphs.removed
-    edits.paragraphs_changed = len(paragraphs.changed)
+    found = paragraphs.changes(old, new)
+    edits.paragraphs_added = found.added
+    edits.paragraphs_removed = found.removed
+    edits.paragraphs_changed = len(found.changed)
     edits.quote_edits = quotes.changes_in_article(title_old, title_new, old, new)
     edits.quotes_added = [q.text for q in edits.quote_edits if q.kind == "added"]
     edits.quotes_removed = [q.text for q in edits.quote_edits if q.kind == "removed"]
