@@ -249,7 +249,7 @@ def main() -> int:
         sev[(level, got_level)] += 1
         if args.show == "severity" and got_level != level:
             print(f"SEVERITY {name}: label {row['severity'][:90]} got {got_level}")
-            print(f"  {e.summary()}")
+            print(f"  {e.summary()}  [{getattr(e, 'severity_reason', '')}]")
 
     n = len(rows)
     print(f"labelled pairs: {n}")

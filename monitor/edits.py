@@ -14,8 +14,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import diffing, figures, paragraphs, quotes
+from . import diffing, figures, paragraphs, quotes, severity, wording
 from .diffing import DELETE, INSERT, Op
+from .textnorm import normalise_text, normalise_title
 
 quotations = quotes.quotations
 
@@ -36,14 +37,45 @@ class Edits:
     quotes_altered: list[tuple[str, str]] = field(default_factory=list)
     numbers_changed: list[NumberChange] = field(default_factory=list)
     quote_edits: list[quotes.QuoteEdit] = field(default_factory=list)
+    headline: wording.Wording = field(default_factory=lambda: wording.Wording(wording.UNCHANGED))
+    text: wording.Wording = field(default_factory=lambda: wording.Wording(wording.UNCHANGED))
+    correction_notice: bool = False
+    update_notice: bool = False
+    byline_old: str | None = None
+    byline_new: str | None = None
+    dateline_old: str | None = None
+    dateline_new: str | None = None
+    severity: str = ""
+    severity_reason: str = ""
 
     @property
     def title_changed(self) -> bool:
         return self.title_old != self.title_new
 
     @property
+    def headline_kind(self) -> str:
+        return self.headline.kind
+
+    @property
+    def byline_changed(self) -> bool:
+        return (self.byline_old or "") != (self.byline_new or "")
+
+    @property
+    def dateline_changed(self) -> bool:
+        return bool(
+            self.dateline_old and self.dateline_new and self.dateline_old != self.dateline_new
+        )
+
+    @property
     def any(self) -> bool:
-        return bool(self.title_changed or self.words_added or self.words_removed)
+        """Anything changed at all -- by the normalisation that decides a new
+        version, so a stored version is never "identical" to the one before."""
+        return bool(
+            self.headline.kind != wording.UNCHANGED
+            or self.text.kind != wording.UNCHANGED
+            or self.byline_changed
+            or self.dateline_changed
+        )
 
     def stats(self) -> dict[str, Any]:
         """Counts only: what the ``diffs`` table and ``--stat`` show."""
@@ -58,27 +90,59 @@ class Edits:
             "quotes_removed": len(self.quotes_removed),
             "quotes_altered": len(self.quotes_altered),
             "numbers_changed": len(self.numbers_changed),
+            "headline_change": self.headline.kind,
+            "correction_notice": self.correction_notice,
+            "update_notice": self.update_notice,
+            "byline_changed": self.byline_changed,
+            "severity": self.severity or None,
         }
 
     def named(self) -> dict[str, Any]:
         """The edits themselves, for JSON output."""
         return {
-            "headline": {"old": self.title_old, "new": self.title_new}
+            "severity": self.severity or None,
+            "severity_reason": self.severity_reason or None,
+            "headline": {
+                "old": self.title_old,
+                "new": self.title_new,
+                "change": self.headline.describe(),
+            }
             if self.title_changed
             else None,
+            "text_change": self.text.describe(),
+            "quotes": [q.as_dict() for q in self.quote_edits],
             "quotes_added": self.quotes_added,
             "quotes_removed": self.quotes_removed,
             "quotes_altered": [{"old": o, "new": n} for o, n in self.quotes_altered],
             "numbers_changed": [vars(n) for n in self.numbers_changed],
             "paragraphs_added": self.paragraphs_added,
             "paragraphs_removed": self.paragraphs_removed,
+            "correction_notice": self.correction_notice,
+            "update_notice": self.update_notice,
+            "byline": {"old": self.byline_old, "new": self.byline_new}
+            if self.byline_changed
+            else None,
+            "dateline": {"old": self.dateline_old, "new": self.dateline_new}
+            if self.dateline_changed
+            else None,
         }
 
     def summary(self) -> str:
-        """One line, e.g. ``headline rewritten; 1 quote altered; 60 → 70; +1 −1 paragraphs``."""
+        """One line, e.g. ``headline rewritten; 1 quote altered; numbers 60 → 70;
+        paragraphs 1 added, 1 removed; +12 −9 words [substantive]``."""
         parts = []
-        if self.title_changed:
+        if self.headline.kind == wording.REWRITTEN:
             parts.append("headline rewritten")
+        elif self.headline.kind == wording.COSMETIC:
+            parts.append("headline: " + self.headline.describe())
+        if self.correction_notice:
+            parts.append("correction notice added")
+        if self.update_notice:
+            parts.append("update notice added")
+        if self.byline_changed:
+            parts.append("byline changed")
+        if self.dateline_changed:
+            parts.append("update time changed")
         for count, what in (
             (len(self.quotes_altered), "altered"),
             (len(self.quotes_added), "added"),
@@ -101,7 +165,12 @@ class Edits:
             parts.append("paragraphs " + ", ".join(paragraphs))
         if self.words_added or self.words_removed:
             parts.append(f"+{self.words_added} −{self.words_removed} words")
-        return "; ".join(parts) if parts else "no change"
+        if self.text.kind == wording.COSMETIC:
+            parts.append("text: " + self.text.describe())
+        if not parts:
+            return "no change"
+        line = "; ".join(parts)
+        return f"{line} [{self.severity}]" if self.severity else line
 
 
 def quote_changes(old: str, new: str) -> tuple[list[str], list[str], list[tuple[str, str]]]:
@@ -114,8 +183,29 @@ def quote_changes(old: str, new: str) -> tuple[list[str], list[str], list[tuple[
     )
 
 
-def edits_of(title_old: str, title_new: str, old: str, new: str, ops: list[Op]) -> Edits:
+def edits_of(
+    title_old: str,
+    title_new: str,
+    old: str,
+    new: str,
+    ops: list[Op],
+    old_row: dict[str, Any] | None = None,
+    new_row: dict[str, Any] | None = None,
+) -> Edits:
+    """Every named edit from (title, text) ``old`` to ``new``; the version rows,
+    when given, add the byline and the update time."""
+    title_old, title_new = normalise_title(title_old), normalise_title(title_new)
+    old, new = normalise_text(old), normalise_text(new)
     edits = Edits(title_old=title_old, title_new=title_new)
+    edits.headline = wording.compare(title_old, title_new)
+    edits.text = wording.compare(old, new)
+    edits.correction_notice, edits.update_notice = wording.notices(
+        title_old + "\n\n" + old, title_new + "\n\n" + new
+    )
+    if old_row is not None and new_row is not None:
+        edits.byline_old, edits.byline_new = old_row.get("byline"), new_row.get("byline")
+        edits.dateline_old = old_row.get("published_at")
+        edits.dateline_new = new_row.get("published_at")
     edits.words_added = sum(diffing.count_words(t) for op, t in ops if op == INSERT)
     edits.words_removed = sum(diffing.count_words(t) for op, t in ops if op == DELETE)
     found = paragraphs.changes(old, new)
@@ -127,6 +217,7 @@ def edits_of(title_old: str, title_new: str, old: str, new: str, ops: list[Op]) 
     edits.quotes_removed = [q.text for q in edits.quote_edits if q.kind == "removed"]
     edits.quotes_altered = [(q.old or "", q.text) for q in edits.quote_edits if q.kind == "altered"]
     edits.numbers_changed = figures.changes_in_article(title_old, title_new, old, new)
+    edits.severity, edits.severity_reason = severity.grade(edits, old, new)
     return edits
 
 
@@ -156,42 +247,50 @@ def compare(article_id: int, old: dict[str, Any], new: dict[str, Any]) -> Compar
         new=new,
         title_ops=diffing.diff_words(old_title, new_title),
         ops=ops,
-        edits=edits_of(old_title, new_title, old_body, new_body, ops),
+        edits=edits_of(old_title, new_title, old_body, new_body, ops, old, new),
     )
 
 
 def record_pair(db: Database, article_id: int, old_id: int, new_id: int) -> None:
-    """Store the edit counts of (old version -> new version) in ``diffs``."""
+    """Store the named edits of (old version -> new version) in ``diffs``."""
     old = db.table("versions").get(old_id)
     new = db.table("versions").get(new_id)
     edits = compare(article_id, old, new).edits
+    stats = edits.stats()
     row = {
         "article_id": article_id,
         "from_number": old["number"],
         "to_number": new["number"],
         "observed_at": new["observed_at"],
-        **{k: int(v) for k, v in edits.stats().items()},
+        **{k: int(v) for k, v in stats.items() if isinstance(v, (bool, int))},
+        "headline_change": edits.headline.kind,
+        "severity": edits.severity,
+        "severity_reason": edits.severity_reason,
         "title_old": edits.title_old if edits.title_changed else None,
         "title_new": edits.title_new if edits.title_changed else None,
         "summary": edits.summary(),
     }
+    columns = set(db.table("diffs").columns_dict)  # an older schema mid-upgrade lacks some
     db.execute(
         "delete from diffs where article_id = ? and from_number = ? and to_number = ?",
         [article_id, old["number"], new["number"]],
     )
-    db.table("diffs").insert(row)
+    db.table("diffs").insert({k: v for k, v in row.items() if k in columns})
 
 
 def backfill(db: Database) -> int:
-    """Record every consecutive pair that has no ``diffs`` row yet."""
+    """Record every consecutive pair that has no ``diffs`` row yet, or whose row
+    predates severities."""
+    graded = "severity" in db.table("diffs").columns_dict
+    stale = " or d.severity is null" if graded else ""
     missing = list(
         db.query(
-            """select o.article_id, o.id as old_id, n.id as new_id
+            f"""select o.article_id, o.id as old_id, n.id as new_id
             from versions n join versions o
               on o.article_id = n.article_id and o.number = n.number - 1
             left join diffs d on d.article_id = n.article_id
               and d.from_number = o.number and d.to_number = n.number
-            where d.id is null order by n.id"""
+            where d.id is null{stale} order by n.id"""
         )
     )
     for row in missing:

@@ -1,0 +1,174 @@
+"""How much a version pair changed: cosmetic, minor, substantive or major.
+
+The rule, from the named edits (the strongest one decides):
+
+* **major** -- the central claim changed: the headline now reports a
+  different event (headline and text rewritten with little left in common),
+  a headline figure changed by a factor of two or more, or quotes or figures
+  changed under a correction notice;
+* **substantive** -- facts changed while the central claim stands: a figure
+  changed, a quotation added, removed or altered, a correction notice added,
+  or new facts (names or figures the old version did not have);
+* **minor** -- wording changed but not the facts: a headline or text
+  rewritten with the same names and figures, details dropped, a byline
+  changed, an update notice added;
+* **cosmetic** -- only case, punctuation, spelling, abbreviations or the
+  update time changed.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from . import figures, wording
+from .figure_words import MONTHS, STOP
+
+if TYPE_CHECKING:
+    from .edits import Edits
+
+LEVELS = ("cosmetic", "minor", "substantive", "major")
+
+_NAME = re.compile(r"(?<![\w.])[A-ZÀ-ÖØ-ÞĄĆĘŁŃÓŚŹŻ][\w'’-]+")
+_NAME_RUN = re.compile(
+    r"(?<![\w.])[A-ZÀ-ÖØ-ÞĄĆĘŁŃÓŚŹŻ][\w'’-]+(?:\s+(?:of\s+|the\s+)?[A-ZÀ-ÖØ-ÞĄĆĘŁŃÓŚŹŻ][\w'’-]+)*"
+)
+_WORD = re.compile(r"\w+")
+#: a headline announcing something pending, expected or under way
+_PENDING = re.compile(
+    r"\b(?:watch live|live:|braces? for|attempts? to|will|expected to|set to|plans? to|"
+    r"ahead of|could|may|might|threatens? to|to face|what to expect|preview|"
+    r"zmierza|może|mogą|ma zostać|mają zostać|planuje|przed|trwa|trwają)\b",
+    re.IGNORECASE,
+)
+
+
+def rank(level: str | None) -> int:
+    """0 for cosmetic … 3 for major; -1 for none."""
+    return LEVELS.index(level) if level in LEVELS else -1
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:5] for w in _WORD.findall(text.casefold()) if w not in STOP and len(w) > 2}
+
+
+def _dice(a: set[str], b: set[str]) -> float:
+    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
+def _names(text: str, old_words: list[str]) -> set[str]:
+    """Capitalised words not opening a sentence (people, places, organisations)
+    that the old version did not have. A run of capitalised words that already
+    names something old ("President Donald Trump" for "Trump", "United States"
+    for "U.S.") is not new. A text in Title Case names nothing this way."""
+    found: set[str] = set()
+    if wording.title_case(text):
+        return found
+    old = set(old_words)
+    for run in _NAME_RUN.finditer(text):
+        before = text[: run.start()].rstrip()
+        words = [re.sub(r"['’]s$", "", w.casefold()) for w in _NAME.findall(run.group())]
+        if not before or before[-1] in ".!?:\"“„'‘«—–-|\n":
+            words = words[1:]  # opens a sentence: capitalised anyway
+        initials = "".join(w[0] for w in words)
+        if not words or any(w in old for w in words) or (len(words) > 1 and initials in old):
+            continue
+        found.update(w for w in words if len(w) > 2 and w not in _NOT_NAMES)
+    return found
+
+
+def _split(words: str) -> list[str]:
+    return words.split()
+
+
+_NOT_NAMES = {
+    *MONTHS,
+    *_split("monday tuesday wednesday thursday friday saturday sunday"),
+    *_split("poniedziałek wtorek środa czwartek piątek sobota niedziela"),
+    *_split("i ii iii iv v vi jr sr"),
+    *STOP,
+}
+
+
+def _is_new(word: str, old_words: list[str]) -> bool:
+    """Not in the old version, even abbreviated or inflected (Nov → November)."""
+    for old in old_words:
+        short, long = sorted((word, old), key=len)
+        if len(short) >= 3 and long.startswith(short[: max(3, min(len(short), 5))]):
+            return False
+    return True
+
+
+def _values(text: str) -> set[tuple[float, float]]:
+    return {(round(f.low, 6), round(f.high, 6)) for f in figures.figures(text)}
+
+
+def _factor(change: figures.FigureChange) -> float:
+    old, new = figures.figures(change.old), figures.figures(change.new)
+    if not old or not new:
+        return 1.0
+    a = (old[0].low + old[0].high) / 2
+    b = (new[0].low + new[0].high) / 2
+    if a <= 0 or b <= 0:
+        return 1.0
+    return max(a / b, b / a)
+
+
+def new_facts(e: Edits, old_text: str, new_text: str) -> list[str]:
+    """Names in the new version that the old one did not have, and figures new
+    to its text. (A figure new to the headline only is left out: often a count
+    moved into it from the text.)"""
+    old_all = e.title_old + "\n" + old_text
+    old_words = _WORD.findall(old_all.casefold())
+    candidates = _names(e.title_new, old_words) | _names(new_text, old_words)
+    names = sorted(n for n in candidates if _is_new(n, old_words))
+    values = _values(new_text) - _values(old_all)
+    return names + [f"{lo:g}" for lo, _ in sorted(values)]
+
+
+def grade(e: Edits, old_text: str = "", new_text: str = "") -> tuple[str, str]:
+    """(level, reason) for a pair; ("", "") when nothing changed."""
+    if not e.any:
+        return "", ""
+    title_overlap = _dice(_stems(e.title_old), _stems(e.title_new))
+    text_overlap = _dice(_stems(old_text), _stems(new_text)) if old_text and new_text else None
+    headline_figures = [c for c in e.numbers_changed if c.field == "title"]
+    doubled = [c for c in (headline_figures or e.numbers_changed[:1]) if _factor(c) >= 2]
+    if doubled:
+        return (
+            "major",
+            f"central figure changed by a factor of 2 or more ({doubled[0].old} → {doubled[0].new})",
+        )
+    if e.correction_notice and (e.quote_edits or e.numbers_changed):
+        return "major", "quotes or figures changed under a correction notice"
+    if (
+        e.headline.kind == wording.REWRITTEN
+        and _PENDING.search(e.title_old)
+        and not _PENDING.search(e.title_new)
+    ):
+        return "major", "the headline now reports what it announced as pending"
+    if (
+        e.headline.kind == wording.REWRITTEN
+        and title_overlap < 0.2
+        and (text_overlap is None or text_overlap < 0.2)
+        and not e.numbers_changed  # a figure still counting the same thing: same story
+    ):
+        return "major", "headline and text now report something else"
+    if e.numbers_changed:
+        return "substantive", "figure changed"
+    if e.quote_edits:
+        return "substantive", f"quote {e.quote_edits[0].kind}"
+    if e.correction_notice:
+        return "substantive", "correction notice added"
+    facts = new_facts(e, old_text, new_text)
+    if facts:
+        return "substantive", "new facts: " + ", ".join(facts[:3])
+    if e.paragraphs_added and e.paragraphs_removed and (text_overlap or 0) < 0.5:
+        return "substantive", "text replaced by a newly written one"
+    if e.headline.kind == wording.REWRITTEN or e.text.kind == wording.REWRITTEN:
+        return "minor", "reworded with the same facts"
+    if e.byline_changed or e.update_notice:
+        return "minor", "byline changed" if e.byline_changed else "update notice added"
+    return "cosmetic", "only " + ", ".join(
+        dict.fromkeys([*e.headline.details, *e.text.details]) or ["the update time"]
+    ) + " changed"
