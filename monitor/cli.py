@@ -260,6 +260,11 @@ LIST_COLUMNS = [
 @click.option("--source", "site", help="Only articles from this outlet.")
 @since_option
 @click.option("--edited", is_flag=True, help="Only articles with two or more versions.")
+@click.option(
+    "--min-severity",
+    type=click.Choice(["cosmetic", "minor", "substantive", "major"]),
+    help="Only articles with an edit at least this severe (see README).",
+)
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many articles.")
 @output_options
 @pass_app
@@ -270,6 +275,7 @@ def list_(
     since: str | None,
     until: str | None,
     edited: bool,
+    min_severity: str | None,
     limit: int | None,
     fmt: str | None,
 ) -> None:
@@ -279,12 +285,14 @@ def list_(
     Examples:
       monitor list --story pakistan-taliban --since 7d
       monitor list --edited --json
+      monitor list --edited --min-severity substantive
       monitor list --csv > articles.csv
     """
     since_iso, until_iso = resolve_window(since, until)
     flt = queries.ArticleFilter(
         story=story, source=site, since=since_iso, until=until_iso, edited=edited, limit=limit
     )
+    flt.min_severity = min_severity  # with the edits' severities in the diffs table
     rows = queries.iter_articles(app.db, flt)
     if fmt is None:
         rows = ({**r, "date": (r["dated_at"] or "")[:10]} for r in rows)

@@ -244,3 +244,21 @@ def m020_edit_stats(db: Database) -> None:
     from . import edits
 
     edits.backfill(db)
+
+
+@migrations()
+def m030_edit_severity(db: Database) -> None:
+    """Severity and the newer named edits of each version pair; old pairs are
+    graded by ``edits.backfill`` (as ``m020_edit_stats`` did for the counts)."""
+    for column in (
+        "severity TEXT",
+        "severity_reason TEXT",
+        "headline_change TEXT",
+        "correction_notice INTEGER NOT NULL DEFAULT 0",
+        "update_notice INTEGER NOT NULL DEFAULT 0",
+        "byline_changed INTEGER NOT NULL DEFAULT 0",
+    ):
+        db.execute(f"ALTER TABLE diffs ADD COLUMN {column}")
+    from . import edits
+
+    edits.backfill(db)
