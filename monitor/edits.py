@@ -195,10 +195,12 @@ def edits_of(
     """Every named edit from (title, text) ``old`` to ``new``; the version rows,
     when given, add the byline and the update time."""
     title_old, title_new = normalise_title(title_old), normalise_title(title_new)
-    old, new = normalise_text(old), normalise_text(new)
+    if normalise_text(old) != old or normalise_text(new) != new:
+        old, new = normalise_text(old), normalise_text(new)
+        ops = diffing.diff_text(old, new)  # offsets must be those of the texts compared
     edits = Edits(title_old=title_old, title_new=title_new)
     edits.headline = wording.compare(title_old, title_new)
-    edits.text = wording.compare(old, new)
+    edits.text = wording.compare(old, new, ops)
     edits.correction_notice, edits.update_notice = wording.notices(
         title_old + "\n\n" + old, title_new + "\n\n" + new
     )
@@ -216,7 +218,7 @@ def edits_of(
     edits.quotes_added = [q.text for q in edits.quote_edits if q.kind == "added"]
     edits.quotes_removed = [q.text for q in edits.quote_edits if q.kind == "removed"]
     edits.quotes_altered = [(q.old or "", q.text) for q in edits.quote_edits if q.kind == "altered"]
-    edits.numbers_changed = figures.changes_in_article(title_old, title_new, old, new)
+    edits.numbers_changed = figures.changes_in_article(title_old, title_new, old, new, ops)
     edits.severity, edits.severity_reason = severity.grade(edits, old, new)
     return edits
 

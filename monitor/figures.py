@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import takewhile
 
 from . import diffing
@@ -52,6 +53,7 @@ _TOKEN = re.compile(
     re.UNICODE,
 )
 _YEAR = re.compile(r"(1[89]|20)\d\d")
+_BUCKET = 40
 _CONJUNCTIONS = {"and", "or", "but", "while", "whereas", "i", "oraz", "lub", "ale", "zaś"}
 _CLAUSE_END = set('.!?;,()[]—–|:"“”«»„')
 _GLUED_UNITS = {
@@ -267,6 +269,11 @@ def _senses(words: list[Token]) -> list[str]:
 
 def figures(text: str) -> list[Figure]:
     """The figures of a text, in order."""
+    return list(_figures(text))
+
+
+@lru_cache(maxsize=64)
+def _figures(text: str) -> tuple[Figure, ...]:
     toks = tokens(text)
     found: list[Figure] = []
     i = 0
@@ -277,13 +284,21 @@ def figures(text: str) -> list[Figure]:
             i = nxt
         else:
             i += 1
-    return found
+    return tuple(found)
+
+
+_PHRASE_INDEX: dict[int, dict[str, list[tuple[str, ...]]]] = {}
 
 
 def _phrase_at(toks: list[Token], i: int, phrases: Mapping[tuple[str, ...], object]) -> int:
     """Length (in tokens) of the longest phrase of ``phrases`` starting at ``i``."""
+    index = _PHRASE_INDEX.get(id(phrases))
+    if index is None:
+        index = _PHRASE_INDEX[id(phrases)] = {}
+        for phrase in phrases:
+            index.setdefault(phrase[0], []).append(phrase)
     best = 0
-    for phrase in phrases:
+    for phrase in index.get(toks[i].low, ()) if i < len(toks) else ():
         n = len(phrase)
         if n > best and i + n <= len(toks) and tuple(t.low for t in toks[i : i + n]) == phrase:
             best = n
@@ -421,8 +436,8 @@ def _score(a: Figure, b: Figure, common: set[str]) -> int:
     if a.kind and b.kind and a.kind != b.kind:
         return 0  # killed vs injured
     score = 0
-    if a.kind and a.kind == b.kind:  # both killed: sure when right next to one of them
-        score = 2 if a.kind in a.near or a.kind in b.near else 1
+    if a.kind and a.kind == b.kind:  # both killed: surer when right next to them
+        score = 1 + (a.kind in a.near) + (a.kind in b.near)
     generic = 0
     for word in (set(a.near) | set(a.far)) & (set(b.near) | set(b.far)):
         if word in _CLASSES:
@@ -450,14 +465,17 @@ def _common_words(found: list[Figure]) -> set[str]:
     return {word for word, count in seen.items() if count > 1}
 
 
-def _replaced_in_place(old: str, new: str) -> set[tuple[int, int]]:
-    """(old offset, new offset) of spans the word diff replaces inside an
-    unchanged frame: "Family plan: [$16 → $17]/month (up to 6 members)"."""
-    found: set[tuple[int, int]] = set()
-    ops = diffing.diff_text(old, new)
+def _diff_spots(ops: list[diffing.Op]) -> tuple[dict[int, set[int]], list[tuple[int, int, int]]]:
+    """From a word diff: (old offset → new offsets) of small replacements inside
+    an unchanged frame ("Family plan: [$16 → $17]/month (up to 6 members)"), and
+    the unchanged stretches as (old start, new start, length)."""
+    spots: dict[int, set[int]] = {}
+    same: list[tuple[int, int, int]] = []
     a = b = 0
     for k, (op, text) in enumerate(ops):
-        if op == diffing.DELETE and k + 1 < len(ops) and ops[k + 1][0] == diffing.INSERT:
+        if op == diffing.EQUAL:
+            same.append((a, b, len(text)))
+        elif op == diffing.DELETE and k + 1 < len(ops) and ops[k + 1][0] == diffing.INSERT:
             inserted = ops[k + 1][1]
             before = ops[k - 1][1] if k > 0 and ops[k - 1][0] == diffing.EQUAL else ""
             after = ops[k + 2][1] if k + 2 < len(ops) and ops[k + 2][0] == diffing.EQUAL else ""
@@ -467,32 +485,73 @@ def _replaced_in_place(old: str, new: str) -> set[tuple[int, int]]:
             end = k + 2 >= len(ops)  # the replaced words end the text
             framed = (left and right) or (left >= 2 and end) or (right >= 2 and k == 0)
             if small and framed:
-                found.add((a, b))
+                spots.setdefault(a, set()).add(b)
         if op != diffing.INSERT:
             a += len(text)
         if op != diffing.DELETE:
             b += len(text)
-        if op == diffing.INSERT and k > 0 and ops[k - 1][0] == diffing.DELETE:
-            continue
-    return found
+    return spots, same
+
+
+def _unchanged(
+    old: list[Figure], new: list[Figure], same: list[tuple[int, int, int]]
+) -> tuple[list[Figure], list[Figure]]:
+    """Leave out figures sitting in text the diff found unchanged (on both sides)."""
+    starts = {f.start: f for f in new}
+    kept_old, gone_new = [], set()
+    for f in old:
+        stretch = next((s for s in same if s[0] <= f.start and f.end <= s[0] + s[2]), None)
+        twin = starts.get(f.start - stretch[0] + stretch[1]) if stretch else None
+        if twin is not None and twin.text == f.text:
+            gone_new.add(id(twin))
+        else:
+            kept_old.append(f)
+    return kept_old, [f for f in new if id(f) not in gone_new]
 
 
 def _pairs(
-    old: list[Figure], new: list[Figure], spots: set[tuple[int, int]]
+    old: list[Figure], new: list[Figure], spots: dict[int, set[int]]
 ) -> list[tuple[Figure, Figure, bool]]:
-    """(old, new, replaced in place) for figures that count the same thing."""
-    scored = []
+    """(old, new, replaced in place) for figures that count the same thing.
+
+    Only figures sharing a word, a kind, an in-place spot or a lone unit are
+    scored, so long articles with hundreds of figures stay fast."""
     common = _common_words(old) | _common_words(new)
+    by_word: dict[str, list[int]] = {}
+    for j, b in enumerate(new):
+        far = {w for w in b.far if w not in common}  # common words score only when near
+        for word in {*b.near, *far, b.kind, "UNIT:" + b.unit if b.unit else ""} - {""}:
+            by_word.setdefault(word, []).append(j)
+    old_units: dict[str, int] = {}
+    new_units: dict[str, int] = {}
+    for f in old:
+        old_units[f.unit] = old_units.get(f.unit, 0) + 1
+    for f in new:
+        new_units[f.unit] = new_units.get(f.unit, 0) + 1
+    scored = []
     for a in old:
-        for b in new:
+        candidates: set[int] = set()
+        for word in {*a.near, *(w for w in a.far if w not in common), a.kind} - {""}:
+            bucket = by_word.get(word, ())
+            if len(bucket) <= _BUCKET:  # a word around dozens of figures tells none apart
+                candidates.update(bucket)
+        alone = bool(a.unit) and old_units[a.unit] == new_units.get(a.unit, 0) == 1
+        if alone:
+            candidates.update(by_word.get("UNIT:" + a.unit, ()))
+        places = {y for x, ys in spots.items() if a.start <= x <= a.end for y in ys}
+        if places:
+            candidates.update(
+                j for j, b in enumerate(new) if any(b.start <= y <= b.end for y in places)
+            )
+        for j in candidates:
+            b = new[j]
             if a.unit != b.unit or (a.kind and b.kind and a.kind != b.kind):
                 continue
             score = _score(a, b, common)
-            in_place = any(a.start <= x <= a.end and b.start <= y <= b.end for x, y in spots)
+            in_place = any(b.start <= y <= b.end for y in places)
             if in_place:
                 score += 3  # replaced inside the same words
-            alone = sum(f.unit == a.unit for f in old) == sum(f.unit == a.unit for f in new) == 1
-            if a.unit and alone and _clause_overlap(a, b) >= 0.3:
+            if alone and _clause_overlap(a, b) >= 0.3:
                 score += 2  # the only amount of this kind in both texts, alike clauses
             scored.append((score, a.value == b.value, in_place, a, b))
     pairs: list[tuple[Figure, Figure, bool]] = []
@@ -523,21 +582,32 @@ def _distinctive(figure: Figure) -> bool:
     return figure.low == figure.high and (figure.low >= 10 or figure.unit[:1] in "$£€¥₹z%")
 
 
-def changes(old: str, new: str, field: str = "text", elsewhere: str = "") -> list[FigureChange]:
+def changes(
+    old: str,
+    new: str,
+    field: str = "text",
+    elsewhere: str = "",
+    ops: list[diffing.Op] | None = None,
+) -> list[FigureChange]:
     """Figures of ``old`` whose value changed in ``new``, for the same quantity.
 
     A value that was already in the old version (here or in ``elsewhere``,
     the old version's other field), or is still in this field of the new
     one, moved rather than changed ("$245m" of a "$520m" total) -- unless it
-    was replaced in place, inside the same words.
+    was replaced in place, inside the same words. ``ops``: the word diff of
+    ``old`` and ``new``, when the caller has it already.
     """
     old_figures, new_figures = figures(old), figures(new)
     here = {_amount(f) for f in old_figures}
     there = {_amount(f) for f in figures(elsewhere)}
     after = {_amount(f) for f in new_figures}
-    spots = _replaced_in_place(old, new) if old and new else set()
+    spots: dict[int, set[int]] = {}
+    candidates_old, candidates_new = old_figures, new_figures
+    if old and new:
+        spots, same = _diff_spots(ops if ops is not None else diffing.diff_text(old, new))
+        candidates_old, candidates_new = _unchanged(old_figures, new_figures, same)
     result = []
-    for a, b, in_place in _pairs(old_figures, new_figures, spots):
+    for a, b, in_place in _pairs(candidates_old, candidates_new, spots):
         if a.value == b.value:
             continue
         if _amount(a) != _amount(b):  # not just another bound ("more than 140" → "140")
@@ -553,10 +623,17 @@ def changes(old: str, new: str, field: str = "text", elsewhere: str = "") -> lis
     return result
 
 
-def changes_in_article(title_old: str, title_new: str, old: str, new: str) -> list[FigureChange]:
-    """Title and text compared field by field; a change carried by both is named once."""
+def changes_in_article(
+    title_old: str,
+    title_new: str,
+    old: str,
+    new: str,
+    ops: list[diffing.Op] | None = None,
+) -> list[FigureChange]:
+    """Title and text compared field by field; a change carried by both is named
+    once. ``ops``: the word diff of the texts, if already computed."""
     in_title = changes(title_old, title_new, "title", elsewhere=old)
-    in_text = changes(old, new, "text", elsewhere=title_old)
+    in_text = changes(old, new, "text", elsewhere=title_old, ops=ops)
 
     def values(c: FigureChange) -> tuple[float, ...]:
         a, b = figures(c.old), figures(c.new)

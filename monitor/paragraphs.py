@@ -30,6 +30,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from .figure_words import STOP as _STOP
 
@@ -49,6 +50,7 @@ def split(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
 
 
+@lru_cache(maxsize=4096)
 def _words(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
 
@@ -57,6 +59,7 @@ def _key(paragraph: str) -> str:
     return " ".join(paragraph.split())
 
 
+@lru_cache(maxsize=1024)
 def _sentences(paragraph: str) -> list[str]:
     return [s for s in _SENTENCE.split(paragraph) if _WORD.search(s)]
 
@@ -125,7 +128,16 @@ def _trim_cut(old: list[str], new: list[str]) -> tuple[list[str], list[str]]:
 def _pair(gone: list[str], came: list[str]) -> list[tuple[int, int]]:
     """The order-keeping pairing of same paragraphs with the most pairs."""
     n, m = len(gone), len(came)
-    same = [[same_paragraph(g, c) for c in came] for g in gone]
+    # in a long stretch, a paragraph is compared only with those near its place
+    band = max(n, m) if n * m <= 400 else 5
+
+    def near(i: int, j: int) -> bool:
+        return abs(i * m / n - j) <= band
+
+    same = [
+        [near(i, j) and same_paragraph(g, c) for j, c in enumerate(came)]
+        for i, g in enumerate(gone)
+    ]
     best = [[0] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
         for j in range(m - 1, -1, -1):

@@ -90,13 +90,22 @@ _NOT_NAMES = {
 }
 
 
-def _is_new(word: str, old_words: list[str]) -> bool:
+def _prefixes(words: list[str]) -> tuple[set[str], dict[int, set[str]]]:
+    """Prefixes of old words (3 to 5 letters), to tell Nov → November."""
+    own = {w[:k] for w in words for k in (3, 4, 5) if len(w) >= k}
+    by_length: dict[int, set[str]] = {3: set(), 4: set(), 5: set()}
+    for w in words:
+        if len(w) >= 3:
+            by_length[min(len(w), 5)].add(w[:5])
+    return own, by_length
+
+
+def _is_new(word: str, prefixes: tuple[set[str], dict[int, set[str]]]) -> bool:
     """Not in the old version, even abbreviated or inflected (Nov → November)."""
-    for old in old_words:
-        short, long = sorted((word, old), key=len)
-        if len(short) >= 3 and long.startswith(short[: max(3, min(len(short), 5))]):
-            return False
-    return True
+    own, by_length = prefixes
+    if len(word) >= 3 and word[: min(len(word), 5)] in own:
+        return False  # an old word starts like it
+    return not any(word[:k] in by_length[k] for k in (3, 4, 5))  # it starts like an old word
 
 
 def _values(text: str) -> set[tuple[float, float]]:
@@ -121,7 +130,8 @@ def new_facts(e: Edits, old_text: str, new_text: str) -> list[str]:
     old_all = e.title_old + "\n" + old_text
     old_words = _WORD.findall(old_all.casefold())
     candidates = _names(e.title_new, old_words) | _names(new_text, old_words)
-    names = sorted(n for n in candidates if _is_new(n, old_words))
+    prefixes = _prefixes(old_words)
+    names = sorted(n for n in candidates if _is_new(n, prefixes))
     values = _values(new_text) - _values(old_all)
     return names + [f"{lo:g}" for lo, _ in sorted(values)]
 

@@ -24,6 +24,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from . import diffing
+
 _WORD = re.compile(r"\w+")
 _FUNCTION_WORDS = set(
     [
@@ -142,9 +144,10 @@ def _cosmetic_region(old: list[str], new: list[str]) -> str | None:
         if len(added) == 1 and added[0] in _FUNCTION_WORDS:
             return "grammar"
         return None
-    joined_a, joined_b = "".join(a), "".join(b)
-    if joined_a == joined_b:
+    if "".join(old) == "".join(new):
         return "punctuation"
+    if "".join(a) == "".join(b):
+        return "case"
     if any(w.isdigit() for w in a + b):
         digits_a = [w for w in a if w.isdigit()]
         digits_b = [w for w in b if w.isdigit()]
@@ -179,7 +182,36 @@ def _cosmetic_region(old: list[str], new: list[str]) -> str | None:
     return None
 
 
-def compare(old: str, new: str) -> Wording:
+def _regions(
+    wa: list[str], wb: list[str], old: str, new: str, ops: list[diffing.Op] | None
+) -> list[tuple[bool, list[str], list[str]]]:
+    """(unchanged?, old words, new words) stretches; long texts through the
+    paragraph-aligned word diff, which stays fast on whole articles."""
+    if len(wa) + len(wb) <= 400:
+        plain_a, plain_b = [_plain(w) for w in wa], [_plain(w) for w in wb]
+        matcher = SequenceMatcher(None, plain_a, plain_b, autojunk=False)
+        return [
+            (tag == "equal", wa[i1:i2], wb[j1:j2]) for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        ]
+    out: list[tuple[bool, list[str], list[str]]] = []
+    gone: list[str] = []
+    came: list[str] = []
+    for op, text in ops if ops is not None else diffing.diff_text(old, new):
+        if op == diffing.EQUAL:
+            if gone or came:
+                out.append((False, _words("".join(gone)), _words("".join(came))))
+                gone, came = [], []
+        elif op == diffing.DELETE:
+            gone.append(text)
+        else:
+            came.append(text)
+    if gone or came:
+        out.append((False, _words("".join(gone)), _words("".join(came))))
+    return out
+
+
+def compare(old: str, new: str, ops: list[diffing.Op] | None = None) -> Wording:
+    """How ``new`` differs from ``old``; ``ops``: their word diff, if at hand."""
     if old == new:
         return Wording(UNCHANGED)
     wa, wb = _words(old), _words(new)
@@ -190,15 +222,12 @@ def compare(old: str, new: str) -> Wording:
         punctuation = _WORD.sub("", old) != _WORD.sub("", new)
         return Wording(COSMETIC, ["case", "punctuation"] if punctuation else ["case"])
     details: list[str] = []
-    matcher = SequenceMatcher(
-        None, [_plain(w) for w in wa], [_plain(w) for w in wb], autojunk=False
-    )
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            if wa[i1:i2] != wb[j1:j2] and "case" not in details:
+    for same, region_a, region_b in _regions(wa, wb, old, new, ops):
+        if same:
+            if region_a != region_b and "case" not in details:
                 details.insert(0, "case")
             continue
-        reason = _cosmetic_region(wa[i1:i2], wb[j1:j2])
+        reason = _cosmetic_region(region_a, region_b)
         if reason is None:
             return Wording(REWRITTEN)
         if reason not in details:
