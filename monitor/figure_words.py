@@ -131,6 +131,7 @@ _EN = _words(
 NUMBER_WORDS: dict[str, float] = {w: float(n) for n, w in enumerate(_EN, start=2)}
 NUMBER_WORDS.update(
     {
+        "another": 1,  # one more: "breaks another record" → "breaks two records"
         "thirty": 30,
         "forty": 40,
         "fifty": 50,

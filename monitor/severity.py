@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from . import figures, wording
+from . import figures, quotes, wording
 from .figure_words import MONTHS, STOP
 
 if TYPE_CHECKING:
@@ -41,6 +41,20 @@ _PENDING = re.compile(
     r"zmierza|może|mogą|ma zostać|mają zostać|planuje|przed|trwa|trwają)\b",
     re.IGNORECASE,
 )
+
+
+#: words that hedge a claim or attribute it: adding or dropping one changes what is claimed
+_HEDGE = re.compile(
+    r"\b(?:said to|reportedly|allegedly|alleged|claims?|claimed|court hears|according to|"
+    r"possibly|probably|likely|suspected|feared|officially|confirm(?:s|ed)?|denies|denied|"
+    r"accused|accuses|sources say|podobno|rzekomo|prawdopodobnie|według|nieoficjalnie|"
+    r"oficjalnie|potwierdz\w*|zaprzecz\w*|oskarż\w*|domniemany)\b",
+    re.IGNORECASE,
+)
+
+
+def _hedges(text: str) -> set[str]:
+    return {m.group().casefold() for m in _HEDGE.finditer(text)}
 
 
 def rank(level: str | None) -> int:
@@ -85,7 +99,7 @@ _NOT_NAMES = {
     *MONTHS,
     *_split("monday tuesday wednesday thursday friday saturday sunday"),
     *_split("poniedziałek wtorek środa czwartek piątek sobota niedziela"),
-    *_split("i ii iii iv v vi jr sr"),
+    *_split("i ii iii iv v vi jr sr i've i'm i'd i'll i’ve i’m i’d i’ll"),
     *STOP,
 }
 
@@ -128,12 +142,27 @@ def new_facts(e: Edits, old_text: str, new_text: str) -> list[str]:
     to its text. (A figure new to the headline only is left out: often a count
     moved into it from the text.)"""
     old_all = e.title_old + "\n" + old_text
-    old_words = _WORD.findall(old_all.casefold())
+    old_words = [
+        part
+        for token in re.findall(r"[\w'’-]+", old_all.casefold())
+        for part in {re.sub(r"['’]s$", "", token), *re.split(r"['’-]", token)}
+        if part
+    ]
     candidates = _names(e.title_new, old_words) | _names(new_text, old_words)
     prefixes = _prefixes(old_words)
     names = sorted(n for n in candidates if _is_new(n, prefixes))
     values = _values(new_text) - _values(old_all)
     return names + [f"{lo:g}" for lo, _ in sorted(values)]
+
+
+def _moved_quote(quote: quotes.QuoteEdit, old_text: str, new_text: str) -> bool:
+    """A quote moved into or out of the headline from the text it is still in."""
+    if quote.field != "title" or quote.kind == "altered":
+        return False
+    words = " ".join(_WORD.findall(quote.text.casefold()))
+    return bool(words) and any(
+        words in " ".join(_WORD.findall(text.casefold())) for text in (old_text, new_text)
+    )
 
 
 def grade(e: Edits, old_text: str = "", new_text: str = "") -> tuple[str, str]:
@@ -166,13 +195,21 @@ def grade(e: Edits, old_text: str = "", new_text: str = "") -> tuple[str, str]:
         return "major", "headline and text now report something else"
     if e.numbers_changed:
         return "substantive", "figure changed"
-    if e.quote_edits:
-        return "substantive", f"quote {e.quote_edits[0].kind}"
+    quoted = [q for q in e.quote_edits if not _moved_quote(q, old_text, new_text)]
+    if quoted:
+        return "substantive", f"quote {quoted[0].kind}"
     if e.correction_notice:
         return "substantive", "correction notice added"
     facts = new_facts(e, old_text, new_text)
     if facts:
         return "substantive", "new facts: " + ", ".join(facts[:3])
+    hedges_old, hedges_new = (
+        _hedges(e.title_old + "\n" + old_text),
+        _hedges(e.title_new + "\n" + new_text),
+    )
+    if hedges_old != hedges_new:
+        changed = sorted(hedges_old ^ hedges_new)
+        return "substantive", "certainty or attribution changed: " + ", ".join(changed[:3])
     if e.paragraphs_added and e.paragraphs_removed and (text_overlap or 0) < 0.5:
         return "substantive", "text replaced by a newly written one"
     if e.headline.kind == wording.REWRITTEN or e.text.kind == wording.REWRITTEN:

@@ -118,3 +118,10 @@ def test_prices_in_a_list_are_paired_inside_their_unchanged_frame():
     old = "Individual plan: $10/month\n\nFamily plan: $16/month (up to 6 members)"
     new = "Individual plan: $11/month\n\nFamily plan: $17/month (up to 6 members)"
     assert changed(old, new) == [("$10/month", "$11/month"), ("$16/month", "$17/month")]
+
+
+def test_another_counts_one_more():
+    assert changed(
+        "The swimmer breaks another world record.", "The swimmer breaks two world records."
+    ) == [("another", "two")]
+    assert figures.figures("Another 20 people fled.")[0].text == "20"
