@@ -34,9 +34,18 @@ _NAME_RUN = re.compile(
     r"(?<![\w.])[A-ZÀ-ÖØ-ÞĄĆĘŁŃÓŚŹŻ][\w'’-]+(?:\s+(?:of\s+|the\s+)?[A-ZÀ-ÖØ-ÞĄĆĘŁŃÓŚŹŻ][\w'’-]+)*"
 )
 _WORD = re.compile(r"\w+")
+_QUESTION = re.compile(
+    r"\?|^(?:what|why|how|when|who|where|here's|here’s|explainer|co|jak|dlaczego|kiedy|kto)\b",
+    re.IGNORECASE,
+)
+#: pages that are rewritten for each new event under one address
+_ROLLING = re.compile(
+    r"\b(?:live|briefing|alert|results|latest|updates|na żywo|relacja|wyniki|alert rcb)\b",
+    re.IGNORECASE,
+)
 #: a headline announcing something pending, expected or under way
 _PENDING = re.compile(
-    r"\b(?:watch live|live:|braces? for|attempts? to|will|expected to|set to|plans? to|"
+    r"\b(?:watch live|live:|braces? for|attempts? to|will|expected to|set to|plans?|"
     r"ahead of|could|may|might|threatens? to|to face|what to expect|preview|"
     r"zmierza|może|mogą|ma zostać|mają zostać|planuje|przed|trwa|trwają)\b",
     re.IGNORECASE,
@@ -138,21 +147,30 @@ def _factor(change: figures.FigureChange) -> float:
 
 
 def new_facts(e: Edits, old_text: str, new_text: str) -> list[str]:
-    """Names in the new version that the old one did not have, and figures new
-    to its text. (A figure new to the headline only is left out: often a count
-    moved into it from the text.)"""
+    """Names the new version did not have before -- in its text, or in its
+    headline (read on its own: a name new to the headline is news even when the
+    text had it) -- and figures new to its text. (A figure new to the headline
+    only is left out: often a count moved into it from the text.)"""
     old_all = e.title_old + "\n" + old_text
-    old_words = [
+    old_words = _words_of(old_all)
+    candidates = _names(new_text, old_words)
+    prefixes = _prefixes(old_words)
+    names = {n for n in candidates if _is_new(n, prefixes)}
+    # the headline is read on its own: a name new to it is news even if the text had it
+    title_words = _words_of(e.title_old)
+    names |= {n for n in _names(e.title_new, title_words) if _is_new(n, _prefixes(title_words))}
+    values = _values(new_text) - _values(old_all)
+    return sorted(names) + [f"{lo:g}" for lo, _ in sorted(values)]
+
+
+def _words_of(text: str) -> list[str]:
+    """Words, also without a possessive and split at apostrophes and hyphens."""
+    return [
         part
-        for token in re.findall(r"[\w'’-]+", old_all.casefold())
+        for token in re.findall(r"[\w'’-]+", text.casefold())
         for part in {re.sub(r"['’]s$", "", token), *re.split(r"['’-]", token)}
         if part
     ]
-    candidates = _names(e.title_new, old_words) | _names(new_text, old_words)
-    prefixes = _prefixes(old_words)
-    names = sorted(n for n in candidates if _is_new(n, prefixes))
-    values = _values(new_text) - _values(old_all)
-    return names + [f"{lo:g}" for lo, _ in sorted(values)]
 
 
 def _moved_quote(quote: quotes.QuoteEdit, old_text: str, new_text: str) -> bool:
@@ -184,8 +202,19 @@ def grade(e: Edits, old_text: str = "", new_text: str = "") -> tuple[str, str]:
         e.headline.kind == wording.REWRITTEN
         and _PENDING.search(e.title_old)
         and not _PENDING.search(e.title_new)
+        and not _QUESTION.search(e.title_new)  # "What to know about …" reports nothing new
     ):
         return "major", "the headline now reports what it announced as pending"
+    if (
+        e.headline.kind == wording.REWRITTEN
+        and _ROLLING.search(e.title_old)
+        and _ROLLING.search(e.title_new)
+        and (not old_text or not new_text or (e.paragraphs_removed and not e.paragraphs_changed))
+    ):
+        return (
+            "major",
+            "a rolling page (live, briefing, alert, results) now leads on something else",
+        )
     if (
         e.headline.kind == wording.REWRITTEN
         and title_overlap < 0.2
