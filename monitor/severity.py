@@ -183,6 +183,13 @@ def _moved_quote(quote: quotes.QuoteEdit, old_text: str, new_text: str) -> bool:
     )
 
 
+def _unquoted(text: str) -> str:
+    """The text without its quotations: "will" said by someone announces nothing."""
+    for quote in quotes.find(text, headline=True):
+        text = text.replace(quote.text, " ")
+    return text
+
+
 def grade(e: Edits, old_text: str = "", new_text: str = "") -> tuple[str, str]:
     """(level, reason) for a pair; ("", "") when nothing changed."""
     if not e.any:
@@ -200,8 +207,8 @@ def grade(e: Edits, old_text: str = "", new_text: str = "") -> tuple[str, str]:
         return "major", "quotes or figures changed under a correction notice"
     if (
         e.headline.kind == wording.REWRITTEN
-        and _PENDING.search(e.title_old)
-        and not _PENDING.search(e.title_new)
+        and _PENDING.search(_unquoted(e.title_old))
+        and not _PENDING.search(_unquoted(e.title_new))
         and not _QUESTION.search(e.title_new)  # "What to know about …" reports nothing new
     ):
         return "major", "the headline now reports what it announced as pending"

@@ -248,3 +248,43 @@ def test_export_edits_carries_severity(invoke, tmp_path):
     assert out.exit_code == 0, out.stderr
     (edit,) = json.loads(out.stdout)
     assert edit["severity"] == "substantive"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "level"),
+    [
+        # a hedge dropped: the claim is now stated as fact
+        (
+            ("Hackers said to buy verified badges", ""),
+            ("Hackers are buying verified badges", ""),
+            "substantive",
+        ),
+        # a quote leaving the headline but still in the text: moved, not removed
+        (
+            ("Minister: 'We will not resign' as talks stall", 'She said: "We will not resign."'),
+            ("Minister stays as talks stall", 'She said: "We will not resign."'),
+            "minor",
+        ),
+        # a name new to the headline is news, even when the text had it
+        (
+            ("Killer faces life in prison", "Jan Kowalski attacked the woman."),
+            ("Jan Kowalski faces life in prison", "Jan Kowalski attacked the woman."),
+            "substantive",
+        ),
+        # a rolling page now leading on another event
+        (
+            ("Storm live: power cut in the north", "Winds cut power to 3,000 homes."),
+            ("Storm live: ferry runs aground off the coast", "A ferry ran aground on Tuesday."),
+            "major",
+        ),
+        # a question headline reports no outcome
+        (
+            ("Silence will be held at 8pm", "The country falls silent tonight."),
+            ("What time is the silence?", "The country falls silent tonight."),
+            "minor",
+        ),
+    ],
+)
+def test_severity_reads_claims_not_only_counts(old, new, level):
+    e = named(old[0], new[0], old[1], new[1])
+    assert e.severity == level, e.severity_reason
