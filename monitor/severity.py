@@ -128,6 +128,8 @@ def _is_new(word: str, prefixes: tuple[set[str], dict[int, set[str]]]) -> bool:
     own, by_length = prefixes
     if len(word) >= 3 and word[: min(len(word), 5)] in own:
         return False  # an old word starts like it
+    if len(word) >= 6 and word[:4] in own:
+        return False  # inflected: Polska → Polsce
     return not any(word[:k] in by_length[k] for k in (3, 4, 5))  # it starts like an old word
 
 
@@ -177,10 +179,14 @@ def _moved_quote(quote: quotes.QuoteEdit, old_text: str, new_text: str) -> bool:
     """A quote moved into or out of the headline from the text it is still in."""
     if quote.field != "title" or quote.kind == "altered":
         return False
-    words = " ".join(_WORD.findall(quote.text.casefold()))
-    return bool(words) and any(
-        words in " ".join(_WORD.findall(text.casefold())) for text in (old_text, new_text)
-    )
+    words = [w[:4] for w in _WORD.findall(quote.text.casefold())]
+    if not words:
+        return False
+    for text in (old_text, new_text):
+        there = {w[:4] for w in _WORD.findall(text.casefold())}
+        if sum(w in there for w in words) >= max(1, 0.75 * len(words)):
+            return True  # still there, perhaps inflected or cut: "polowaniem na czarownice"
+    return False
 
 
 def _unquoted(text: str) -> str:
