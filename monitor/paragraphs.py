@@ -64,6 +64,11 @@ def _sentences(paragraph: str) -> list[str]:
     return [s for s in _SENTENCE.split(paragraph) if _WORD.search(s)]
 
 
+def sentences(text: str) -> list[str]:
+    """The sentences of a text, paragraph by paragraph."""
+    return [s for p in split(text) for s in _sentences(p)]
+
+
 def _ratio(a: list[str], b: list[str]) -> float:
     if not a and not b:
         return 1.0

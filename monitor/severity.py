@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from . import figures, quotes, wording
+from . import figures, paragraphs, quotes, wording
 from .figure_words import MONTHS, STOP
 
 if TYPE_CHECKING:
@@ -189,6 +189,18 @@ def _moved_quote(quote: quotes.QuoteEdit, old_text: str, new_text: str) -> bool:
     return False
 
 
+def _new_sentence(old_text: str, new_text: str) -> str | None:
+    """A sentence of the new text saying something the old text did not: most of
+    its words (at least three) new to the old text."""
+    old_stems = _stems(old_text)
+    for sentence in paragraphs.sentences(new_text):
+        stems = [w[:5] for w in _WORD.findall(sentence.casefold()) if w not in STOP and len(w) > 2]
+        fresh = [w for w in stems if w not in old_stems]
+        if len(fresh) >= 3 and len(fresh) >= 0.6 * len(stems):
+            return sentence.strip()
+    return None
+
+
 def _unquoted(text: str) -> str:
     """The text without its quotations: "will" said by someone announces nothing."""
     for quote in quotes.find(text, headline=True):
@@ -252,6 +264,9 @@ def grade(e: Edits, old_text: str = "", new_text: str = "") -> tuple[str, str]:
     if hedges_old != hedges_new:
         changed = sorted(hedges_old ^ hedges_new)
         return "substantive", "certainty or attribution changed: " + ", ".join(changed[:3])
+    added = _new_sentence(old_text, new_text) if e.paragraphs_changed else None
+    if added:
+        return "substantive", f"new sentence: {added[:60]}"
     if e.paragraphs_added and e.paragraphs_removed and (text_overlap or 0) < 0.5:
         return "substantive", "text replaced by a newly written one"
     if e.headline.kind == wording.REWRITTEN or e.text.kind == wording.REWRITTEN:

@@ -288,3 +288,21 @@ def test_export_edits_carries_severity(invoke, tmp_path):
 def test_severity_reads_claims_not_only_counts(old, new, level):
     e = named(old[0], new[0], old[1], new[1])
     assert e.severity == level, e.severity_reason
+
+
+def test_a_new_sentence_in_an_edited_paragraph_is_a_new_fact():
+    e = named(
+        "Police check 13 men",
+        "Police check 13 men",
+        "Police checked 13 men on the riverbank, the spokesman wrote.",
+        "Police checked 13 men on the riverbank, the spokesman wrote. "
+        "Prosecutors opened an investigation into the brawl.",
+    )
+    assert e.paragraphs_changed == 1 and e.severity == "substantive", e.severity_reason
+    dropped = named(
+        "Police check 13 men",
+        "Police check 13 men",
+        "Prosecutors opened an investigation. Police checked 13 men on the riverbank.",
+        "Police checked 13 men on the riverbank.",
+    )
+    assert dropped.severity == "minor", dropped.severity_reason  # a detail dropped
