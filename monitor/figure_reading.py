@@ -171,6 +171,8 @@ def _not_a_figure(toks: list[Token], i: int) -> bool:
     if prev and _glued(prev, tok):
         if prev.is_word and prev.low not in CURRENCY_BEFORE:  # G20, ABC7
             return True
+        if prev.text in "-‑" and prev2 and _glued(prev2, prev) and _YEAR.fullmatch(prev2.text):
+            return True  # the 23 of 2022-23
         if prev.text in "-‑" and prev2 and _glued(prev2, prev) and prev2.is_word:
             return True  # F-16, Covid-19
         if prev.text in "'’#№§":  # '90s, #3
@@ -353,6 +355,12 @@ def _figure_at(toks: list[Token], i: int, text: str) -> tuple[Figure | None, int
         unit, j = "%", j + 2
     elif j < len(toks) and toks[j].low in CURRENCY_AFTER:
         unit, j = CURRENCY_AFTER[toks[j].low], j + 1
+    if not unit and j + 1 < len(toks) and toks[j].text in "-‑" and _glued(toks[j - 1], toks[j]):
+        follow = toks[j + 1].low
+        if follow.startswith("letni") or (
+            follow in ("year", "years") and j + 3 < len(toks) and toks[j + 3].low == "old"
+        ):
+            unit = "age"  # 71-year-old, 91-letnia
     if not unit and j < len(toks) and toks[j].low in DURATIONS:
         unit = "time:" + DURATIONS[toks[j].low]
     n = _phrase_at(toks, j, APPROX_AFTER)

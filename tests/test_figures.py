@@ -125,3 +125,17 @@ def test_another_counts_one_more():
         "The swimmer breaks another world record.", "The swimmer breaks two world records."
     ) == [("another", "two")]
     assert figures.figures("Another 20 people fled.")[0].text == "20"
+
+
+def test_ages_pair_across_wordings_and_season_years_are_not_figures():
+    assert [
+        f.unit for f in figures.figures("A 71-year-old man, aged 71, and a 91-letnia kobieta")
+    ] == [
+        "age",
+        "age",
+        "age",
+    ]
+    assert changed(
+        "Police named the 71-year-old victim.", "Police named the 76-year-old victim."
+    ) == [("71", "76")]
+    assert figures.figures("The 2022-23 season") == []
