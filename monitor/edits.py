@@ -1,10 +1,17 @@
 """What changed between two versions, named the way a reader cares about:
-headline rewritten, quotations added / removed / altered, numbers changed,
-paragraphs added / removed / changed, words added / removed.
+headline rewritten or only cosmetic (:mod:`monitor.wording`), quotations added /
+removed / altered (:mod:`monitor.quotes`), figures changed
+(:mod:`monitor.figures`), paragraphs added / removed / changed
+(:mod:`monitor.paragraphs`), correction and update notices, byline and update
+time, words added / removed -- and a severity (:mod:`monitor.severity`).
+
+Both versions are read after the normalisation that decides a new version
+(:mod:`monitor.textnorm`), so a stored version is never "identical" to the one
+before it: a pair differing only in punctuation or case is named so.
 
 :func:`compare` computes it from two version rows; :func:`record_pair` stores
-the counts in the ``diffs`` table when a version is stored, so "most edited"
-and the ``changes`` report are plain queries.
+the counts and the severity in the ``diffs`` table when a version is stored, so
+"most edited", ``list --min-severity`` and the ``changes`` report are plain queries.
 """
 
 from __future__ import annotations
