@@ -46,8 +46,8 @@ _ROLLING = re.compile(
 #: a headline announcing something pending, expected or under way
 _PENDING = re.compile(
     r"\b(?:watch live|live:|braces? for|attempts? to|will|expected to|set to|plans?|"
-    r"ahead of|could|may|might|threatens? to|to face|what to expect|preview|"
-    r"zmierza|może|mogą|ma zostać|mają zostać|planuje|przed|trwa|trwają)\b",
+    r"ahead of|could|(?<!\bin )(?<!\bof )may(?!\s+\d)|might|threatens? to|to face|"
+    r"what to expect|preview|zmierza|może|mogą|ma zostać|mają zostać|planuje|trwa|trwają)\b",
     re.IGNORECASE,
 )
 

@@ -277,6 +277,12 @@ def test_export_edits_carries_severity(invoke, tmp_path):
             ("Storm live: ferry runs aground off the coast", "A ferry ran aground on Tuesday."),
             "major",
         ),
+        # the month of May announces nothing
+        (
+            ("Farmers protest in May over fuel prices", "Farmers blocked roads."),
+            ("Farmers protest over fuel prices", "Farmers blocked roads."),
+            "minor",
+        ),
         # a question headline reports no outcome
         (
             ("Silence will be held at 8pm", "The country falls silent tonight."),
