@@ -109,6 +109,28 @@ def _is_name(quote: str, title_case_text: bool, headline: bool) -> bool:
     return not quote.rstrip().endswith((".", ",", "!", "?"))
 
 
+_SPEECH = re.compile(
+    r"\b(?:said|says|say|told|tells|added|adds|wrote|writes|asked|insisted|warned|claimed|"
+    r"tweeted|posted|replied|according|mówi|mówił|mówiła|powiedział|powiedziała|dodał|"
+    r"dodała|napisał|napisała|przekazał|przekazała|stwierdził|stwierdziła|podkreślił|"
+    r"podkreśliła|ocenił|oceniła|zaznaczył|zaznaczyła)\b",
+    re.IGNORECASE,
+)
+
+
+def _spoken(text: str, start: int, end: int) -> bool:
+    """Words someone said: a speech verb right after the quote, or a colon or
+    a speech verb right before it ("Enough is enough", she said)."""
+    after = " ".join(text[end : end + 40].split()[:3])
+    before = text[max(0, start - 30) : start].rstrip()
+    last = before.split()[-1:] if before else []
+    return (
+        bool(_SPEECH.search(after))
+        or before.endswith(":")
+        or bool(last and _SPEECH.fullmatch(last[0].strip(",.")))
+    )
+
+
 def _title_case(text: str) -> bool:
     words = [w for w in re.findall(r"[^\W\d_]+", text) if w.lower() not in _SMALL_WORDS]
     return bool(words) and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
@@ -146,7 +168,7 @@ def find(text: str, headline: bool = False) -> list[Quote]:
         quote = text[i + 1 : end].strip()
         inner_single = ch in _SINGLE and any(q.start <= i < q.end for q in found)
         if quote and re.search(r"\w", quote) and not inner_single:
-            if not _is_name(quote, title_case, headline):
+            if _spoken(text, i, end + 1) or not _is_name(quote, title_case, headline):
                 found.append(Quote(quote, i, end + 1))
             i = end + 1
         else:

@@ -99,3 +99,13 @@ def test_embedded_post_is_a_block_quote():
         "— A Star (@astar) December 7, 2022"
     )
     assert quotes.quotations(text) == ["Our film will turn a profit. Fact."]
+
+
+def test_a_short_capitalised_quote_that_was_said_is_a_quote():
+    assert quotes.quotations('"Enough is enough", she said after the vote.') == ["Enough is enough"]
+    assert quotes.quotations('The minister said "Absolutely not" to the plan.') == [
+        "Absolutely not"
+    ]
+    assert (
+        quotes.quotations('she watched "Morning Show" on the sofa with her family every day.') == []
+    )
