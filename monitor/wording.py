@@ -115,6 +115,8 @@ def _spelling(a: str, b: str) -> str | None:
     short, long = sorted((a, b), key=len)
     if long.startswith(short) and long[len(short) :] in _ENGLISH_ENDINGS:
         return None  # debates → debate, kill → kills: grammar, not a typo
+    if _english_stem(a) == _english_stem(b):
+        return None  # raises → raised, says → said: tense or number, not a typo
     if len(a) >= 3 and len(b) >= 3 and sorted(a) == sorted(b):
         return "spelling"  # transposed letters
     ratio = SequenceMatcher(None, a, b, autojunk=False).ratio()
@@ -128,6 +130,13 @@ def _spelling(a: str, b: str) -> str | None:
     if common >= 5 and common >= 0.7 * len(short) and not _english_ending_change(a, b, common):
         return "spelling"  # an inflection repaired: w Afganistan → w Afganistanie
     return None
+
+
+def _english_stem(word: str) -> str:
+    for ending in ("ies", "ied", "ing", "es", "ed", "er", "s", "d", "y"):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)]
+    return word
 
 
 def _english_ending_change(a: str, b: str, common: int) -> bool:

@@ -312,3 +312,11 @@ def test_a_new_sentence_in_an_edited_paragraph_is_a_new_fact():
         "Police checked 13 men on the riverbank.",
     )
     assert dropped.severity == "minor", dropped.severity_reason  # a detail dropped
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [("Bank raises rates", "Bank raised rates"), ("Court rules on ban", "Court ruled on ban")],
+)
+def test_a_tense_change_is_no_typo(old, new):
+    assert wording.compare(old, new).kind == "rewritten"
