@@ -250,8 +250,9 @@ def title_case(text: str) -> bool:
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
 
 
-_CORRECTION = re.compile(
-    r"\b(?:correction|clarification|editor['’]s note|note to readers|sprostowanie|korekta)\s*[:：.–—-]"
+_CORRECTION = re.compile(  # a label opening a line, or a sentence about an earlier version
+    r"(?:^|\n|\[|\(|\*)\s*(?:correction|clarification|editor['’]s note|note to readers|"
+    r"sprostowanie|korekta)\s*[:：.–—\]-]"
     r"|\ban earlier version of this\b|\bthis (?:article|story|report|post) (?:has been|was) "
     r"(?:corrected|amended|clarified)|\bwe (?:have )?corrected\b|\bin an earlier version\b"
     r"|\bw (?:poprzedniej|pierwotnej|pierwszej) wersji\b",
@@ -260,7 +261,7 @@ _CORRECTION = re.compile(
 _UPDATE = re.compile(
     r"(?:^|\n|\[)\s*(?:update[d]?|aktualizacja|aktualizacja\s+\d[^\]\n]*)\s*[\]:–—-]"
     r"|\bthis (?:article|story|report|post) (?:has been|was|will be) updated\b"
-    r"|\bthis is a developing story\b|\bbreaking news\b|\btekst (?:został )?zaktualizowany\b",
+    r"|\bthis is a developing story\b|\btekst (?:został )?zaktualizowany\b",
     re.IGNORECASE,
 )
 

@@ -320,3 +320,10 @@ def test_a_new_sentence_in_an_edited_paragraph_is_a_new_fact():
 )
 def test_a_tense_change_is_no_typo(old, new):
     assert wording.compare(old, new).kind == "rewritten"
+
+
+def test_the_word_correction_in_a_sentence_is_no_notice():
+    e = named(
+        "Row over", "Row over", "He asked for a fix.", "He asked for a correction. Nothing came."
+    )
+    assert not e.correction_notice
