@@ -55,7 +55,7 @@ _PENDING = re.compile(
 #: words that hedge a claim or attribute it: adding or dropping one changes what is claimed
 _HEDGE = re.compile(
     r"\b(?:said to|reportedly|allegedly|alleged|claims?|claimed|court hears|according to|"
-    r"possibly|probably|likely|suspected|feared|officially|confirm(?:s|ed)?|denies|denied|"
+    r"possibly|probably|suspected|feared|officially|confirm(?:s|ed)?|denies|denied|"
     r"accused|accuses|sources say|podobno|rzekomo|prawdopodobnie|według|nieoficjalnie|"
     r"oficjalnie|potwierdz\w*|zaprzecz\w*|oskarż\w*|domniemany)\b",
     re.IGNORECASE,
