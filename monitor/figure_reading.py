@@ -1,7 +1,7 @@
 """Reading figures in news text: a count or an amount, as written and as a value.
 
 See :mod:`monitor.figures` for what counts as a figure and how changes are named.
-This module finds them ("at least 40", "dozens", "$9.5bn", "Rs 55 lakh",
+This module finds them ("at least 40", "dozens", "$9.5bn", "Rs 12 lakh",
 "kilkanaście") with the words around each, and skips numbers that belong to
 names, dates, times, ordinals, levels and identifiers.
 """
@@ -338,7 +338,7 @@ def _figure_at(toks: list[Token], i: int, text: str) -> tuple[Figure | None, int
         return None, start + 1
     low, high, used = core
     j = i + used
-    # scales: 1.2 million, $9.5bn, 55 lakh, 2 tys., a few dozen
+    # scales: 1.2 million, $9.5bn, 12 lakh, 3 tys., a few dozen
     while j < len(toks):
         word = toks[j].low
         if word in SCALES and (word not in GLUED_ONLY_SCALES or _glued(toks[j - 1], toks[j])):
@@ -360,7 +360,7 @@ def _figure_at(toks: list[Token], i: int, text: str) -> tuple[Figure | None, int
         if follow.startswith("letni") or (
             follow in ("year", "years") and j + 3 < len(toks) and toks[j + 3].low == "old"
         ):
-            unit = "age"  # 71-year-old, 91-letnia
+            unit = "age"  # 63-year-old, 58-letnia
     if not unit and j < len(toks) and toks[j].low in DURATIONS:
         unit = "time:" + DURATIONS[toks[j].low]
     n = _phrase_at(toks, j, APPROX_AFTER)
@@ -394,7 +394,7 @@ def _figure_at(toks: list[Token], i: int, text: str) -> tuple[Figure | None, int
     kinds += [(d, 1, k) for d, k in enumerate(left) if k in CLASSES]
     kind = min(kinds)[2] if kinds else ""
     if not unit and before and before[-1].low in AGE_WORDS:
-        unit = "age"  # aged 71, w wieku 74
+        unit = "age"  # aged 63, w wieku 58
     figure = Figure(
         text=text[toks[start].start : toks[j - 1].end],
         low=low,

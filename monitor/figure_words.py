@@ -216,7 +216,7 @@ SCALES: dict[str, float] = {
     "biliony": 1e12,
     "bilionów": 1e12,
 }
-#: scales written glued to the number only ($4.9m, $10k, $5b)
+#: scales written glued to the number only ($3.2m, $10k, $5b)
 GLUED_ONLY_SCALES = {"k", "m", "b", "mn", "bn", "tn", "cr"}
 
 CURRENCY_BEFORE = {

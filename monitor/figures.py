@@ -1,7 +1,7 @@
 """Figures in news text, read as values, and the ones that changed.
 
 A *figure* is a count or an amount: "at least 40", "dozens", "$9.5bn",
-"1.2 million", "Rs 55 lakh", "kilkanaście", "half-a-dozen". Numbers that
+"1.2 million", "Rs 12 lakh", "kilkanaście", "half-a-dozen". Numbers that
 belong to names, dates, times, ordinals, levels and identifiers are not
 figures: F-16, G20, Covid-19, March 12, 2023, 8pm, 10:30, 5th, article 370,
 phase 3, '90s.
@@ -40,7 +40,7 @@ def _score(a: Figure, b: Figure, common: set[str]) -> int:
     """How surely ``a`` and ``b`` count the same thing (0: not at all).
 
     ``common`` holds words found around several figures of a text (the
-    story's subject, "Black Adam"): they tell figures apart only when they
+    story's subject, a film's or a person's name): they tell figures apart only when they
     are right next to both.
     """
     if a.unit != b.unit:
@@ -79,7 +79,7 @@ def _common_words(found: list[Figure]) -> set[str]:
 
 def _diff_spots(ops: list[diffing.Op]) -> tuple[dict[int, set[int]], list[tuple[int, int, int]]]:
     """From a word diff: (old offset → new offsets) of small replacements inside
-    an unchanged frame ("Family plan: [$16 → $17]/month (up to 6 members)"), and
+    an unchanged frame ("Premium tier: [$8 → $9]/month (two users)"), and
     the unchanged stretches as (old start, new start, length)."""
     spots: dict[int, set[int]] = {}
     same: list[tuple[int, int, int]] = []
@@ -205,7 +205,7 @@ def changes(
 
     A value that was already in the old version (here or in ``elsewhere``,
     the old version's other field), or is still in this field of the new
-    one, moved rather than changed ("$245m" of a "$520m" total) -- unless it
+    one, moved rather than changed (a "$120m" part of a "$300m" total) -- unless it
     was replaced in place, inside the same words. ``ops``: the word diff of
     ``old`` and ``new``, when the caller has it already.
     """

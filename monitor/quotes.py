@@ -3,8 +3,8 @@
 Every quotation style counts: “curly” and "straight" double quotes, ‘curly’
 and 'straight' single quotes (told apart from apostrophes: it's, Pakistan's,
 players', the '90s), «guillemets», »reversed«, and Polish/German „low-high“.
-Quotation marks around names of works, products or publications ("Discover
-Weekly", "Times of India") are not quotes, as far as that can be seen: a
+Quotation marks around names of works, products or publications ("Weekend
+Mix", "Daily Planet") are not quotes, as far as that can be seen: a
 short span whose words are all capitalised, in a text that is not itself in
 Title Case. A quotation cut off by the feed ("… the whole of...) runs to the
 end of its paragraph.
@@ -103,9 +103,9 @@ def _is_name(quote: str, title_case_text: bool, headline: bool) -> bool:
         return False
     ends_like_speech = quote.rstrip().endswith((".", ",", "!", "?", "…"))
     if not headline and len(words) <= 3 and words[0][0].isupper() and not ends_like_speech:
-        return True  # a capitalised short name inside running text: "Your shows"
+        return True  # a capitalised short name inside running text: "Home screen"
     if any(w[0].islower() and w.lower() not in _SMALL_WORDS for w in words):
-        return len(words) == 1 and bool(re.search(r"[a-z][A-Z]", words[0]))  # tWitch
+        return len(words) == 1 and bool(re.search(r"[a-z][A-Z]", words[0]))  # iPlayer
     return not quote.rstrip().endswith((".", ",", "!", "?"))
 
 

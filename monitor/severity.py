@@ -185,7 +185,9 @@ def _moved_quote(quote: quotes.QuoteEdit, old_text: str, new_text: str) -> bool:
     for text in (old_text, new_text):
         there = {w[:4] for w in _WORD.findall(text.casefold())}
         if sum(w in there for w in words) >= max(1, 0.75 * len(words)):
-            return True  # still there, perhaps inflected or cut: "polowaniem na czarownice"
+            return (
+                True  # still there, perhaps inflected or cut: "na dzikiej plaży" → "dzikiej plaży"
+            )
     return False
 
 

@@ -5,12 +5,12 @@ Cosmetic means the same words in the same order, except for:
 
 * letter case ("case only") and punctuation, including quote style, dashes,
   ellipses and hyphenation ("punctuation only");
-* spelling: a typo fixed in a word or a name (Plan → Plane, agecny → agency),
-  an inflection repaired (w Afganistan → w Afganistanie);
-* an abbreviation and its full form (Oct. → October, govt → government,
-  U.S. → United States), the same value in another format (2 tysiące → 2 tys.);
-* a function word restored (polecieć Afganistanu → polecieć do Afganistanu)
-  or a regnal number added to a name (King Charles → King Charles III).
+* spelling: a typo fixed in a word or a name (Trian → Train, goverment → government),
+  an inflection repaired (w Krakow → w Krakowie);
+* an abbreviation and its full form (Jan. → January, govt → government,
+  U.K. → United Kingdom), the same value in another format (3 tysiące → 3 tys.);
+* a function word restored (jechać Gdańska → jechać do Gdańska)
+  or a regnal number added to a name (Queen Margrethe → Queen Margrethe II).
 
 Anything else is a rewrite: a word added, removed or replaced (synonyms too),
 an English ending changed (debates → debate, kills → killed), a changed
@@ -128,7 +128,7 @@ def _spelling(a: str, b: str) -> str | None:
             break
         common += 1
     if common >= 5 and common >= 0.7 * len(short) and not _english_ending_change(a, b, common):
-        return "spelling"  # an inflection repaired: w Afganistan → w Afganistanie
+        return "spelling"  # an inflection repaired: w Krakow → w Krakowie
     return None
 
 
@@ -181,7 +181,7 @@ def _cosmetic_region(old: list[str], new: list[str]) -> str | None:
             return None if {x, y} & {"us", "uk"} else "abbreviation"
         if _abbreviates(x, y) or _abbreviates(y, x):
             return "abbreviation"
-    # a function word restored next to a fixed ending: in Move Diversifying → in Move to Diversify
+    # a function word restored next to a fixed ending: a Bid Reviving → a Bid to Revive
     extra_a = [w for w in a if w not in _FUNCTION_WORDS]
     extra_b = [w for w in b if w not in _FUNCTION_WORDS]
     if (extra_a, extra_b) != (a, b) and len(extra_a) == len(extra_b) == 1:

@@ -33,21 +33,26 @@ def named(title_old, title_new, old="", new="", **extra):
         ("Floods hit the north", "Floods hit the north", "unchanged", []),
         ("Floods hit the north", "Floods hit the north.", "cosmetic", ["punctuation"]),
         ("Floods Hit The North", "Floods hit the north", "cosmetic", ["case"]),
-        ("Deadly Nepalese Plan Crash", "Deadly Nepalese Plane Crash", "cosmetic", ["spelling"]),
+        (
+            "Flood warning for coastl towns",
+            "Flood warning for coastal towns",
+            "cosmetic",
+            ["spelling"],
+        ),
         ("Vote set for Oct. 8", "Vote set for October 8", "cosmetic", ["abbreviation"]),
         (
-            "U.S. envoy visits Kabul",
-            "United States envoy visits Kabul",
+            "U.S. envoy visits Oslo",
+            "United States envoy visits Oslo",
             "cosmetic",
             ["abbreviation"],
         ),
         (
-            "King Charles: who is coming?",
-            "King Charles III: who is coming?",
+            "Queen Margrethe: who is at the ball?",
+            "Queen Margrethe II: who is at the ball?",
             "cosmetic",
             ["name form"],
         ),
-        ("Lot do Kabulu w Afganistan", "Lot do Kabulu w Afganistanie", "cosmetic", ["spelling"]),
+        ("Koncert w Krakow odwołany", "Koncert w Krakowie odwołany", "cosmetic", ["spelling"]),
         ("Senate debates the bill", "Senate debate the bill", "rewritten", []),
         ("U.S. troops leave", "American troops leave", "rewritten", []),
         ("Blast kills 20", "Blast kills 30", "rewritten", []),
@@ -61,7 +66,7 @@ def test_headline_cosmetic_or_rewritten(old, new, kind, details):
 
 def test_punctuation_only_is_named_never_identical():
     e = named(
-        "Talks end", "Talks end", "Agence-France Presse said so.", "Agence France-Presse said so."
+        "Talks end", "Talks end", "The well-known firm said so.", "The well known firm said so."
     )
     assert e.any and e.text.describe() == "punctuation only"
     assert e.paragraphs_changed == 1
@@ -99,9 +104,9 @@ def test_byline_and_update_time_changes_are_named():
 @pytest.mark.parametrize(
     "notice",
     [
-        "Correction: an earlier headline misstated the toll.",
+        "Correction: the first version named the wrong town.",
         "An earlier version of this article gave the wrong date.",
-        "Editor's note: this report was updated to reflect correct comments.",
+        "Editor's note: this story was changed to give the right name.",
     ],
 )
 def test_correction_notice_added(notice):
@@ -161,8 +166,8 @@ def test_quotes_replaced_under_a_correction_are_major():
             "substantive",
         ),
         (
-            ("Watch live as the probe attempts to land", "The landing is due at 6pm."),
-            ("The probe lands on the Moon", "The landing is due at 6pm."),
+            ("Watch live as the rocket attempts a launch", "The launch is due at 6pm."),
+            ("The rocket reaches orbit", "The launch is due at 6pm."),
             "major",
         ),
         (
@@ -255,8 +260,8 @@ def test_export_edits_carries_severity(invoke, tmp_path):
     [
         # a hedge dropped: the claim is now stated as fact
         (
-            ("Hackers said to buy verified badges", ""),
-            ("Hackers are buying verified badges", ""),
+            ("Minister said to own offshore firm", ""),
+            ("Minister owns offshore firm", ""),
             "substantive",
         ),
         # a quote leaving the headline but still in the text: moved, not removed
@@ -279,14 +284,14 @@ def test_export_edits_carries_severity(invoke, tmp_path):
         ),
         # the month of May announces nothing
         (
-            ("Farmers protest in May over fuel prices", "Farmers blocked roads."),
-            ("Farmers protest over fuel prices", "Farmers blocked roads."),
+            ("Teachers strike in May over pay", "Teachers left schools."),
+            ("Teachers strike over pay", "Teachers left schools."),
             "minor",
         ),
         # a question headline reports no outcome
         (
-            ("Silence will be held at 8pm", "The country falls silent tonight."),
-            ("What time is the silence?", "The country falls silent tonight."),
+            ("Parade will be held at noon", "The town turns out today."),
+            ("What time is the parade?", "The town turns out today."),
             "minor",
         ),
     ],
@@ -298,18 +303,18 @@ def test_severity_reads_claims_not_only_counts(old, new, level):
 
 def test_a_new_sentence_in_an_edited_paragraph_is_a_new_fact():
     e = named(
-        "Police check 13 men",
-        "Police check 13 men",
-        "Police checked 13 men on the riverbank, the spokesman wrote.",
-        "Police checked 13 men on the riverbank, the spokesman wrote. "
-        "Prosecutors opened an investigation into the brawl.",
+        "Officers stop 9 drivers",
+        "Officers stop 9 drivers",
+        "Officers stopped 9 drivers on the bypass, the spokesman wrote.",
+        "Officers stopped 9 drivers on the bypass, the spokesman wrote. "
+        "A judge then ordered a review of the checkpoint.",
     )
     assert e.paragraphs_changed == 1 and e.severity == "substantive", e.severity_reason
     dropped = named(
-        "Police check 13 men",
-        "Police check 13 men",
-        "Prosecutors opened an investigation. Police checked 13 men on the riverbank.",
-        "Police checked 13 men on the riverbank.",
+        "Officers stop 9 drivers",
+        "Officers stop 9 drivers",
+        "A judge ordered a review. Officers stopped 9 drivers on the bypass.",
+        "Officers stopped 9 drivers on the bypass.",
     )
     assert dropped.severity == "minor", dropped.severity_reason  # a detail dropped
 

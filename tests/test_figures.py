@@ -34,7 +34,7 @@ def test_names_dates_times_and_identifiers_are_not_figures(text):
 def test_number_words_approximations_and_scales_are_read_as_values():
     got = values(
         "At least 40 died, more than 60 were hurt, a dozen fled, dozens hid, "
-        "$9.5bn was lost, 1.2 million people moved, 3,400 troops came, Rs 55 lakh and 15 per cent."
+        "$9.5bn was lost, 1.2 million people moved, 3,400 troops came, Rs 12 lakh and 15 per cent."
     )
     assert got == [
         ("At least 40", ">=", 40, 40, ""),
@@ -44,7 +44,7 @@ def test_number_words_approximations_and_scales_are_read_as_values():
         ("$9.5bn", "=", 9.5e9, 9.5e9, "$"),
         ("1.2 million", "=", 1.2e6, 1.2e6, ""),
         ("3,400", "=", 3400, 3400, ""),
-        ("Rs 55 lakh", "=", 5.5e6, 5.5e6, "₹"),
+        ("Rs 12 lakh", "=", 1.2e6, 1.2e6, "₹"),
         ("15 per cent", "=", 15, 15, "%"),
     ]
 
@@ -63,7 +63,7 @@ def test_polish_number_words_and_bounds():
 
 def test_the_same_value_in_another_format_is_no_change():
     assert changed("Seven people were killed.", "7 people were killed.") == []
-    assert changed("It cost $4.9M in all.", "It cost $4.9m in all.") == []
+    assert changed("It cost $3.2M in all.", "It cost $3.2m in all.") == []
     assert changed("Nearly 2,000 homes flooded.", "Nearly 2 thousand homes flooded.") == []
 
 
@@ -74,8 +74,8 @@ def test_a_change_of_scale_or_bound_is_a_change():
     assert changed("Dozens killed in the blast.", "At least 40 killed in the blast.") == [
         ("Dozens", "At least 40")
     ]
-    assert changed("Rs 55 lakh looted from the house", "Rs 55cr looted from the house") == [
-        ("Rs 55 lakh", "Rs 55cr")
+    assert changed("Rs 12 lakh stolen from the shop", "Rs 12cr stolen from the shop") == [
+        ("Rs 12 lakh", "Rs 12cr")
     ]
 
 
@@ -87,13 +87,13 @@ def test_figures_are_paired_by_what_they_count_not_by_position():
 
 def test_different_quantities_in_the_same_slot_are_not_paired():
     # a day of a date against an age, a level against a count: nothing in common
-    assert changed("He died on May 3 aged 71.", "Three people died at level 4.") == []
+    assert changed("He died on May 3 aged 63.", "Three people died at level 4.") == []
     assert changed("Police arrested 12 protesters.", "Four people were killed.") == []
 
 
 def test_a_figure_that_only_moved_is_not_a_change():
-    old = "The firm will pay $520 million; $245 million goes to refunds."
-    new = "The firm must pay $245 million in refunds."
+    old = "The firm will pay $300 million; $120 million goes to refunds."
+    new = "The firm must pay $120 million in refunds."
     assert changed(old, new) == []
 
 
@@ -115,27 +115,27 @@ def test_headline_and_text_changes_worded_differently_are_both_named():
 
 
 def test_prices_in_a_list_are_paired_inside_their_unchanged_frame():
-    old = "Individual plan: $10/month\n\nFamily plan: $16/month (up to 6 members)"
-    new = "Individual plan: $11/month\n\nFamily plan: $17/month (up to 6 members)"
-    assert changed(old, new) == [("$10/month", "$11/month"), ("$16/month", "$17/month")]
+    old = "Basic tier: $4/month\n\nPremium tier: $8/month (two users)"
+    new = "Basic tier: $5/month\n\nPremium tier: $9/month (two users)"
+    assert changed(old, new) == [("$4/month", "$5/month"), ("$8/month", "$9/month")]
 
 
 def test_another_counts_one_more():
     assert changed(
-        "The swimmer breaks another world record.", "The swimmer breaks two world records."
+        "The cyclist wins another mountain stage.", "The cyclist wins two mountain stages."
     ) == [("another", "two")]
     assert figures.figures("Another 20 people fled.")[0].text == "20"
 
 
 def test_ages_pair_across_wordings_and_season_years_are_not_figures():
     assert [
-        f.unit for f in figures.figures("A 71-year-old man, aged 71, and a 91-letnia kobieta")
+        f.unit for f in figures.figures("A 63-year-old man, aged 63, and a 58-letnia kobieta")
     ] == [
         "age",
         "age",
         "age",
     ]
     assert changed(
-        "Police named the 71-year-old victim.", "Police named the 76-year-old victim."
-    ) == [("71", "76")]
+        "Police named the 63-year-old driver.", "Police named the 68-year-old driver."
+    ) == [("63", "68")]
     assert figures.figures("The 2022-23 season") == []

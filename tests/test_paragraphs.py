@@ -17,7 +17,7 @@ def test_a_paragraph_edited_in_place_is_changed():
 
 
 def test_a_different_paragraph_in_its_place_is_added_and_removed():
-    old = "Those in the north will see the lights best tonight, with clear skies forecast."
+    old = "Anglers on the east bank caught the most fish, helped by calm water."
     new = "Ministers will meet on Friday to agree the budget before the summer recess."
     assert counts(old, new) == (0, 1, 1)
 
@@ -44,7 +44,7 @@ def test_structurally_identical_edits_are_named_the_same_way():
 
 
 def test_a_punctuation_only_edit_is_a_changed_paragraph():
-    assert counts("Agence-France Presse reported it.", "Agence France-Presse reported it.") == (
+    assert counts("The well-known firm reported it.", "The well known firm reported it.") == (
         1,
         0,
         0,
@@ -59,10 +59,10 @@ def test_a_paragraph_that_only_moved_is_not_an_edit():
 
 def test_differences_from_a_cut_are_ignored():
     full = (
-        "You need a password manager, since breaches now happen regularly.\n\n"
-        "Free managers still protect you from weak passwords.\n\nContinue reading..."
+        "Back up your phone often, since thefts now happen daily.\n\n"
+        "Cloud storage is cheap and keeps photos safe.\n\nContinue reading..."
     )
-    cut = "You need a password manager, since breaches now hap"
+    cut = "Back up your phone often, since thefts now hap"
     assert counts(cut, full) == (0, 0, 0)
     assert counts(
         "The toll rose to 12 as rescuers searched the...",
@@ -71,6 +71,6 @@ def test_differences_from_a_cut_are_ignored():
 
 
 def test_text_added_after_a_finished_sentence_is_an_edit():
-    old = "Police checked 13 people, the spokesman wrote."
-    new = "Police checked 13 people, the spokesman wrote. Prosecutors opened an inquiry."
+    old = "Officers stopped 9 drivers, the spokesman wrote."
+    new = "Officers stopped 9 drivers, the spokesman wrote. A judge ordered a review."
     assert counts(old, new) == (1, 0, 0)

@@ -36,19 +36,19 @@ def test_quotes_in_a_headline():
 
 
 def test_names_of_works_in_running_text_are_not_quotes():
-    text = 'She told the "Times of India" and the "Morning Show" that it was "a disgrace".'
+    text = 'She told the "Daily Planet" and the "Morning Show" that it was "a disgrace".'
     assert quotes.quotations(text) == ["a disgrace"]
 
 
 def test_a_quote_cut_off_by_the_feed_runs_to_the_end():
-    assert quotes.quotations('He wrote: "The sign of a leader is someone who gives...') == [
-        "The sign of a leader is someone who gives..."
+    assert quotes.quotations('He wrote: "A good coach is someone who always listens to...') == [
+        "A good coach is someone who always listens to..."
     ]
 
 
 def test_curly_opening_closed_by_a_straight_mark():
-    assert quotes.quotations('She said: “we are cracking down," it reads.') == [
-        "we are cracking down,"
+    assert quotes.quotations('She said: “we are closing the loophole," it reads.') == [
+        "we are closing the loophole,"
     ]
 
 
@@ -69,25 +69,22 @@ def test_changes_per_field():
 
 def test_a_quote_reworded_in_the_same_place_is_altered():
     found = quotes.changes(
-        "Schumer called her “a legend in the Senate” after the news broke.",
-        "Schumer called her “a hero” after the news broke.",
+        "The mayor called him “a pillar of the town” after the news broke.",
+        "The mayor called him “a friend” after the news broke.",
     )
     assert [(q.kind, q.old, q.text) for q in found] == [
-        ("altered", "a legend in the Senate", "a hero")
+        ("altered", "a pillar of the town", "a friend")
     ]
 
 
 def test_punctuation_case_and_inflection_do_not_change_a_quote():
     assert quotes.changes('He said "We will act."', "He said 'we will act'") == []
-    assert (
-        quotes.changes("Nazwał go „samozwańczego motorniczego”.", "To „samozwańczy motorniczy”.")
-        == []
-    )
+    assert quotes.changes("Nazwał go „nieproszonego gościa”.", "To „nieproszony gość”.") == []
 
 
 def test_quote_marks_added_around_existing_words_are_an_added_quote():
-    found = quotes.changes("Fans attacked the swimmer", "Fans 'attacked' the swimmer")
-    assert [(q.kind, q.text) for q in found] == [("added", "attacked")]
+    found = quotes.changes("Critics mocked the singer", "Critics 'mocked' the singer")
+    assert [(q.kind, q.text) for q in found] == [("added", "mocked")]
 
 
 def test_embedded_post_is_a_block_quote():
@@ -95,10 +92,10 @@ def test_embedded_post_is_a_block_quote():
         "The studio confirmed the figures on Monday in a long statement to investors, "
         "adding that the film had cost more to make than any of its earlier releases and "
         "that the sequel was not yet certain.\n\n"
-        "Our film will turn a profit. Fact. https://t.co/abc\n\n"
+        "Our album went gold today. Thank you all. https://t.co/abc\n\n"
         "— A Star (@astar) December 7, 2022"
     )
-    assert quotes.quotations(text) == ["Our film will turn a profit. Fact."]
+    assert quotes.quotations(text) == ["Our album went gold today. Thank you all."]
 
 
 def test_a_short_capitalised_quote_that_was_said_is_a_quote():
