@@ -51,8 +51,8 @@ def test_numbers_changed_with_context():
         version(2, "T", "More than 70 soldiers were killed in October."),
     )
     (change,) = cmp.edits.numbers_changed
-    assert (change.old, change.new) == ("60", "70")
-    assert change.context == "More than [60 → 70] soldiers were killed in October."
+    assert (change.old, change.new) == ("More than 60", "More than 70")  # the bound is read too
+    assert change.context == "[More than 60 → More than 70] soldiers were killed in October."
 
 
 def test_summary_names_the_edits():
@@ -130,7 +130,7 @@ def test_seed_article_revision(invoke):
     (cmp,) = edits.pairs(dbmod.connect(dbmod.default_db_path()), 1)
     named = cmp.edits
     assert named.title_changed
-    assert [(n.old, n.new) for n in named.numbers_changed] == [("60", "70")]
+    assert [(n.old, n.new) for n in named.numbers_changed] == [("more than 60", "more than 70")]
     assert len(named.quotes_altered) == 1 and "wipe out" in named.quotes_altered[0][1]
     assert len(named.paragraphs_added) == 1 and "Mujahid" in named.paragraphs_added[0]
     assert len(named.paragraphs_removed) == 1 and "Tarar" in named.paragraphs_removed[0]

@@ -121,7 +121,8 @@ def query_rows(db: Database, opts: ExportOptions) -> Rows:
                 d.words_added, d.words_removed, d.paragraphs_added, d.paragraphs_removed,
                 d.paragraphs_changed, d.title_changed, d.title_old, d.title_new,
                 d.quotes_added, d.quotes_removed, d.quotes_altered, d.numbers_changed,
-                d.summary, a.source, a.story, a.url
+                d.severity, d.headline_change, d.correction_notice, d.summary,
+                a.source, a.story, a.url
             from diffs d join articles a on a.id = d.article_id
             {where} order by d.observed_at, d.article_id, d.to_number"""
     elif what == "feeds":

@@ -136,6 +136,11 @@ LIST_COLUMNS = [
 @since_option
 @click.option("--edited", is_flag=True, help="Only articles with two or more versions.")
 @click.option(
+    "--min-severity",
+    type=click.Choice(["cosmetic", "minor", "substantive", "major"]),
+    help="Only articles with an edit at least this severe (see README).",
+)
+@click.option(
     "--limit", type=click.IntRange(min=1, max=MAX_INT), help="At most this many articles."
 )
 @output_options
@@ -147,6 +152,7 @@ def list_(
     since: str | None,
     until: str | None,
     edited: bool,
+    min_severity: str | None,
     limit: int | None,
     fmt: str | None,
 ) -> None:
@@ -156,12 +162,14 @@ def list_(
     Examples:
       monitor list --story pakistan-taliban --since 7d
       monitor list --edited --json
+      monitor list --edited --min-severity substantive
       monitor list --csv > articles.csv
     """
     since_iso, until_iso = resolve_window(since, until)
     flt = ArticleFilter(
         story=story, source=site, since=since_iso, until=until_iso, edited=edited, limit=limit
     )
+    flt.min_severity = min_severity
     rows = app.monitor.articles(flt)
     if fmt is None:
         rows = ({**r, "date": (r["dated_at"] or "")[:10]} for r in rows)

@@ -103,6 +103,8 @@ def stat_line(cmp: Comparison) -> str:
         f"~{s['paragraphs_changed']}",
         "title changed" if s["title_changed"] else "title same",
     ]
+    if s.get("severity"):
+        parts.append(s["severity"])
     return line("  ".join(parts))
 
 

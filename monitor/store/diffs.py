@@ -23,7 +23,8 @@ def write_pair(db: Database, row: dict[str, Any]) -> None:
 
 
 def missing_pairs(db: Database) -> list[dict[str, Any]]:
-    """Consecutive version pairs with no ``diffs`` row yet: (article_id, old_id, new_id)."""
+    """Consecutive version pairs with no ``diffs`` row yet, or one from before pairs were
+    graded (no severity): (article_id, old_id, new_id)."""
     return select(
         db,
         """select o.article_id, o.id as old_id, n.id as new_id
@@ -31,7 +32,7 @@ def missing_pairs(db: Database) -> list[dict[str, Any]]:
              on o.article_id = n.article_id and o.number = n.number - 1
            left join diffs d on d.article_id = n.article_id
              and d.from_number = o.number and d.to_number = n.number
-           where d.id is null order by n.id""",
+           where d.id is null or d.severity is null order by n.id""",
     )
 
 

@@ -13,6 +13,8 @@ from monitor.store.articles import CURRENT
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
+SEVERITIES = ["cosmetic", "minor", "substantive", "major"]  # as monitor.severity.LEVELS
+
 
 @dataclass
 class ArticleFilter:
@@ -23,6 +25,7 @@ class ArticleFilter:
     edited: bool = False
     limit: int | None = None
     ids: list[int] | None = None
+    min_severity: str | None = None  # cosmetic < minor < substantive < major
 
     def conditions(self) -> tuple[list[str], list[Any]]:
         """SQL conditions on articles aliased ``a``, and their parameters."""
@@ -42,6 +45,13 @@ class ArticleFilter:
             params.append(self.until)
         if self.edited:
             clauses.append("a.version_count >= 2")
+        if self.min_severity:
+            levels = SEVERITIES[SEVERITIES.index(self.min_severity) :]
+            clauses.append(
+                "exists (select 1 from diffs d where d.article_id = a.id"
+                f" and d.severity in ({','.join('?' * len(levels))}))"
+            )
+            params.extend(levels)
         if self.ids:
             clauses.append(f"a.id in ({','.join('?' * len(self.ids))})")
             params.extend(self.ids)

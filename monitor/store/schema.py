@@ -238,3 +238,19 @@ def m040_current_view(db: Database) -> None:
            FROM articles a JOIN versions v
              ON v.article_id = a.id AND v.number = a.current_version"""
     )
+
+
+@migrations()
+def m060_edit_severity(db: Database) -> None:
+    """Severity and the newer named edits of each version pair. Old pairs are graded by
+    the ``edit_stats`` backfill (:func:`monitor.derive.backfill`), which this requests."""
+    for column in (
+        "severity TEXT",
+        "severity_reason TEXT",
+        "headline_change TEXT",
+        "correction_notice INTEGER NOT NULL DEFAULT 0",
+        "update_notice INTEGER NOT NULL DEFAULT 0",
+        "byline_changed INTEGER NOT NULL DEFAULT 0",
+    ):
+        db.execute(f"ALTER TABLE diffs ADD COLUMN {column}")
+    _request_backfill(db, "edit_stats")
