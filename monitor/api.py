@@ -157,6 +157,20 @@ class Monitor:
 
         return edits.pairs(self.db, article_id, from_number, to_number, every)
 
+    def diff_page(
+        self,
+        article_id: int,
+        from_number: int | None = None,
+        to_number: int | None = None,
+        every: bool = False,
+    ) -> tuple[dict[str, Any], list[Comparison]]:
+        """:meth:`diff` with the article it belongs to (URL, outlet, published date), for
+        outputs that must stand on their own (``monitor diff --format html|json``)."""
+        comparisons = self.diff(article_id, from_number, to_number, every)
+        from monitor.analysis import delivery
+
+        return delivery.article_meta(self.db, [article_id]).get(article_id, {}), comparisons
+
     def search(self, query: str, options: SearchOptions | None = None) -> Iterator[dict[str, Any]]:
         """Full-text search, best first (``monitor search``)."""
         from monitor.analysis import search

@@ -190,7 +190,8 @@ def passages(cmp: Comparison, limit: int = 5, context: int = 6, width: int = 300
             i += 1
             continue
         before = ops[i - 1][1].split("\n\n")[-1] if i and ops[i - 1][0] == EQUAL else ""
-        old, new = [], []
+        old: list[str] = []
+        new: list[str] = []
         while i < len(ops) and ops[i][0] != EQUAL:
             (old if ops[i][0] == DELETE else new).append(ops[i][1])
             i += 1

@@ -23,6 +23,10 @@ def _meta_parts(a: dict[str, Any]) -> list[str]:
     return parts
 
 
+def _command(a: dict[str, Any]) -> str:
+    return str(a.get("command") or f"monitor show {a['id']}")
+
+
 def _edits_of(e: dict[str, Any]) -> str:
     """The named edits of the pairs in the window, with their severity."""
     return "; ".join(
@@ -98,7 +102,7 @@ def render_text(report: dict[str, Any], colour: bool = False) -> str:
         lines.append(f"         {line(' · '.join(_meta_parts(a)))}")
         if a.get("url"):
             lines.append(f"         {line(a['url'])}")
-        lines.append(f"         see: {line(a['command'])}")
+        lines.append(f"         see: {line(_command(a))}")
     edits = report["edited_articles"]
     lines += ["", head(f"Edited articles: {len(edits)}")]
     for e in edits:
@@ -167,7 +171,7 @@ def render_markdown(report: dict[str, Any]) -> str:
             "",
         ]
     for a in new["top"]:
-        lines.append(f"- {_md_title(a)} ({_md(', '.join(_meta_parts(a)))}): `{line(a['command'])}`")
+        lines.append(f"- {_md_title(a)} ({_md(', '.join(_meta_parts(a)))}): `{line(_command(a))}`")
     edits = report["edited_articles"]
     lines += ["", f"## Edited articles: {len(edits)}", ""]
     for e in edits:
