@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from monitor.analysis.edits import Comparison
     from monitor.analysis.search import SearchOptions
     from monitor.derive import RetagResult
+    from monitor.notify import DestinationResult, NotifyOptions
     from monitor.themes.discover import Candidate
     from monitor.themes.stories import Story
     from monitor.themes.trends import ThemeTrend
@@ -245,6 +246,28 @@ class Monitor:
                     end = min(end, started - timedelta(seconds=1))
         return iso(end)
 
+    def notify(self, options: NotifyOptions, wait: float = 60.0) -> list[DestinationResult]:
+        """Send the window's changes (default: the last 2 days) that each destination has
+        not received yet (``monitor notify``); one run at a time per database (another
+        waits up to ``wait`` seconds), so no change goes out twice."""
+        from datetime import timedelta
+
+        from monitor import lock, notify
+        from monitor.errors import LockedError
+        from monitor.text.timeutil import iso, now_iso, utcnow
+
+        options.since = options.since or iso(utcnow() - timedelta(days=2))
+        options.until = options.until or now_iso()
+        if self.path is None:
+            return notify.run(self.db, options)
+        try:
+            with lock.exclusive(f"{self.path}.notify", wait=wait):
+                return notify.run(self.db, options)
+        except LockedError:
+            raise LockedError(
+                f"another 'monitor notify' is sending from {self.path}; waited {wait:g} s"
+            ) from None
+
     def themes(
         self,
         story: str | None = None,
@@ -323,12 +346,14 @@ class Monitor:
         return feeds.remove_feed(self.db, ref)
 
     def status(self, limit: int = 10) -> dict[str, list[dict[str, Any]]]:
-        """The last fetch runs and the failing feeds (``monitor status``)."""
+        """The last fetch runs, the failing feeds and the destinations whose alerts
+        failed (``monitor status``)."""
         from monitor import lock
-        from monitor.store import feeds, runs
+        from monitor.store import deliveries, feeds, runs
 
         running = self.path is not None and lock.is_held(self.path)
         return {
             "runs": runs.recent_runs(self.db, limit, running=running),
             "failing_feeds": feeds.failing_feeds(self.db),
+            "failing_destinations": deliveries.failing(self.db),
         }
