@@ -98,7 +98,7 @@ def diff(
         data = [diff_render.to_json(c, article) for c in comparisons]
         click.echo(json.dumps(data if every else data[0], ensure_ascii=False, indent=2))
     elif fmt == "patch":
-        click.echo(diff_render.to_patch(comparisons[0]), nl=False)
+        click.echo(diff_render.to_document_patch(comparisons[0]), nl=False)
     elif not changed:
         return
     elif fmt == "html":

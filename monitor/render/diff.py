@@ -146,8 +146,14 @@ def patch_document(title: str, text: str) -> str:
 
 
 def to_patch(cmp: Comparison) -> str:
-    """A diff-match-patch patch of :func:`patch_document`: ``patch_apply`` turns the old
-    headline and text into the new ones (the headline change included)."""
+    """A diff-match-patch patch of the text: ``patch_apply`` turns the old text into the new."""
+    dmp = diff_match_patch()
+    return str(dmp.patch_toText(dmp.patch_make(old_text(cmp.ops), list(cmp.ops))))
+
+
+def to_document_patch(cmp: Comparison) -> str:
+    """What ``--format patch`` prints: a diff-match-patch patch of :func:`patch_document`,
+    so ``patch_apply`` turns the old headline and text into the new ones."""
     dmp = diff_match_patch()
     ops = [*cmp.title_ops, (EQUAL, PARAGRAPH), *cmp.ops]
     old = patch_document(old_text(list(cmp.title_ops)), old_text(cmp.ops))
