@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,6 +108,12 @@ class Destination:
             scheme = url.split("://", 1)[0] if "://" in url else url[:20]
             raise InputError(f"--to {scheme}://...: not a destination Apprise can send to")
         self.label = str(self.client[0].url(privacy=True))
+        # pieces of the URL that the label hides (passwords, tokens): kept out of errors
+        self._secrets = sorted(
+            {p for p in re.split(r"[:/@?&=#]+", url) if len(p) >= 6 and p not in self.label},
+            key=len,
+            reverse=True,
+        )
 
     def send(self, title: str, body: str) -> str | None:
         apprise = self.apprise
@@ -114,8 +121,10 @@ class Destination:
             ok = self.client.notify(title=title, body=body, body_format=apprise.NotifyFormat.TEXT)
         if ok:
             return None
-        detail = " ".join(captured.getvalue().split())[:300]
-        return detail or "the destination did not accept the message"
+        detail = " ".join(captured.getvalue().split())
+        for secret in self._secrets:
+            detail = detail.replace(secret, "***")
+        return detail[:300] or "the destination did not accept the message"
 
 
 def candidates(db: Database, opts: NotifyOptions) -> list[dict[str, Any]]:

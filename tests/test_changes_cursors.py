@@ -177,3 +177,14 @@ def test_a_delivery_that_raises_leaves_the_cursor(db, db_path):
         except OSError:
             pass
     assert cursors.position(db, "daily") is None
+
+
+def test_the_bookmark_of_older_releases_continues_as_cursor_changes(db, invoke):
+    """A database upgraded from the single bookmark keeps it as the cursor 'changes'."""
+    old = ago(hours=2)
+    db.execute(
+        "insert into cursors (name, position, updated_at) values ('changes', ?, ?)", [old, old]
+    )
+    w = report(invoke, "--since", "@changes")["window"]
+    assert parse_datetime(w["since"]) == parse_datetime(old) + timedelta(seconds=1)
+    assert report(invoke)["window"]["from"] == "default 24h"  # no cursor: the last 24 hours

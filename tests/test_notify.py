@@ -230,7 +230,8 @@ def test_config_file_and_two_destinations_are_independent(news, smtp, httpserver
 
 def test_secrets_are_not_stored(news, invoke, db):
     url = f"json://user:s3cr3t-token@127.0.0.1:{free_port()}/hook"
-    assert notify(invoke, "--to", url).exit_code == 1
+    result = notify(invoke, "--to", url)
+    assert result.exit_code == 1 and "s3cr3t-token" not in result.stderr
     dump = "\n".join(db.conn.iterdump())
     assert "s3cr3t-token" not in dump
     assert "s3cr3t-token" not in invoke("status").stdout
