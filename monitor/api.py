@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from monitor.analysis.edits import Comparison
     from monitor.analysis.search import SearchOptions
     from monitor.derive import RetagResult
+    from monitor.notify import DestinationResult, NotifyOptions
     from monitor.themes.discover import Candidate
     from monitor.themes.evaluate import Evaluation
     from monitor.themes.stories import Story
@@ -161,6 +162,20 @@ class Monitor:
 
         return edits.pairs(self.db, article_id, from_number, to_number, every)
 
+    def diff_page(
+        self,
+        article_id: int,
+        from_number: int | None = None,
+        to_number: int | None = None,
+        every: bool = False,
+    ) -> tuple[dict[str, Any], list[Comparison]]:
+        """:meth:`diff` with the article it belongs to (URL, outlet, published date), for
+        outputs that must stand on their own (``monitor diff --format html|json``)."""
+        comparisons = self.diff(article_id, from_number, to_number, every)
+        from monitor.analysis import delivery
+
+        return delivery.article_meta(self.db, [article_id]).get(article_id, {}), comparisons
+
     def search(self, query: str, options: SearchOptions | None = None) -> Iterator[dict[str, Any]]:
         """Full-text search, best first (``monitor search``)."""
         from monitor.analysis import search
@@ -173,18 +188,89 @@ class Monitor:
         until: str | None = None,
         story: str | None = None,
         top: int = 5,
-        remember: bool = False,
+        cursor: str | None = None,
+        deliver: Callable[[dict[str, Any]], None] | None = None,
+        entries: bool = False,
     ) -> dict[str, Any]:
-        """The coverage report of a window (``monitor changes``). Without ``since`` the
-        window starts where the last remembered run ended; ``remember`` moves that
-        bookmark to this window's end."""
-        from monitor.analysis import changes
+        """The coverage report of a window (``monitor changes``); it moves nothing.
 
-        start, end, how = changes.resolve_window(self.db, since, until)
+        ``cursor`` (or ``since="@NAME"``): the window starts just after where that
+        named cursor ended (the last 24 hours on first use, or ``since``) and ends at
+        the settled present; once ``deliver(report)`` has returned without raising,
+        the cursor moves to the window's end. A failed delivery leaves it where it was.
+        ``entries``: also list one item per version observed in the window, each edit
+        with its :class:`Comparison` (what the Atom feed of edits shows).
+        """
+        from monitor.analysis import changes
+        from monitor.store import cursors
+
+        if since and since.startswith("@"):
+            named = cursors.check_name(since[1:])
+            if cursor is not None and cursor != named:
+                from monitor.errors import InputError
+
+                raise InputError(f"--since @{named} and --cursor {cursor}: give one cursor")
+            cursor, since = named, None
+        if cursor is not None:
+            cursors.check_name(cursor)
+        settled = self._settled() if cursor is not None and until is None else None
+        start, end, how = changes.resolve_window(self.db, since, until, cursor, settled)
         report = changes.build(self.db, start, end, story=story, top=top, how=how)
-        if remember:
-            changes.record_run(self.db, report)
+        if cursor is not None:
+            report["window"]["cursor"] = cursor
+        if entries:
+            from monitor.analysis import delivery
+
+            items = delivery.version_items(self.db, start, end, story) if start <= end else []
+            for item in items:
+                item["comparison"] = delivery.comparison(self.db, item)
+            report["entries"] = items
+        if deliver is not None:
+            deliver(report)
+        if cursor is not None:
+            changes.advance_cursor(self.db, cursor, report)
         return report
+
+    def _settled(self) -> str:
+        """The last second whose rows are all stored: one second ago, or, while a fetch
+        runs, the second before it began (its rows carry its start time)."""
+        from datetime import timedelta
+
+        from monitor.text.timeutil import iso, parse_datetime, utcnow
+
+        end = utcnow() - timedelta(seconds=1)
+        if self.path is not None:
+            from monitor import lock
+            from monitor.store import runs
+
+            if lock.is_held(self.path):
+                live = runs.recent_runs(self.db, 1, running=True)
+                started = parse_datetime(live[0]["started_at"]) if live else None
+                if live and live[0]["status"] == "running" and started is not None:
+                    end = min(end, started - timedelta(seconds=1))
+        return iso(end)
+
+    def notify(self, options: NotifyOptions, wait: float = 60.0) -> list[DestinationResult]:
+        """Send the window's changes (default: the last 2 days) that each destination has
+        not received yet (``monitor notify``); one run at a time per database (another
+        waits up to ``wait`` seconds), so no change goes out twice."""
+        from datetime import timedelta
+
+        from monitor import lock, notify
+        from monitor.errors import LockedError
+        from monitor.text.timeutil import iso, now_iso, utcnow
+
+        options.since = options.since or iso(utcnow() - timedelta(days=2))
+        options.until = options.until or now_iso()
+        if self.path is None:
+            return notify.run(self.db, options)
+        try:
+            with lock.exclusive(f"{self.path}.notify", wait=wait):
+                return notify.run(self.db, options)
+        except LockedError:
+            raise LockedError(
+                f"another 'monitor notify' is sending from {self.path}; waited {wait:g} s"
+            ) from None
 
     def themes(
         self,
@@ -299,12 +385,14 @@ class Monitor:
         return feeds.remove_feed(self.db, ref)
 
     def status(self, limit: int = 10) -> dict[str, list[dict[str, Any]]]:
-        """The last fetch runs and the failing feeds (``monitor status``)."""
+        """The last fetch runs, the failing feeds and the destinations whose alerts
+        failed (``monitor status``)."""
         from monitor import lock
-        from monitor.store import feeds, runs
+        from monitor.store import deliveries, feeds, runs
 
         running = self.path is not None and lock.is_held(self.path)
         return {
             "runs": runs.recent_runs(self.db, limit, running=running),
             "failing_feeds": feeds.failing_feeds(self.db),
+            "failing_destinations": deliveries.failing(self.db),
         }

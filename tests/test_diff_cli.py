@@ -65,11 +65,12 @@ def test_json_ops_reconstruct_versions(invoke, article):
     assert (data["from"]["number"], data["to"]["number"], data["article"]) == (1, 3, 1)
 
 
-def test_patch_applies(invoke, article):
+def test_patch_applies_with_the_headline(invoke, article):
+    """Regression: the patch left out the headline change."""
     patch = invoke("diff", "1", "1", "2", "--format", "patch").stdout
     dmp = diff_match_patch()
-    result, ok = dmp.patch_apply(dmp.patch_fromText(patch), OLD)
-    assert all(ok) and result == NEW
+    result, ok = dmp.patch_apply(dmp.patch_fromText(patch), "Old <title>\n\n" + OLD)
+    assert all(ok) and result == "New <title>\n\n" + NEW
 
 
 def test_html_escapes_article_text(invoke, article):

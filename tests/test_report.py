@@ -275,20 +275,19 @@ def test_empty_window_is_a_short_report(newsroom, invoke):
     assert data["new_articles"]["count"] == 0 and data["terms"] == []
 
 
-def test_default_window_starts_at_previous_run(db, invoke):
+def test_runs_without_a_cursor_move_nothing(db, invoke):
+    """Regression: every run without --until moved the one bookmark, so an interactive
+    look (--since 60d, --json) made the next cron digest cover a second."""
     first = json.loads(invoke("changes", "--json").stdout)["window"]
     assert first["from"] == "default 24h"
     start, end = parse_datetime(first["since"]), parse_datetime(first["until"])
     assert end - start == timedelta(hours=24)
+    invoke("changes", "--since", "60d")
     second = json.loads(invoke("changes", "--json").stdout)["window"]
-    assert second["from"] == "previous run of changes"
-    assert second["since"] == first["until"]
-    # the bookmark lives in its own table: runs holds fetch runs only
+    assert second["from"] == "default 24h"
+    # runs holds fetch runs only, and no cursor was created
     assert list(db.query("select * from runs")) == []
-    assert db.execute("select position from cursors").fetchall() == [(second["until"],)]
-    # a look at the past (--until) does not move the bookmark
-    invoke("changes", "--since", "2026-01-01", "--until", "2026-01-02")
-    assert db.execute("select position from cursors").fetchall() == [(second["until"],)]
+    assert db.execute("select count(*) from cursors").fetchone()[0] == 0
 
 
 def test_status_lists_fetch_runs_only(db, invoke):

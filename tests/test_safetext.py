@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from monitor.analysis import search
 from monitor.analysis.edits import Comparison, compare
 from monitor.render import article as presenters
+from monitor.render import atom, changes_html
 from monitor.render import changes as report_render
 from monitor.render import diff as diff_render
 from monitor.render import rows as output
@@ -179,6 +180,32 @@ def _renderings(text: str) -> dict[str, str]:
         "diff html": diff_render.render_html([cmp]),
         "changes text": report_render.render_text(report),
         "changes markdown": report_render.render_markdown(report),
+        "changes html": changes_html.render_html(report),
+        "atom": atom.render_atom(
+            {
+                **report,
+                "entries": [
+                    {
+                        "kind": "edit",
+                        "key": "a1v2",
+                        "article_id": 1,
+                        "from_version": 1,
+                        "version": 2,
+                        "observed_at": "2026-11-20T00:00:00Z",
+                        "title": text,
+                        "title_old": text + "x",
+                        "url": text,
+                        "source": text,
+                        "published_at": None,
+                        "first_seen_at": None,
+                        "severity": "minor",
+                        "summary": text,
+                        "command": "monitor diff 1 1 2",
+                        "comparison": cmp,
+                    }
+                ],
+            }
+        ),
     }
 
 

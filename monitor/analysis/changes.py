@@ -3,8 +3,17 @@
 Sections: new articles, edited articles, themes rising / fading / new against
 the previous window of the same length, and distinctive terms of the window.
 
-Times: an article belongs to a window by its date (published, else first seen),
-as in ``monitor list --since``; an edit by when its version was observed.
+Times: a new article belongs to a window by when it was first seen (its
+published date is shown beside it), so an article fetched late but published
+early is reported once, when it arrives; an edit by when its version was
+observed. Themes and terms compare periods of coverage, by each article's date
+(published, else first seen), as ``monitor list --since`` does.
+
+Windows and cursors: a report covers a window and moves nothing. A named cursor
+(``--cursor NAME``, ``--since @NAME``) starts the window just after where the
+cursor's previous report ended and ends it at the settled present (see
+:func:`resolve_window`); the caller moves it with :func:`advance_cursor` only
+after the report was delivered.
 """
 
 from __future__ import annotations
@@ -21,22 +30,42 @@ from monitor.store.articles import CURRENT
 from monitor.text.timeutil import iso, now_iso, parse_datetime
 
 DEFAULT_SPAN = timedelta(hours=24)
+SECOND = timedelta(seconds=1)
 
 
-def last_run(db: Database) -> str | None:
-    """Where the previous ``changes`` ended (its bookmark)."""
-    return cursors.position(db, cursors.DEFAULT)
+def resolve_window(
+    db: Database,
+    since: str | None,
+    until: str | None,
+    cursor: str | None = None,
+    settled: str | None = None,
+) -> tuple[str, str, str]:
+    """(since, until, how): ``how`` says where the start came from, for the report header.
 
-
-def resolve_window(db: Database, since: str | None, until: str | None) -> tuple[str, str, str]:
-    """(since, until, how): ``how`` says where the start came from, for the report header."""
+    Both ends are inclusive (timestamps have whole seconds). With a ``cursor`` the
+    window ends at ``settled`` (the last second whose rows are all stored: the
+    caller passes one second ago, or the second before a running fetch began,
+    whose rows carry its start time) and starts one second after the cursor's
+    position, so consecutive cursor windows tile time without gap or overlap. A
+    cursor's first window is the last 24 hours, unless ``since`` is given.
+    """
+    if cursor is not None:
+        end = until or settled or iso(_dt(now_iso()) - SECOND)
+        if since:
+            return since, end, f"given; cursor {cursor}"
+        previous = cursors.position(db, cursor)
+        if previous is not None:
+            return iso(_dt(previous) + SECOND), end, f"cursor {cursor}"
+        return iso(_dt(end) - DEFAULT_SPAN), end, f"cursor {cursor} (first use: 24h)"
     end = until or now_iso()
     if since:
         return since, end, "given"
-    previous = last_run(db)
-    if previous and previous <= end:  # equal: run twice within a second, an empty window
-        return previous, end, "previous run of changes"
     return iso(_dt(end) - DEFAULT_SPAN), end, "default 24h"
+
+
+def advance_cursor(db: Database, cursor: str, report: dict[str, Any]) -> None:
+    """Move ``cursor`` to the end of the window ``report`` covered (once it was delivered)."""
+    cursors.advance(db, cursor, report["window"]["until"])
 
 
 def _dt(value: str) -> datetime:
@@ -61,22 +90,23 @@ def new_articles(
     clause, params = _story(story)
     window = [since, until, *params]
     count = db.execute(
-        f"select count(*) from articles a where a.dated_at between ? and ?{clause}", window
+        f"select count(*) from articles a where a.first_seen_at between ? and ?{clause}", window
     ).fetchone()[0]
     by_source = [
         {"source": r[0], "count": r[1]}
         for r in db.execute(
             f"""select coalesce(a.source, '(unknown)'), count(*) from articles a
-                where a.dated_at between ? and ?{clause} group by 1 order by 2 desc, 1""",
+                where a.first_seen_at between ? and ?{clause} group by 1 order by 2 desc, 1""",
             window,
         )
     ]
     headlines = list(
         db.query(
-            f"""select a.id, v.title, a.source, a.dated_at, a.version_count
+            f"""select a.id, v.title, a.source, a.dated_at, a.published_at, a.first_seen_at,
+                   a.url, a.version_count
                 from {CURRENT}
-                where a.dated_at between ? and ?{clause}
-                order by a.dated_at desc, a.id desc limit ?""",
+                where a.first_seen_at between ? and ?{clause}
+                order by a.first_seen_at desc, a.id desc limit ?""",
             [*window, top],
         )
     )
@@ -241,11 +271,59 @@ def terms_section(
     ][:top]
 
 
+def _empty(since: str, until: str, story: str | None, how: str) -> dict[str, Any]:
+    return {
+        "window": {
+            "since": since,
+            "until": until,
+            "from": how,
+            "previous_since": since,
+            "previous_until": since,
+            "story": story,
+        },
+        "new_articles": {"count": 0, "by_source": [], "top": []},
+        "edited_articles": [],
+        "themes": {"rising": [], "fading": [], "new": []},
+        "terms": [],
+    }
+
+
+def _enrich(db: Database, report: dict[str, Any]) -> None:
+    """Make each listed article self-contained: URL, outlet, published date, the command
+    to see it, and for edits the named edits and severity of the pairs in the window."""
+    from monitor.analysis import delivery
+
+    new, edited = report["new_articles"]["top"], report["edited_articles"]
+    ids = sorted({a["id"] for a in new} | {e["id"] for e in edited})
+    meta = delivery.article_meta(db, ids)
+    for a in new:
+        a.update({k: v for k, v in meta.get(a["id"], {}).items() if k not in a})
+        a["command"] = f"monitor show {a['id']}"
+    window = report["window"]
+    for e in edited:
+        e.update({k: v for k, v in meta.get(e["id"], {}).items() if k not in e})
+        pairs = delivery.pair_rows(db, e["id"], e["from_version"], e["to_version"])
+        e["edits"] = [
+            {
+                "from": p["from_number"],
+                "to": p["to_number"],
+                "observed_at": p["observed_at"],
+                "summary": p.get("summary") or "",
+                "severity": delivery.severity_of(p),
+            }
+            for p in pairs
+            if window["since"] <= p["observed_at"] <= window["until"]
+        ]
+        e["severity"] = delivery.highest([x["severity"] for x in e["edits"]])
+
+
 def build(
     db: Database, since: str, until: str, story: str | None = None, top: int = 10, how: str = ""
 ) -> dict[str, Any]:
+    if since > until:  # a cursor already past the settled present: nothing can be new
+        return _empty(since, until, story, how)
     prev = previous_window(since, until)
-    return {
+    report = {
         "window": {
             "since": since,
             "until": until,
@@ -259,8 +337,5 @@ def build(
         "themes": themes_section(db, since, until, prev, story),
         "terms": terms_section(db, since, until, prev, story, top),
     }
-
-
-def record_run(db: Database, report: dict[str, Any]) -> None:
-    """Remember this run, so the next ``changes`` starts where this one ended."""
-    cursors.advance(db, cursors.DEFAULT, report["window"]["until"])
+    _enrich(db, report)
+    return report

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from monitor import __version__
-from monitor.cli import core, diff, feeds, report, themes
+from monitor.cli import core, diff, feeds, notify, report, themes
 from monitor.cli.app import EXIT_CODES_HELP, App, MonitorGroup, configure_logging
 from monitor.render import rows as output
 
@@ -70,6 +70,7 @@ for command in (
     feeds.fetch_cmd,
     feeds.status_cmd,
     report.changes,
+    notify.notify,
     report.search_,
     report.export_,
     themes.themes,

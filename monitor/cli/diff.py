@@ -25,7 +25,8 @@ from monitor.render import rows as output
     default="text",
     show_default=True,
     help="text: marked-up article; html: one self-contained page; "
-    "patch: diff-match-patch patch text; json: ops and stats.",
+    "patch: diff-match-patch patch of the headline, a blank line and the text; "
+    "json: ops, stats, URL, outlet and published date.",
 )
 @click.option("--stat", is_flag=True, help="Only one line of counts per version pair.")
 @click.option("--all", "every", is_flag=True, help="Every consecutive pair, oldest first.")
@@ -67,7 +68,7 @@ def diff(
         raise click.UsageError("--format patch is for one pair: give FROM TO instead of --all")
     from monitor.render import diff as diff_render
 
-    comparisons = app.monitor.diff(article_id, from_number, to_number, every)
+    article, comparisons = app.monitor.diff_page(article_id, from_number, to_number, every)
     if not comparisons:
         click.echo(f"article {article_id} has one version: nothing to compare yet", err=True)
         return
@@ -98,14 +99,14 @@ def diff(
                 click.echo(diff_render.stat_line(cmp))
         return
     if fmt == "json":
-        data = [diff_render.to_json(c) for c in comparisons]
+        data = [diff_render.to_json(c, article) for c in comparisons]
         click.echo(json.dumps(data if every else data[0], ensure_ascii=False, indent=2))
     elif fmt == "patch":
-        click.echo(diff_render.to_patch(comparisons[0]), nl=False)
+        click.echo(diff_render.to_document_patch(comparisons[0]), nl=False)
     elif not changed:
         return
     elif fmt == "html":
-        click.echo(diff_render.render_html(changed, context), nl=False)
+        click.echo(diff_render.render_html(changed, context, article), nl=False)
     else:
         colour = output.use_colour()
         texts = [diff_render.render_text(c, colour, context) for c in changed]

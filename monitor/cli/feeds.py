@@ -275,9 +275,7 @@ def status_cmd(app: App, limit: int, as_json: bool) -> None:
     found = app.monitor.status(limit)
     recent, failing = found["runs"], found["failing_feeds"]
     if as_json:
-        click.echo(
-            json.dumps({"runs": recent, "failing_feeds": failing}, ensure_ascii=False, indent=2)
-        )
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
         return
     if not recent:
         click.echo("no fetch has run yet: try 'monitor fetch'", err=True)
@@ -311,3 +309,17 @@ def status_cmd(app: App, limit: int, as_json: bool) -> None:
             click.echo(
                 f"  {feed['id']}  {line(feed['url'])}  ({state}): {line(feed['last_error'] or '')}"
             )
+    _failing_destinations(found.get("failing_destinations") or [])
+
+
+def _failing_destinations(rows: list[dict[str, Any]]) -> None:
+    """Alert destinations with changes waiting after a failed attempt (``monitor notify``)."""
+    if not rows:
+        return
+    click.echo("")
+    click.echo("failing alert destinations (monitor notify retries them):")
+    for d in rows:
+        click.echo(
+            f"  {line(d['label'])}  ({d['waiting']} waiting, {d['attempts']} attempts, "
+            f"last {d['last_attempt_at']}): {line(d['error'] or '')}"
+        )

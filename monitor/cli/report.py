@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -17,13 +18,22 @@ from monitor.render import rows as output
 from monitor.store.queries import ArticleFilter
 from monitor.text.safetext import line
 
+CHANGES_FORMATS = ["text", "markdown", "html", "json", "atom"]
+
 
 @click.command()
 @click.option(
     "--since",
-    help="Window start: 2026-11-20, 2026-11-20T08:00Z, or back from now: 24h, 7d. Default: the previous run of changes, else 24h.",
+    help="Window start: 2026-11-20, 2026-11-20T08:00Z, back from now (24h, 7d), "
+    "or @NAME: just after where cursor NAME ended (see --cursor). Default: 24h ago.",
 )
 @click.option("--until", help="Window end (default: now; a bare date includes that whole day).")
+@click.option(
+    "--cursor",
+    metavar="NAME",
+    help="A named bookmark for cron: start just after where NAME ended (first use: the "
+    "last 24h, or --since) and move NAME to this window's end once the output is written.",
+)
 @click.option("--story", help="Only articles of this story.")
 @click.option(
     "--top",
@@ -36,49 +46,108 @@ from monitor.text.safetext import line
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "markdown", "json"]),
+    type=click.Choice(CHANGES_FORMATS),
     default="text",
     show_default=True,
-    help="markdown is ready to mail from cron.",
+    help="markdown and html are ready to mail; atom is a feed of edits: one entry per "
+    "new article and per edited version, with its diff.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write to this file (replaced whole, only when written). Default: standard output.",
+)
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Print nothing (and exit 0) when no article is new or edited in the window.",
 )
 @pass_app
 def changes(
     app: App,
     since: str | None,
     until: str | None,
+    cursor: str | None,
     story: str | None,
     top: int,
     as_json: bool,
     fmt: str,
+    path: Path | None,
+    quiet: bool,
 ) -> None:
-    """What changed in coverage: new and edited articles, themes rising, fading
-    and new (against the previous window of the same length), distinctive terms.
+    """What changed in coverage: new articles (first seen in the window) and edited
+    articles (a version observed in it), themes rising, fading and new (against the
+    previous window of the same length), distinctive terms.
 
-    Without --since the window starts where the previous run of changes ended
-    (else 24 hours ago), so a daily cron job reports each change once.
+    A run reports a window and moves nothing. Cron jobs keep a named cursor:
+    --cursor NAME (or --since @NAME) starts where NAME ended and moves it once the
+    output was written, so each change is reported once; several cursors are
+    independent.
 
     \b
     Examples:
-      monitor changes
+      monitor changes                                   # the last 24 hours
       monitor changes --since 7d --story pakistan-taliban
       monitor changes --since 2026-11-01 --until 2026-11-07 --json
-      monitor changes --format markdown | mail -s "coverage" me@example.com
+      monitor changes --cursor daily --quiet --format markdown | ifne mail -s news you@example.com
+      monitor changes --since 7d --format atom -o edits.atom
     """
-    since_iso, until_iso = resolve_window(since, until)
+    if as_json:
+        fmt = "json"
+    named = since is not None and since.startswith("@")
+    if (cursor or named) and until:
+        raise click.UsageError("a cursor's window ends now: --until does not go with a cursor")
+    since_iso, until_iso = (since, None) if named else resolve_window(since, until)
     if since_iso and until_iso and since_iso >= until_iso:
         raise click.UsageError(f"--since {since} is not before the window end {until_iso}")
-    data = app.monitor.changes(since_iso, until_iso, story=story, top=top, remember=until is None)
-    if since and data["window"]["since"] >= data["window"]["until"]:
-        raise click.UsageError(
-            f"--since {since} is not before the window end {data['window']['until']}"
-        )
-    if as_json or fmt == "json":
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-    elif fmt == "markdown":
-        click.echo(report_render.render_markdown(data), nl=False)
-    else:
-        colour = output.use_colour()
-        click.echo(report_render.render_text(data, colour=colour), color=colour)
+    colour = path is None and fmt == "text" and output.use_colour()
+
+    def deliver(data: dict[str, Any]) -> None:
+        if since and not named and data["window"]["since"] >= data["window"]["until"]:
+            raise click.UsageError(
+                f"--since {since} is not before the window end {data['window']['until']}"
+            )
+        if quiet and not report_render.has_news(data):
+            return
+        text = _render_changes(data, fmt, colour)
+        if path is not None:
+            from monitor.outfile import write_atomic
+
+            write_atomic(path, text)
+            if not quiet:
+                click.echo(f"wrote {path}", err=True)
+        else:
+            click.echo(text, nl=False, color=colour)
+            sys.stdout.flush()
+
+    app.monitor.changes(
+        since_iso,
+        until_iso,
+        story=story,
+        top=top,
+        cursor=cursor,
+        deliver=deliver,
+        entries=fmt == "atom",
+    )
+
+
+def _render_changes(data: dict[str, Any], fmt: str, colour: bool) -> str:
+    if fmt == "json":
+        return json.dumps(report_render.to_json(data), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "markdown":
+        return report_render.render_markdown(data)
+    if fmt == "html":
+        from monitor.render import changes_html
+
+        return changes_html.render_html(data)
+    if fmt == "atom":
+        from monitor.render import atom
+
+        return atom.render_atom(data)
+    return report_render.render_text(data, colour=colour) + "\n"
 
 
 @click.command(name="search")

@@ -13,6 +13,7 @@ from monitor.analysis.diffing import DELETE, EQUAL, INSERT, Op, old_text
 from monitor.analysis.edits import Comparison
 from monitor.render.style import style
 from monitor.text.safetext import clean, html_text, line
+from monitor.text.script import language
 
 PARAGRAPH = "\n\n"
 
@@ -108,12 +109,28 @@ def stat_line(cmp: Comparison) -> str:
     return line("  ".join(parts))
 
 
-def to_json(cmp: Comparison) -> dict[str, Any]:
+def command(cmp: Comparison) -> str:
+    return f"monitor diff {cmp.article_id} {cmp.old['number']} {cmp.new['number']}"
+
+
+def about(article: dict[str, Any] | None, cmp: Comparison) -> dict[str, Any]:
+    """The article a comparison belongs to: URL, outlet, published date, command."""
+    article = article or {}
+    return {
+        "url": article.get("url"),
+        "source": article.get("source"),
+        "published_at": article.get("published_at"),
+        "command": command(cmp),
+    }
+
+
+def to_json(cmp: Comparison, article: dict[str, Any] | None = None) -> dict[str, Any]:
     def version(v: dict[str, Any]) -> dict[str, Any]:
         return {"number": v["number"], "observed_at": v["observed_at"], "title": v["title"]}
 
     return {
         "article": cmp.article_id,
+        **about(article, cmp),
         "from": version(cmp.old),
         "to": version(cmp.new),
         "title": {"old": cmp.edits.title_old, "new": cmp.edits.title_new},
@@ -125,10 +142,24 @@ def to_json(cmp: Comparison) -> dict[str, Any]:
     }
 
 
+def patch_document(title: str, text: str) -> str:
+    """What ``--format patch`` patches: the headline, a blank line, then the text."""
+    return f"{title}{PARAGRAPH}{text}"
+
+
 def to_patch(cmp: Comparison) -> str:
-    """A diff-match-patch patch: ``patch_apply`` turns the old text into the new."""
+    """A diff-match-patch patch of the text: ``patch_apply`` turns the old text into the new."""
     dmp = diff_match_patch()
     return str(dmp.patch_toText(dmp.patch_make(old_text(cmp.ops), list(cmp.ops))))
+
+
+def to_document_patch(cmp: Comparison) -> str:
+    """What ``--format patch`` prints: a diff-match-patch patch of :func:`patch_document`,
+    so ``patch_apply`` turns the old headline and text into the new ones."""
+    dmp = diff_match_patch()
+    ops = [*cmp.title_ops, (EQUAL, PARAGRAPH), *cmp.ops]
+    old = patch_document(old_text(list(cmp.title_ops)), old_text(cmp.ops))
+    return str(dmp.patch_toText(dmp.patch_make(old, ops)))
 
 
 _CSS = """
@@ -139,7 +170,29 @@ del{background:#ffe0e0;color:#8a1010;text-decoration:line-through}
 ins{background:#ddf6dd;color:#0b5a0b;text-decoration:none}
 .fold{color:#888;font:13px system-ui,sans-serif;text-align:center}
 .headline{font-size:1.3em;font-weight:bold}
+[lang=ur],[lang=ps]{font-family:"Noto Nastaliq Urdu","Noto Naskh Arabic",serif;line-height:2}
 """
+
+
+def _attrs(text: str) -> str:
+    """``dir="auto"`` and ``lang`` where the letters tell (Urdu, Pashto)."""
+    lang = language(text)
+    return ' dir="auto"' + (f' lang="{lang}"' if lang else "")
+
+
+def _about_html(article: dict[str, Any] | None, cmp: Comparison) -> str:
+    info = about(article, cmp)
+    parts = [
+        f'<span dir="auto">{html_text(line(info["source"] or "unknown outlet"))}</span>',
+        f"published {html_text((info['published_at'] or '?')[:10])}",
+    ]
+    url = line(info["url"] or "")
+    if url.lower().startswith(("http://", "https://")):
+        parts.append(f'<a href="{html_text(url)}">{html_text(url)}</a>')
+    elif url:
+        parts.append(html_text(url))
+    parts.append(f"<code>{html_text(info['command'])}</code>")
+    return "<p class=meta>" + " · ".join(parts) + "</p>"
 
 
 def _html_segments(segments: list[Segment] | list[Op]) -> str:
@@ -155,22 +208,34 @@ def _html_segments(segments: list[Segment] | list[Op]) -> str:
     return "".join(out)
 
 
-def render_html(cmps: list[Comparison], context: int | None = None) -> str:
-    """One self-contained page (inline CSS); every piece of article text escaped."""
+def diff_html(cmp: Comparison, context: int | None = None) -> str:
+    """The headline and paragraphs of one comparison as HTML (no page around it)."""
+    body = [f"<p class=headline{_attrs(cmp.edits.title_new)}>{_html_segments(cmp.title_ops)}</p>"]
+    for item in fold(display_paragraphs(cmp.ops), context):
+        if isinstance(item, int):
+            body.append(f"<p class=fold>⋯ {item} unchanged paragraph{'s' * (item != 1)} ⋯</p>")
+        else:
+            text = "".join(t for op, t in item if op != DELETE) or "".join(t for _, t in item)
+            body.append(f"<p{_attrs(text)}>{_html_segments(item)}</p>")
+    return "\n".join(body)
+
+
+def render_html(
+    cmps: list[Comparison], context: int | None = None, article: dict[str, Any] | None = None
+) -> str:
+    """One self-contained page (inline CSS): the article's link, outlet, published date
+    and command, then each diff; every piece of article text escaped, each text element
+    with its own direction (``dir="auto"``) and ``lang`` where known."""
     title = html_text(heading(cmps[0]) if len(cmps) == 1 else f"article {cmps[0].article_id}")
     body = []
     for cmp in cmps:
         body.append(f"<section><h1>{html_text(heading(cmp))}</h1>")
+        body.append(_about_html(article, cmp))
         body.append(f"<p class=meta>{html_text(cmp.edits.summary())}</p>")
-        body.append(f"<p class=headline>{_html_segments(cmp.title_ops)}</p>")
-        for item in fold(display_paragraphs(cmp.ops), context):
-            if isinstance(item, int):
-                body.append(f"<p class=fold>⋯ {item} unchanged paragraph{'s' * (item != 1)} ⋯</p>")
-            else:
-                body.append(f"<p>{_html_segments(item)}</p>")
+        body.append(diff_html(cmp, context))
         body.append("</section>")
     return (
-        "<!DOCTYPE html>\n<html><head><meta charset=utf-8>"
+        "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>"
         '<meta name=viewport content="width=device-width,initial-scale=1">'
         f"<title>{title}</title><style>{_CSS}</style></head><body>\n"
         + "\n".join(body)

@@ -241,6 +241,32 @@ def m040_current_view(db: Database) -> None:
 
 
 @migrations()
+def m050_deliveries(db: Database) -> None:
+    """What ``monitor notify`` delivered where: one row per (destination, item), so each
+    change is delivered once and a failed delivery is retried. A destination is the
+    SHA-256 of its Apprise URL (the URL holds passwords and tokens: it is not stored);
+    ``label`` is the URL with its secrets hidden, for ``monitor status``."""
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS deliveries (
+            id INTEGER PRIMARY KEY,
+            destination TEXT NOT NULL,
+            label TEXT NOT NULL,
+            item TEXT NOT NULL,
+            article_id INTEGER,
+            version INTEGER,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            first_attempt_at TEXT NOT NULL,
+            last_attempt_at TEXT NOT NULL,
+            delivered_at TEXT,
+            error TEXT,
+            UNIQUE (destination, item)
+        )"""
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS deliveries_status ON deliveries(status, destination)")
+
+
+@migrations()
 def m060_edit_severity(db: Database) -> None:
     """Severity and the newer named edits of each version pair. Old pairs are graded by
     the ``edit_stats`` backfill (:func:`monitor.derive.backfill`), which this requests."""
