@@ -51,8 +51,8 @@ CHECK_CHARS = 1000
 MIN_RELATEDNESS = 0.1
 #: an equal stretch of at most this many words between two heavier edits is absorbed
 ABSORB_WORDS = 2
-#: Myers steps one diff may spend (about 0.2 s of CPU); past it gaps are replaced
-MAX_STEPS = 1_000_000
+#: Myers steps one diff may spend (about 0.1 s of CPU); past it gaps are replaced
+MAX_STEPS = 500_000
 
 _PARAGRAPHS = re.compile(r"(\n[ \t]*\n\s*)")
 _SENTENCES = re.compile(r"(?<=[.!?;:\u3002\uff01\uff1f\u061f\u06d4\u0964])(\s+)")
@@ -98,20 +98,9 @@ def count_words(text: str) -> int:
 
 def _encode(a: Sequence[str], b: Sequence[str]) -> tuple[str, str, list[str]]:
     """Map each distinct unit to one character, as dmp's line mode does."""
-    index: dict[str, int] = {}
-    table: list[str] = []
-
-    def encode(units: Sequence[str]) -> str:
-        chars = []
-        for unit in units:
-            code = index.get(unit)
-            if code is None:
-                code = index[unit] = len(table)
-                table.append(unit)
-            chars.append(chr(code))
-        return "".join(chars)
-
-    return encode(a), encode(b), table
+    table = list(dict.fromkeys([*a, *b]))
+    code = {unit: chr(i) for i, unit in enumerate(table)}.__getitem__
+    return "".join(map(code, a)), "".join(map(code, b)), table
 
 
 # --- anchors ----------------------------------------------------------------------------
@@ -178,24 +167,27 @@ def _match(a: str, b: str, anchorable: Callable[[str], bool]) -> list[tuple[int,
 
 
 def _aligned(
-    a: str, b: str, table: list[str], pairs: list[tuple[int, int]]
-) -> Iterator[tuple[bool, str, str]]:
-    """Walk an alignment: (True, text, text) for each equal run, (False, old, new)
-    for each gap between them."""
+    a: str, b: str, pairs: list[tuple[int, int]]
+) -> Iterator[tuple[bool, int, int, int, int]]:
+    """Walk an alignment: (True, i, i2, j, j2) for each equal run a[i:i2] ==
+    b[j:j2], (False, i, i2, j, j2) for each gap between them."""
     i = j = 0
-    run: list[str] = []
+    run = -1  # start of the current equal run in a, or -1
     for pi, pj in [*pairs, (len(a), len(b))]:
         if pi > i or pj > j:
-            if run:
-                yield True, "".join(run), "".join(run)
-                run = []
-            old = "".join(table[ord(c)] for c in a[i:pi])
-            yield False, old, "".join(table[ord(c)] for c in b[j:pj])
-        if pi < len(a):
-            run.append(table[ord(a[pi])])
+            if run >= 0:
+                yield True, run, i, j - (i - run), j
+                run = -1
+            yield False, i, pi, j, pj
+        if pi < len(a) and run < 0:
+            run = pi
         i, j = pi + 1, pj + 1
-    if run:
-        yield True, "".join(run), "".join(run)
+    if run >= 0:
+        yield True, run, len(a), len(b) - (len(a) - run), len(b)
+
+
+def _decode(codes: str, table: list[str]) -> str:
+    return "".join([table[ord(c)] for c in codes])
 
 
 def _words(text: str) -> list[str]:
@@ -222,7 +214,7 @@ def relatedness(old: str, new: str) -> float:
     where = {word: j for j, word in enumerate(b) if count_b[word] == 1}
     fewer = min(len(distinctive_a), len(where))
     if fewer < 5:  # too few distinctive words to judge: compare vocabularies
-        return overlap(a, b)
+        return 2 * sum((count_a & count_b).values()) / max(1, len(a) + len(b))
     common = [where[word] for word in distinctive_a if word in where]
     in_order = len(_increasing(common))
     return max(0.0, in_order - 2 * math.sqrt(len(common))) / fewer
@@ -260,13 +252,16 @@ def _level(
     if unrelated and not any(_is_text(table[ord(a[i])]) for i, _ in pairs):
         yield from _replace(old, new)
         return
-    for equal, gap_old, gap_new in _aligned(a, b, table, pairs):
+    for equal, i, i2, j, j2 in _aligned(a, b, pairs):
+        gap_old = _decode(a[i:i2], table)
         if equal:
             yield EQUAL, gap_old
-        elif not gap_old or not gap_new:
+            continue
+        gap_new = _decode(b[j:j2], table)
+        if not gap_old or not gap_new:
             yield from _replace(gap_old, gap_new)
         elif depth == 2:
-            yield from _myers(gap_old, gap_new, budget)
+            yield from _myers(a[i:i2], b[j:j2], table, budget)
         elif (
             len(gap_old) + len(gap_new) >= CHECK_CHARS
             and relatedness(gap_old, gap_new) < MIN_RELATEDNESS
@@ -279,10 +274,9 @@ def _level(
             yield from _level(gap_old, gap_new, depth + 1, budget)
 
 
-def _myers(old: str, new: str, budget: _Budget) -> list[Op]:
-    """Myers' shortest edit script over word tokens, or a replacement once the
-    budget runs out (the trace of each step is kept to walk the path back)."""
-    a, b, table = _encode(word_units(old), word_units(new))
+def _myers(a: str, b: str, table: list[str], budget: _Budget) -> list[Op]:
+    """Myers' shortest edit script between encoded units, or a replacement once
+    the budget runs out (the trace of each step is kept to walk the path back)."""
     n, m = len(a), len(b)
     offset = n + m + 1
     v = [0] * (2 * offset + 1)
@@ -291,7 +285,7 @@ def _myers(old: str, new: str, budget: _Budget) -> list[Op]:
         trace.append(v[offset - d : offset + d + 1])
         budget.steps -= d + 1
         if budget.steps < 0:
-            return _replace(old, new)
+            return _replace(_decode(a, table), _decode(b, table))
         for k in range(-d, d + 1, 2):
             if k == -d or (k != d and v[offset + k - 1] < v[offset + k + 1]):
                 x = v[offset + k + 1]
@@ -318,15 +312,15 @@ def _backtrack(a: str, b: str, table: list[str], trace: list[list[int]], last: i
         prev_k = k + 1 if down else k - 1
         prev_x = v[prev_k + d]
         prev_y = prev_x - prev_k
-        while x > prev_x and y > prev_y:
-            x, y = x - 1, y - 1
-            ops.append((EQUAL, table[ord(a[x])]))
+        snake = min(x - prev_x, y - prev_y)  # equal units after the step
+        ops.append((EQUAL, _decode(a[x - snake : x], table)))
+        x, y = x - snake, y - snake
         if x == prev_x:
             ops.append((INSERT, table[ord(b[prev_y])]))
         else:
             ops.append((DELETE, table[ord(a[prev_x])]))
         x, y = prev_x, prev_y
-    ops.extend((EQUAL, table[ord(a[i])]) for i in range(x - 1, -1, -1))
+    ops.append((EQUAL, _decode(a[:x], table)))
     return merge(reversed(ops))
 
 
@@ -470,11 +464,11 @@ def paragraph_changes(old: str, new: str) -> ParagraphChanges:
         return result
     a, b, table = _encode(paragraph_units(old), paragraph_units(new))
     pairs = _match(a, b, lambda code: _is_text(table[ord(code)]))
-    for equal, gap_old, gap_new in _aligned(a, b, table, pairs):
+    for equal, i, i2, j, j2 in _aligned(a, b, pairs):
         if equal:
             continue
-        gone = [p for p in paragraph_units(gap_old) if p.strip()]
-        came = [p for p in paragraph_units(gap_new) if p.strip()]
+        gone = [p for p in (table[ord(c)] for c in a[i:i2]) if p.strip()]
+        came = [p for p in (table[ord(c)] for c in b[j:j2]) if p.strip()]
         start = 0
         for paragraph in gone:
             words = word_units(paragraph)

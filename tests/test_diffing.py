@@ -374,3 +374,12 @@ def test_long_single_paragraphs_reconstruct_and_find_the_edits(data):
     ops = diff_text(old, new)
     assert old_text(ops) == old and new_text(ops) == new
     assert changed_words(ops) <= 3 * minimal_changed_words(old, new) + 4
+
+
+@settings(max_examples=200, deadline=None)
+@given(article, st.data(), st.integers(0, 60))
+def test_ops_reconstruct_when_the_budget_runs_out_part_way(old, data, steps):
+    new = edit(old, data)
+    ops = diff_text(old, new, max_steps=steps)
+    assert old_text(ops) == old and new_text(ops) == new
+    assert all(text for _, text in ops)
