@@ -51,6 +51,7 @@ CHECK_CHARS = 1000
 MIN_RELATEDNESS = 0.1
 #: an equal stretch of at most this many words between two heavier edits is absorbed
 ABSORB_WORDS = 2
+_ABSORB_CHARS = 80  # longer than any two words worth absorbing: skip the counting
 #: Myers steps one diff may spend (about 0.1 s of CPU); past it gaps are replaced
 MAX_STEPS = 500_000
 
@@ -360,7 +361,7 @@ def merge(ops: Iterable[Op]) -> list[Op]:
 
 def _weight(text: str) -> int:
     """Characters that are not whitespace: what a reader sees of a stretch."""
-    return len(text) - sum(1 for c in text if c.isspace())
+    return sum(map(len, text.split()))
 
 
 def readable(ops: Iterable[Op]) -> list[Op]:
@@ -379,6 +380,7 @@ def readable(ops: Iterable[Op]) -> list[Op]:
             weight = _weight(equal)
             if (
                 "\n" in equal
+                or len(equal) > _ABSORB_CHARS
                 or _SENTENCE_END.search(equal)
                 or count_words(equal) > ABSORB_WORDS
                 or weight >= max(map(_weight, before))
