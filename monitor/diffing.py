@@ -13,7 +13,9 @@ lines:
 2. **Regions.** Each stretch between anchors goes down one level. A large
    stretch is first checked with :func:`relatedness` (a cheap count over
    whitespace-split words); one whose texts are unrelated is shown as one
-   replaced block without being diffed further.
+   replaced block without being diffed further (a paragraph-level one only
+   when no sentence is shared, so one long paragraph that keeps its opening
+   keeps it).
 3. **Words.** What is left between word anchors is diffed with Myers'
    algorithm under a step budget shared by the whole diff; past the budget a
    gap is shown as replaced. So a diff costs time linear in the texts plus at
