@@ -170,3 +170,216 @@ def test_ops_reconstruct_texts_dense_in_separators(old, new):
     # merged: no two neighbours share an op, and deletions come before insertions
     for (a, _), (b, _) in zip(ops, ops[1:], strict=False):
         assert a != b and (a, b) != (INSERT, DELETE)
+
+
+# --- faithful, readable, bounded (issue 15 diff bullet, issue 12 readable replacements) ---
+
+
+def minimal_changed_words(old: str, new: str) -> int:
+    """Words marked changed by a minimal diff of the word sequences (an exact LCS)."""
+    table: dict[str, str] = {}
+    encoded = [
+        "".join(
+            table.setdefault(t, chr(len(table))) for t in diffing.word_units(text) if t[0].isalnum()
+        )
+        for text in (old, new)
+    ]
+    dmp = diff_match_patch()
+    dmp.Diff_Timeout = 0
+    return sum(len(chars) for op, chars in dmp.diff_main(*encoded, False) if op != EQUAL)
+
+
+def changed_words(ops) -> int:
+    return sum(diffing.count_words(text) for op, text in ops if op != EQUAL)
+
+
+def render(ops) -> str:
+    marks = {EQUAL: "{}", DELETE: "[-{}-]", INSERT: "{{+{}+}}"}
+    return "".join(marks[op].format(text) for op, text in ops)
+
+
+def test_separators_do_not_anchor_a_paragraph_to_the_wrong_neighbour():
+    # a paragraph added above an edited one: the blank line between them used to be
+    # matched first, so the edited paragraph was shown removed and re-added whole
+    first = "Pakistan said talks in Istanbul had failed after four days of negotiations."
+    second = "The Taliban government denied sheltering militants and blamed Islamabad."
+    old = f"{first}\n\n{second}"
+    added = "Qatar and Turkey offered to mediate again on Friday."
+    new = f"{added}\n\n{first.replace('four', 'five')}\n\n{second}"
+    ops = diff_text(old, new)
+    assert old_text(ops) == old and new_text(ops) == new
+    assert changed_words(ops) == minimal_changed_words(old, new) == 11
+    changes = diffing.paragraph_changes(old, new)
+    assert changes.changed == [(first, first.replace("four", "five"))]
+    assert changes.added == [added] and changes.removed == []
+
+
+def test_rewritten_sentence_is_one_block_not_shredded_around_stop_words():
+    ops = diff_text(
+        "Talks in Doha collapsed on Monday after the Taliban walked out. Trade resumed.",
+        "Fighting in Kabul resumed on Tuesday as the army moved in. Trade resumed.",
+    )
+    assert ops == [
+        (DELETE, "Talks in Doha collapsed on Monday after the Taliban walked out"),
+        (INSERT, "Fighting in Kabul resumed on Tuesday as the army moved in"),
+        (EQUAL, ". Trade resumed."),
+    ]
+    ops = diff_text(
+        "The U.S. said on Monday it would send aid.", "Officials in the U.S. expect a deal soon."
+    )
+    assert [op for op, _ in ops] == [DELETE, INSERT, EQUAL], render(ops)
+
+
+def test_small_edits_keep_their_context():
+    # a shared word between two one-word edits is not swallowed: numbers stay paired
+    assert render(diff_text("from 60 to 70 people", "from 65 to 80 people")) == (
+        "from [-60-]{+65+} to [-70-]{+80+} people"
+    )
+    # a shared phrase of three words or more stays visible inside a rewrite
+    ops = diff_text(
+        "Rohit Sharma admitted to the media after India's loss in the World Cup final.",
+        "Rohit Sharma kept a low profile in the media after admitting defeat in the World Cup final.",
+    )
+    assert (EQUAL, " the media after ") in ops and (EQUAL, " in the World Cup final.") in ops
+
+
+def test_a_rewrite_never_absorbs_a_sentence_or_paragraph_boundary():
+    old = "Old words here entirely. Then a short one.\n\nAnother old clause."
+    new = "New text written instead. Then a short one.\n\nA different clause."
+    ops = diff_text(old, new)
+    assert (EQUAL, ". Then a short one.\n\n") in ops, render(ops)
+
+
+def news_text(words: int, seed: int) -> str:
+    """Sentences with a realistic spread of words: many rare, a few very common."""
+    import random
+
+    rng = random.Random(seed)
+    common = [
+        "the",
+        "of",
+        "to",
+        "in",
+        "and",
+        "a",
+        "said",
+        "on",
+        "for",
+        "that",
+        "with",
+        "was",
+        "as",
+        "by",
+        "at",
+        "from",
+    ]
+    rare = [
+        f"{c}{v}{c2}{v2}"
+        for c in "bdfgklmnprst"
+        for v in "aeiou"
+        for c2 in "lnrst"
+        for v2 in "aeio"
+    ]
+    paragraphs = []
+    for _ in range(words // 60):
+        sentences = []
+        for _ in range(3):
+            length = rng.randint(12, 28)
+            sentence = [
+                rng.choice(common) if rng.random() < 0.45 else rng.choice(rare)
+                for _ in range(length)
+            ]
+            sentences.append(" ".join(sentence).capitalize() + ".")
+        paragraphs.append(" ".join(sentences))
+    return "\n\n".join(paragraphs)
+
+
+def edited(text: str, seed: int, edits: int = 12) -> str:
+    import random
+
+    rng = random.Random(seed)
+    other = news_text(600, seed + 100).split("\n\n")
+    paragraphs = text.split("\n\n")
+    for _ in range(edits):
+        p = rng.randrange(len(paragraphs))
+        kind = rng.choice(["word", "sentence", "add", "drop", "join"])
+        words = paragraphs[p].split(" ")
+        if kind == "word":
+            words[rng.randrange(len(words))] = rng.choice(["seventy", "denied", "Mujahid"])
+            paragraphs[p] = " ".join(words)
+        elif kind == "sentence":
+            words.insert(rng.randrange(len(words)), "Officials confirmed the report on Tuesday.")
+            paragraphs[p] = " ".join(words)
+        elif kind == "add":
+            paragraphs.insert(p, rng.choice(other))
+        elif kind == "drop" and len(paragraphs) > 2:
+            del paragraphs[p]
+        elif kind == "join" and p + 1 < len(paragraphs):
+            paragraphs[p : p + 2] = [paragraphs[p] + " " + paragraphs[p + 1]]
+    return "\n\n".join(paragraphs)
+
+
+def test_edited_articles_mark_about_as_few_words_as_a_minimal_diff():
+    for seed in range(6):
+        old = news_text(3000, seed)
+        new = edited(old, seed)
+        ops = diff_text(old, new)
+        assert old_text(ops) == old and new_text(ops) == new
+        assert changed_words(ops) <= 1.1 * minimal_changed_words(old, new), seed
+
+
+def test_unrelated_texts_are_one_replaced_block_at_each_level():
+    one, two = news_text(6000, 1), news_text(6000, 2)
+    assert diff_text(one, two) == [(DELETE, one), (INSERT, two)]
+    flat_one, flat_two = one.replace("\n\n", " "), two.replace("\n\n", " ")
+    assert diff_text(flat_one, flat_two) == [(DELETE, flat_one), (INSERT, flat_two)]
+    # shared opening, then unrelated: the shared part stays equal, the rest is one block
+    shared = news_text(600, 3)
+    ops = diff_text(f"{shared}\n\n{one}", f"{shared}\n\n{two}")
+    assert ops == [(EQUAL, f"{shared}\n\n"), (DELETE, one), (INSERT, two)]
+    # and inside one long paragraph, at the sentence level
+    shared = shared.replace("\n\n", " ")
+    ops = diff_text(f"{shared} {flat_one}", f"{shared} {flat_two}")
+    assert ops == [(EQUAL, f"{shared} "), (DELETE, flat_one), (INSERT, flat_two)]
+
+
+def test_relatedness_tells_versions_from_unrelated_texts():
+    old = news_text(3000, 4)
+    assert diffing.relatedness(old, edited(old, 4)) > 0.5
+    assert diffing.relatedness(old, news_text(3000, 5)) < 0.05
+    assert diffing.relatedness(old, old) > 0.9
+
+
+def test_the_step_budget_bounds_the_word_diff():
+    # no word occurs once on a side, so nothing anchors: only Myers can align these
+    old = " ".join(["alpha beta", "beta alpha", "gamma"][i % 3] for i in range(3000))
+    new = " ".join(["beta alpha", "gamma", "alpha beta"][i % 3] for i in range(3000))
+    cheap = diff_text(old, new, max_steps=10_000)
+    assert cheap == [(DELETE, old), (INSERT, new)]  # over budget: shown as replaced
+    small_old, small_new = old[:300], new[:300]
+    full = diff_text(small_old, small_new)
+    assert old_text(full) == small_old and new_text(full) == small_new
+    assert changed_words(full) < diffing.count_words(small_old) + diffing.count_words(small_new)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.data())
+def test_long_single_paragraphs_reconstruct_and_find_the_edits(data):
+    old = long_article(20000, seed=data.draw(st.integers(0, 3))).replace("\n\n", " ")
+    words = old.split(" ")
+    for _ in range(data.draw(st.integers(1, 5))):
+        i = data.draw(st.integers(0, len(words) - 1))
+        words[i] = data.draw(st.sampled_from(WORDS))
+    new = " ".join(words)
+    ops = diff_text(old, new)
+    assert old_text(ops) == old and new_text(ops) == new
+    assert changed_words(ops) <= 3 * minimal_changed_words(old, new) + 4
+
+
+@settings(max_examples=200, deadline=None)
+@given(article, st.data(), st.integers(0, 60))
+def test_ops_reconstruct_when_the_budget_runs_out_part_way(old, data, steps):
+    new = edit(old, data)
+    ops = diff_text(old, new, max_steps=steps)
+    assert old_text(ops) == old and new_text(ops) == new
+    assert all(text for _, text in ops)
