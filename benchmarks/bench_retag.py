@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from monitor import derive  # noqa: E402
 from monitor.ingest import Observation, store  # noqa: E402
 from monitor.store import db as dbmod  # noqa: E402
-from monitor import derive  # noqa: E402
 from monitor.themes import discover, stories, trends  # noqa: E402
 from monitor.themes import tagger as tagging  # noqa: E402
 

@@ -244,9 +244,7 @@ def parse_theme(raw: Any, where: str) -> Theme:
     near: dict[str, tuple[list[str], int]] = {}
     near_groups: dict[str, list[list[str]]] = {}
     not_near: dict[str, tuple[list[str], int]] = {}
-    terms = _term_list(
-        raw.get("terms", []), where, "terms", True, near, near_groups, not_near
-    )
+    terms = _term_list(raw.get("terms", []), where, "terms", True, near, near_groups, not_near)
     if not terms:
         raise InputError(f"{where}: 'terms' is empty; give at least one word or phrase")
     min_score = _number(raw.get("min_score", DEFAULT_MIN_SCORE), 0.0, MAX_MIN_SCORE)
@@ -280,8 +278,6 @@ def parse_themes(story: Story) -> list[Theme]:
         seen.add(theme.slug)
         themes.append(theme)
     return themes
-
-
 
 
 class CompiledTaxonomy:
