@@ -444,9 +444,9 @@ def _score_theme(
                 where = [p for p in where if any(abs(p[0] - s) <= within for s in senses)]
             if not where:
                 continue
-        veto = theme.not_near.get(term)
-        if veto is not None:
-            words, within = veto
+        far_from = theme.not_near.get(term)
+        if far_from is not None:
+            words, within = far_from
             vetoes = [p[0] for w in words for p in places.get(w, [])]
             where = [p for p in where if all(abs(p[0] - v) > within for v in vetoes)]
             if not where:
