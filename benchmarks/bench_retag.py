@@ -18,14 +18,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from monitor import derive  # noqa: E402
 from monitor.ingest import Observation, store  # noqa: E402
 from monitor.store import db as dbmod  # noqa: E402
-from monitor.themes import (
-    discover,
-    stories,
-    trends,  # noqa: E402
-)
-from monitor.themes import tagger as tagging
+from monitor.themes import discover, stories, trends  # noqa: E402
+from monitor.themes import tagger as tagging  # noqa: E402
 
 SNIPPETS = [
     "Pakistan and the Taliban government held peace talks in Doha mediated by Qatar.",
@@ -102,6 +99,27 @@ def article(rng: random.Random, i: int) -> Observation:
     )
 
 
+def time_tagging(rng: random.Random) -> None:
+    """CPU time to tag one headline+summary and one ~300-word article (compiled, warm)."""
+    tagger = tagging.tagger_for(stories.builtin_stories()["pakistan-taliban"])
+    short = [
+        tagging.document(rng.choice(SNIPPETS), rng.choice(SNIPPETS) + " " + rng.choice(SNIPPETS))
+        for _ in range(500)
+    ]
+    long = [tagging.document(a.title, a.text) for a in (article(rng, i) for i in range(200))]
+    for label, docs in (("headline+summary", short), ("300-word article", long)):
+        for doc in docs:  # warm the caches, as a running fetch has them
+            tagger.tag(doc)
+        rounds = 5
+        for name, work in (("tag", tagger.tag), ("rule", tagger.relevant)):
+            cpu = time.process_time()
+            for _ in range(rounds):
+                for doc in docs:
+                    work(doc)
+            each = (time.process_time() - cpu) / (rounds * len(docs))
+            print(f"{name} one {label}: {each * 1e6:,.0f} us CPU")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, default=5000)
@@ -124,11 +142,15 @@ def main() -> None:
         tags = db.execute("select count(*) from version_themes").fetchone()[0]
         print(f"tags after store: {tags}")
         for label, story in (("retag (all stories)", None), ("retag --story", "pakistan-taliban")):
-            result = tagging.retag(db, story)
+            cpu = time.process_time()
+            result = derive.retag(db, story)
+            cpu = time.process_time() - cpu
             print(
                 f"{label}: {result.versions} versions, {result.tags} tags in "
-                f"{result.seconds:.2f} s = {result.per_second:,.0f} versions/s"
+                f"{result.seconds:.2f} s = {result.per_second:,.0f} versions/s; "
+                f"CPU {cpu:.2f} s = {result.versions / cpu:,.0f} versions per CPU-second"
             )
+        time_tagging(rng)
         started = time.perf_counter()
         found = trends.theme_trends(db, "pakistan-taliban", "week")
         print(f"themes --by week: {len(found)} themes in {time.perf_counter() - started:.3f} s")

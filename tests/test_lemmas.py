@@ -8,6 +8,7 @@ import pytest
 
 from monitor.errors import InputError
 from monitor.themes import lemmas, rules, stories, taxonomy
+from monitor.themes import tagger as tagging
 
 
 def theme(**raw) -> taxonomy.Theme:
@@ -72,6 +73,37 @@ def test_near_term_counts_only_close_to_a_sense_word():
     assert not tagged(t, far)
 
 
+def test_near_groups_need_a_word_of_every_group_close_by():
+    # an actor counts near a place AND an action, not on a mere mention
+    t = theme(
+        terms=[
+            {
+                "term": "China",
+                "weight": 3,
+                "near": [["Pakistan*", "Afghan*"], ["talks", "deal*", "invest*"]],
+                "within": 8,
+            }
+        ],
+        min_score=2,
+    )
+    assert tagged(t, "China signs a mining deal with the Afghan Taliban")
+    assert not tagged(t, "Earthquake felt in China, Pakistan and Afghanistan")  # no action
+    assert not tagged(t, "China holds trade talks with Brazil")  # no place
+    far = "China " + "word " * 20 + "deal with Pakistan"
+    assert not tagged(t, far)
+
+
+def test_not_near_drops_occurrences_close_to_a_veto_word():
+    t = theme(
+        terms=[{"term": "embassy", "weight": 3, "not_near": ["blast", "attack*"], "within": 4}],
+        min_score=2,
+    )
+    assert tagged(t, "Pakistan reopens its embassy in Kabul")
+    assert not tagged(t, "A blast outside the Russian embassy in Kabul")
+    # another occurrence far from the veto still counts
+    assert tagged(t, "A blast outside the gate. " + "word " * 10 + "The embassy stays open")
+
+
 def test_rule_near_rejects_incidental_co_mentions():
     rule = rules.compile_rule("(Pakistan OR Islamabad) NEAR/8 (Taliban OR TTP)")
     assert rule.matches("Islamabad accuses the Afghan Taliban of sheltering TTP")
@@ -126,6 +158,39 @@ def test_near_misses_say_how_far_a_theme_fell_short():
     assert missed[1].terms == {"ceasefire": 1}
 
 
+def test_why_lists_tags_with_evidence_and_near_misses():
+    story = stories.parse_story(
+        """slug = "s"
+name = "S"
+rule = "Kabul"
+[[themes]]
+slug = "talks"
+terms = [{term = "ceasefire", weight = 2}]
+min_score = 2
+[[themes]]
+slug = "aid"
+terms = ["famine"]
+min_score = 8
+""",
+        "s.toml",
+    )
+    taggers = {"s": tagging.tagger_for(story)}
+    [found] = tagging.why(taggers, "Ceasefire agreed", "Famine feared in Herat, Kabul says.")
+    assert found.story == "s" and found.relevant is True
+    assert [(t.theme, t.terms) for t in found.tags] == [("talks", {"ceasefire": 1})]
+    assert "Ceasefire" in found.tags[0].snippet
+    [miss] = found.near_misses
+    assert (miss.theme, miss.reason, miss.short_by) == ("aid", "below threshold", 3.0)
+    assert found.as_dict()["near_misses"][0]["short_by"] == 3.0
+    # what tagging stores is exactly the tags shown
+    assert [h.theme for h in taggers["s"].tag(tagging.document("Ceasefire agreed", ""))] == [
+        "talks"
+    ]
+    assert tagging.why(taggers, "x", "y", story="nope") == []
+    [other] = tagging.why(taggers, "Nothing here", "at all", story="s")
+    assert other.relevant is False and other.tags == [] and other.near_misses == []
+
+
 # -- validation ---------------------------------------------------------------------------------
 
 
@@ -138,8 +203,11 @@ def test_near_misses_say_how_far_a_theme_fell_short():
         ('terms = ["x"]\nmin_score = nan', "'min_score' must be a positive number"),
         ('terms = ["x"]\nmin_score = inf', "'min_score' must be a positive number"),
         ('terms = [{term = "x", near = ["y"], within = 0}]', "'within' must be"),
-        ('terms = [{term = "x", within = 3}]', "'within' needs 'near'"),
+        ('terms = [{term = "x", within = 3}]', "'within' needs 'near' or 'not_near'"),
         ('terms = [{term = "x", near = []}]', "'near' is empty"),
+        ('terms = [{term = "x", not_near = []}]', "'not_near' is empty"),
+        ('terms = [{term = "x", near = [["y"], []]}]', "'near[2]' is empty"),
+        ('terms = [{term = "x", far = ["y"]}]', "unknown key 'far'"),
     ],
 )
 def test_numbers_must_be_finite_and_in_range(tmp_path: Path, invoke, body: str, message: str):

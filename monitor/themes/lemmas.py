@@ -137,16 +137,45 @@ class Tokens:
         return max(0, bisect_right(self.starts, offset) - 1)
 
 
+#: word -> (lemma, whether the word is its own lemma): a plain dict is faster than
+#: lru_cache for the hundreds of lookups a text makes; cleared when it grows large
+_KNOWN: dict[str, tuple[str, bool]] = {}
+_KNOWN_MAX = 200_000
+#: the last texts tokenised (a rule and a taxonomy read the same text one after the other)
+_LAST: dict[str, Tokens] = {}
+
+
+def _lookup(word: str) -> tuple[str, bool]:
+    found = _KNOWN.get(word)
+    if found is None:
+        if len(_KNOWN) >= _KNOWN_MAX:
+            _KNOWN.clear()
+        key = lemma(word)
+        found = _KNOWN[word] = (key, key == word.lower())
+    return found
+
+
 def tokens(text: str) -> Tokens:
-    spans = [m.span() for m in _WORD.finditer(text)]
-    words = [text[s:e] for s, e in spans]
-    found = [lemma(w) for w in words]
-    return Tokens(
-        [s for s, _ in spans],
-        [e for _, e in spans],
-        found,
-        [lem == w.lower() for lem, w in zip(found, words, strict=True)],
-    )
+    found = _LAST.get(text)
+    if found is not None:
+        return found
+    starts: list[int] = []
+    ends: list[int] = []
+    keys: list[str] = []
+    base: list[bool] = []
+    known = _KNOWN
+    for m in _WORD.finditer(text):
+        word = m.group()
+        hit = known.get(word) or _lookup(word)
+        starts.append(m.start())
+        ends.append(m.end())
+        keys.append(hit[0])
+        base.append(hit[1])
+    found = Tokens(starts, ends, keys, base)
+    if len(_LAST) >= 2:
+        _LAST.clear()
+    _LAST[text] = found
+    return found
 
 
 def words(text: str) -> list[str]:

@@ -360,12 +360,18 @@ class Rule:
         def has(term: str) -> bool:
             return presence.has(term) or term in lemma_places()
 
+        known: dict[str, list[int]] = {}
+
         def places(term: str) -> list[int]:
+            done = known.get(term)
+            if done is not None:
+                return done
             found = set(lemma_places().get(term, ()))
             if presence.has(term):
                 t = toks()
                 found.update(t.index_at(start) for start in presence.starts(term))
-            return sorted(found)
+            done = known[term] = sorted(found)
+            return done
 
         return has, places
 

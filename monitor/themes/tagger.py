@@ -68,6 +68,56 @@ def near_misses(tagger: StoryTagger, title: str, text: str) -> list[ThemeScore]:
     return tagger.near_misses(document(title, text))
 
 
+@dataclass
+class StoryWhy:
+    """Why one article has (or lacks) each theme of one story (for ``show --why``)."""
+
+    story: str
+    #: whether the story's rule matches the text (None: the story has no rule)
+    relevant: bool | None
+    #: tagged themes, strongest first, each with its terms, snippet and score
+    tags: list[ThemeScore]
+    #: themes that scored but were not tagged, closest first: ``short_by`` says by how
+    #: much the score fell short, ``reason`` why (below threshold, no context word, a veto)
+    near_misses: list[ThemeScore]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "story": self.story,
+            "relevant": self.relevant,
+            "tags": [t.as_dict() for t in self.tags],
+            "near_misses": [m.as_dict() for m in self.near_misses],
+        }
+
+
+def why(
+    taggers: dict[str, StoryTagger], title: str, text: str, story: str | None = None
+) -> list[StoryWhy]:
+    """Every story's tags with their evidence and its near-misses for one article.
+
+    With ``story`` only that story is explained (an unknown slug gives an empty
+    list); without it, every story with themes. Each theme is scored once
+    (:meth:`taxonomy.CompiledTaxonomy.explain`), so the tags shown are exactly
+    what tagging stores, whatever the rule says (``relevant`` tells that apart).
+    """
+    doc = document(title, text)
+    chosen = {story: taggers[story]} if story is not None and story in taggers else {}
+    if story is None:
+        chosen = {slug: t for slug, t in taggers.items() if t.has_themes}
+    out: list[StoryWhy] = []
+    for slug, tagger in chosen.items():
+        scores = tagger.taxonomy.explain(doc) if tagger.has_themes else []
+        out.append(
+            StoryWhy(
+                slug,
+                tagger.relevant(doc) if tagger.rule is not None else None,
+                sorted((s for s in scores if s.tagged), key=lambda s: (-s.score, s.theme)),
+                sorted((s for s in scores if not s.tagged), key=lambda s: (s.short_by, s.theme)),
+            )
+        )
+    return out
+
+
 _cache: dict[tuple[str, str], StoryTagger] = {}
 
 

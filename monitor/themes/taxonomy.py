@@ -17,9 +17,14 @@ A term is a word or phrase matched as :mod:`monitor.matching` says (word
 boundaries, case-insensitive, inflections, ``*`` for any ending) and, when written
 in its dictionary form, on lemmas too (:mod:`monitor.lemmas`: "flee" matches
 "fled"). A term is a string (weight 1) or an inline table
-``{term = "...", weight = W, near = ["...", ...], within = N}``: with ``near`` the
-term counts only where one of those sense words is at most N words away (default
-10), e.g. "safe haven" near "TTP" or "militant*" but not near "refugee".
+``{term = "...", weight = W, near = ["...", ...], within = N, not_near = ["..."]}``:
+with ``near`` the term counts only where one of those sense words is at most N
+words away (default 10), e.g. "safe haven" near "TTP" or "militant*". ``near`` may
+also be a list of groups (``near = [["China", "Iran"], ["talks", "deal*"]]``): then
+a word of *every* group must be within N words (an actor near a place *and* an
+action, not a mere mention). With ``not_near`` an occurrence does not count where
+one of those words is within N words ("embassy" not near "blast": the embassy is
+then a place, not a diplomatic actor).
 
 Score: the sum over matched terms of ``weight × min(count, 3)``, plus ``weight``
 once more when the term is in the headline (the text before the first blank
@@ -76,6 +81,11 @@ class Theme:
     min_score: float = DEFAULT_MIN_SCORE
     #: term -> (sense words, within N words): the term counts only near one of them
     near: dict[str, tuple[list[str], int]] = field(default_factory=dict)
+    #: term -> groups of sense words: a word of every group must be near (``near`` holds
+    #: them all, flat); absent when ``near`` is one group
+    near_groups: dict[str, list[list[str]]] = field(default_factory=dict)
+    #: term -> (words, within N words): an occurrence near one of them does not count
+    not_near: dict[str, tuple[list[str], int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -138,6 +148,8 @@ def _term_list(
     key: str,
     weighted: bool,
     near: dict[str, tuple[list[str], int]] | None = None,
+    groups: dict[str, list[list[str]]] | None = None,
+    not_near: dict[str, tuple[list[str], int]] | None = None,
 ) -> dict[str, float]:
     if not isinstance(value, list):
         raise InputError(f"{where}: '{key}' must be a list of words or phrases")
@@ -145,12 +157,15 @@ def _term_list(
     for i, item in enumerate(value, start=1):
         weight = 1.0
         sense: tuple[list[str], int] | None = None
+        sense_groups: list[list[str]] = []
+        veto: list[str] = []
         if weighted and isinstance(item, dict):
-            unknown = set(item) - {"term", "weight", "near", "within"}
+            unknown = set(item) - {"term", "weight", "near", "within", "not_near"}
             if unknown:
                 raise InputError(
                     f"{where}: '{key}'[{i}] has unknown key {sorted(unknown)[0]!r}; "
-                    'use {term = "...", weight = 2, near = ["..."], within = 10}'
+                    'use {term = "...", weight = 2, near = ["..."], within = 10, '
+                    'not_near = ["..."]}'
                 )
             w = _number(item.get("weight", 1), 0.0, MAX_WEIGHT)
             if w is None:
@@ -158,10 +173,16 @@ def _term_list(
                     f"{where}: '{key}'[{i}] 'weight' must be a positive number up to {MAX_WEIGHT:g}"
                 )
             weight = w
-            if "near" in item:
-                words = list(_term_list(item["near"], f"{where}: '{key}'[{i}]", "near", False))
-                if not words:
-                    raise InputError(f"{where}: '{key}'[{i}] 'near' is empty")
+            if "near" in item or "not_near" in item:
+                here = f"{where}: '{key}'[{i}]"
+                if "near" in item:
+                    sense_groups = _context_groups(item["near"], here, "near")
+                    if not sense_groups:
+                        raise InputError(f"{here} 'near' is empty")
+                if "not_near" in item:
+                    veto = list(_term_list(item["not_near"], here, "not_near", False))
+                    if not veto:
+                        raise InputError(f"{here} 'not_near' is empty")
                 within = item.get("within", DEFAULT_WITHIN)
                 if (
                     isinstance(within, bool)
@@ -172,31 +193,35 @@ def _term_list(
                         f"{where}: '{key}'[{i}] 'within' must be a whole number of words "
                         f"from 1 to {MAX_WITHIN}"
                     )
-                sense = (words, within)
+                sense = ([w for g in sense_groups for w in g], within)
             elif "within" in item:
-                raise InputError(f"{where}: '{key}'[{i}] 'within' needs 'near'")
+                raise InputError(f"{where}: '{key}'[{i}] 'within' needs 'near' or 'not_near'")
             item = item.get("term")
         if not isinstance(item, str) or not item.strip():
             shape = 'a string or {term = "...", weight = 2}' if weighted else "a non-empty string"
             raise InputError(f"{where}: '{key}'[{i}] must be {shape}")
         term = " ".join(item.split())
         out[term] = weight
-        if sense is not None and near is not None:
+        if sense is not None and sense_groups and near is not None:
             near[term] = sense
+            if len(sense_groups) > 1 and groups is not None:
+                groups[term] = sense_groups
+        if sense is not None and veto and not_near is not None:
+            not_near[term] = (veto, sense[1])
     return out
 
 
-def _context_groups(value: Any, where: str) -> list[list[str]]:
-    """``context``: a list of words (one group) or a list of lists of words (groups)."""
+def _context_groups(value: Any, where: str, key: str = "context") -> list[list[str]]:
+    """``context`` (or ``near``): a list of words (one group) or a list of lists (groups)."""
     if isinstance(value, list) and value and all(isinstance(v, list) for v in value):
         groups = []
         for i, group in enumerate(value, start=1):
-            words = list(_term_list(group, where, f"context[{i}]", weighted=False))
+            words = list(_term_list(group, where, f"{key}[{i}]", weighted=False))
             if not words:
-                raise InputError(f"{where}: 'context[{i}]' is empty")
+                raise InputError(f"{where}: '{key}[{i}]' is empty")
             groups.append(words)
         return groups
-    words = list(_term_list(value, where, "context", weighted=False))
+    words = list(_term_list(value, where, key, weighted=False))
     return [words] if words else []
 
 
@@ -217,7 +242,9 @@ def parse_theme(raw: Any, where: str) -> Theme:
             raise InputError(f"{where}: '{key}' must be a string")
     groups = _context_groups(raw.get("context", []), where)
     near: dict[str, tuple[list[str], int]] = {}
-    terms = _term_list(raw.get("terms", []), where, "terms", weighted=True, near=near)
+    near_groups: dict[str, list[list[str]]] = {}
+    not_near: dict[str, tuple[list[str], int]] = {}
+    terms = _term_list(raw.get("terms", []), where, "terms", True, near, near_groups, not_near)
     if not terms:
         raise InputError(f"{where}: 'terms' is empty; give at least one word or phrase")
     min_score = _number(raw.get("min_score", DEFAULT_MIN_SCORE), 0.0, MAX_MIN_SCORE)
@@ -233,6 +260,8 @@ def parse_theme(raw: Any, where: str) -> Theme:
         exclude=list(_term_list(raw.get("exclude", []), where, "exclude", weighted=False)),
         min_score=min_score,
         near=near,
+        near_groups=near_groups,
+        not_near=not_near,
     )
 
 
@@ -270,7 +299,7 @@ class CompiledTaxonomy:
         words: list[str] = []
         for t in themes:
             words += [*t.terms, *t.context, *t.exclude]
-            for near_words, _within in t.near.values():
+            for near_words, _within in [*t.near.values(), *t.not_near.values()]:
                 words += near_words
         self.pattern: re.Pattern[str] | None
         self.ordered: list[str]
@@ -284,7 +313,11 @@ class CompiledTaxonomy:
         self._scans: list[tuple[re.Pattern[str], list[str], matching.TermScanner | None]] = []
         for t in themes:
             pattern, ordered = matching.alternation(list(t.terms))
-            aux = [*t.context, *t.exclude, *(w for n, _ in t.near.values() for w in n)]
+            aux = [
+                *t.context,
+                *t.exclude,
+                *(w for n, _ in [*t.near.values(), *t.not_near.values()] for w in n),
+            ]
             self._scans.append((pattern, ordered, matching.TermScanner(aux) if aux else None))
         self._inside: dict[str, list[dict[str, int]]] = {}
         self._compact: dict[str, _Holds] = {}
@@ -406,8 +439,16 @@ def _score_theme(
         near = theme.near.get(term)
         if near is not None:
             words, within = near
-            senses = [p[0] for w in words for p in places.get(w, [])]
-            where = [p for p in where if any(abs(p[0] - s) <= within for s in senses)]
+            for group in theme.near_groups.get(term) or [words]:
+                senses = [p[0] for w in group for p in places.get(w, [])]
+                where = [p for p in where if any(abs(p[0] - s) <= within for s in senses)]
+            if not where:
+                continue
+        far_from = theme.not_near.get(term)
+        if far_from is not None:
+            words, within = far_from
+            vetoes = [p[0] for w in words for p in places.get(w, [])]
+            where = [p for p in where if all(abs(p[0] - v) > within for v in vetoes)]
             if not where:
                 continue
         counts[term] = len(where)
