@@ -56,6 +56,15 @@ def _backfill(db: Database) -> None:
 
 
 @dataclass
+class StoryAdded:
+    """``stories add``: the story saved, and the stored articles its rule took in or let go."""
+
+    story: Story
+    joined: int
+    left: int
+
+
+@dataclass
 class Trends:
     """``themes``: the story they belong to and one trend per theme."""
 
@@ -361,10 +370,24 @@ class Monitor:
         stories.ensure_builtin(self.db)
         return stories.list_stories(self.db)
 
-    def add_story(self, path: Path) -> Story:
+    def add_story(self, path: Path) -> StoryAdded:
+        """Add or replace a story, then re-evaluate stored articles against its rule:
+        how many joined it and how many left (``retag`` redoes the tags)."""
+        from monitor import derive
         from monitor.themes import stories
 
-        return stories.add_story_file(self.db, path)
+        story = stories.add_story_file(self.db, path)
+        joined, left = derive.reevaluate_story(self.db, story.slug)
+        return StoryAdded(story, joined, left)
+
+    def why(self, article_id: int, version: int | None = None) -> list[dict[str, Any]]:
+        """Why the article has (or lacks) each theme: the tags with their evidence and the
+        near-misses (themes that scored but fell short, and by how much), per story."""
+        from monitor.themes import tagger
+
+        detail = queries.article_detail(self.db, article_id, version)
+        explained = tagger.why(tagger.load_taggers(self.db), detail["title"], detail["text"])
+        return [one.as_dict() for one in explained]
 
     def add_feed(self, url: str, story: str | None = None, name: str | None = None) -> dict:
         from monitor.store import feeds

@@ -16,7 +16,7 @@ from sqlite_utils import Database
 
 from monitor.analysis import edits
 from monitor.errors import NotFoundError
-from monitor.store import diffs, schema
+from monitor.store import diffs, memberships, schema
 from monitor.store import stories as storymod
 from monitor.store import tags as tagstore
 from monitor.themes import tagger
@@ -39,7 +39,38 @@ def version_stored(
     """
     if previous_id is not None:
         record_pair(db, article_id, previous_id, version_id)
+    document = document or tagstore.version_document(db, version_id)
     tag_version(db, version_id, document)
+    record_membership(db, article_id, document)
+
+
+def record_membership(db: Database, article_id: int, document: tuple[str | None, str, str]) -> None:
+    """The stories the article belongs to: the one it is filed under, and every story
+    whose relevance rule matches its current version (many-to-many)."""
+    story, title, text = document
+    if story:
+        memberships.file(db, article_id, story)
+    memberships.set_rule_matches(db, article_id, rule_matches(tagger.load_taggers(db), title, text))
+
+
+def rule_matches(taggers: dict[str, tagger.StoryTagger], title: str, text: str) -> set[str]:
+    doc = tagger.document(title, text)
+    return {slug for slug, one in taggers.items() if one.rule is not None and one.relevant(doc)}
+
+
+def reevaluate_story(db: Database, story: str) -> tuple[int, int]:
+    """After a story was added or changed: which stored articles its rule now takes in
+    (joined) and lets go (left). Tags are ``retag``'s job."""
+    taggers = tagger.load_taggers(db)
+    one = taggers.get(story)
+    matching: set[int] = set()
+    if one is not None and one.rule is not None:
+        doc = tagger.document
+        for article_id, title, text in memberships.current_texts(db):
+            if one.relevant(doc(title, text)):
+                matching.add(article_id)
+    with db.atomic():
+        return memberships.set_story_rule(db, story, matching)
 
 
 def record_pair(db: Database, article_id: int, old_id: int, new_id: int) -> None:
@@ -125,6 +156,15 @@ def backfill(db: Database) -> dict[str, int]:
     stored before they were recorded); run after migrating. Returns what was filled."""
     done: dict[str, int] = {}
     for name in schema.pending_backfills(db):
+        if name == "story_membership":
+            with db.atomic():
+                taggers = tagger.load_taggers(db)
+                count = 0
+                for article_id, title, text in memberships.current_texts(db):
+                    memberships.set_rule_matches(db, article_id, rule_matches(taggers, title, text))
+                    count += 1
+                schema.backfill_done(db, name)
+            done[name] = count
         if name == "edit_stats":
             with db.atomic():
                 missing = diffs.missing_pairs(db)

@@ -29,7 +29,7 @@ from sqlite_utils import Database
 
 from monitor import derive
 from monitor.errors import InputError
-from monitor.store import articles
+from monitor.store import articles, memberships
 from monitor.text.normalise import normalise_text, normalise_title, word_count
 from monitor.text.timeutil import now_iso
 from monitor.text.urls import looks_like_url, normalise_url
@@ -150,6 +150,8 @@ def store(db: Database, obs: Observation, *, surely_new: bool = False) -> Ingest
         assert row is not None and current is not None
         article_id = row["id"]
         articles.update(db, article_id, decision.updates)
+        if decision.updates.get("story"):  # filed now, e.g. seen in a story's feed
+            memberships.file(db, article_id, decision.updates["story"])
         if decision.action != IngestStatus.UPDATED:
             return IngestResult(article_id, current["number"], decision.action)
         number = current["number"] + 1

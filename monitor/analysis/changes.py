@@ -81,7 +81,11 @@ def previous_window(since: str, until: str) -> tuple[str, str]:
 
 
 def _story(story: str | None, alias: str = "a") -> tuple[str, list[Any]]:
-    return (f" and {alias}.story = ?", [story]) if story else ("", [])
+    """Articles that belong to ``story`` (filed under it or matched by its rule)."""
+    if not story:
+        return "", []
+    member = f"select 1 from article_stories m where m.article_id = {alias}.id and m.story = ?"
+    return f" and exists ({member})", [story]
 
 
 def new_articles(

@@ -87,7 +87,8 @@ def version_items(
     db: Database, since: str, until: str, story: str | None = None
 ) -> list[dict[str, Any]]:
     """One item per version observed in [since, until], oldest first."""
-    clause, params = (" and a.story = ?", [story]) if story else ("", [])
+    member = "select 1 from article_stories m where m.article_id = a.id and m.story = ?"
+    clause, params = (f" and exists ({member})", [story]) if story else ("", [])
     rows = select(
         db,
         f"""select {_META}, v.number, v.observed_at, v.title,

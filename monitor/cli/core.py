@@ -185,11 +185,31 @@ def list_(
     help="Show this version (default: the latest).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Output one JSON object.")
+@click.option(
+    "--why",
+    is_flag=True,
+    help="Explain the themes: each tag's terms and snippet, and the near-misses (themes "
+    "that scored but fell short, and by how much).",
+)
 @pass_app
-def show(app: App, article_id: int, number: int | None, as_json: bool) -> None:
-    """Show one article: metadata, its versions, and the text of one version."""
+def show(app: App, article_id: int, number: int | None, as_json: bool, why: bool) -> None:
+    """Show one article: metadata, its versions, and the text of one version.
+
+    \b
+    Examples:
+      monitor show 1
+      monitor show 1 --version 1 --json
+      monitor show 1 --why
+    """
     from monitor.render import article as presenters
 
+    if why:
+        explained = app.monitor.why(article_id, number)
+        if as_json:
+            click.echo(json.dumps(explained, ensure_ascii=False, indent=2))
+        else:
+            click.echo(presenters.render_why(explained))
+        return
     detail = app.monitor.article(article_id, number)
     if as_json:
         detail.pop("version_id", None)
@@ -228,5 +248,10 @@ def stories_list(app: App, fmt: str | None) -> None:
 @pass_app
 def stories_add(app: App, path: Path) -> None:
     """Add or replace a story from a TOML file (see samples/stories/)."""
-    story = app.monitor.add_story(path)
-    click.echo(f"story {story.slug}: saved ({len(story.themes)} themes)")
+    added = app.monitor.add_story(path)
+    story = added.story
+    click.echo(
+        f"story {story.slug}: saved ({len(story.themes)} themes); "
+        f"{added.joined} stored articles joined it, {added.left} left "
+        f"(run 'monitor retag --story {story.slug}' to re-tag them)"
+    )

@@ -45,3 +45,38 @@ def render_detail(detail: dict[str, Any], colour: bool = False) -> str:
         lines.append(f"{'':6}(monitor diff {detail['id']} --all shows each edit)")
     lines += ["", clean(detail["text"], newlines=True)]
     return "\n".join(lines)
+
+
+def render_why(explained: list[dict[str, Any]]) -> str:
+    """``show --why``: per story, each tag with its score against the threshold, terms and
+    snippet, then the near-misses with what they fell short by and why."""
+    if not explained:
+        return "no story has themes: nothing to explain"
+    lines: list[str] = []
+    for story in explained:
+        relevant = story.get("relevant")
+        rule = (
+            ""
+            if relevant is None
+            else (" (its rule matches)" if relevant else " (its rule does not match)")
+        )
+        lines.append(f"story {line(story['story'])}{rule}")
+        if not story["tags"]:
+            lines.append("  no theme")
+        for tag in story["tags"]:
+            lines.append(f"  {line(tag['theme'])}: {tag['score']:g} (needs {tag['threshold']:g})")
+            lines.append(f"    terms: {_terms(tag['terms'])}")
+            lines.append(f"    \u201c{line(tag['snippet'])}\u201d")
+        if story["near_misses"]:
+            lines.append("  near-misses:")
+        for miss in story["near_misses"]:
+            lines.append(
+                f"  {line(miss['theme'])}: {miss['score']:g} of {miss['threshold']:g}, "
+                f"short by {miss['short_by']:g} ({line(miss['reason'])}); "
+                f"terms: {_terms(miss['terms'])}"
+            )
+    return "\n".join(lines)
+
+
+def _terms(terms: dict[str, int]) -> str:
+    return ", ".join(f"{line(t)}×{n}" if n > 1 else line(t) for t, n in terms.items()) or "-"

@@ -31,8 +31,10 @@ class ArticleFilter:
         """SQL conditions on articles aliased ``a``, and their parameters."""
         clauses: list[str] = []
         params: list[Any] = []
-        if self.story:
-            clauses.append("a.story = ?")
+        if self.story:  # membership: filed under the story, or matched by its rule
+            clauses.append(
+                "exists (select 1 from article_stories m where m.article_id = a.id and m.story = ?)"
+            )
             params.append(self.story)
         if self.source:
             clauses.append("a.source = ? collate nocase")

@@ -280,3 +280,27 @@ def m060_edit_severity(db: Database) -> None:
     ):
         db.execute(f"ALTER TABLE diffs ADD COLUMN {column}")
     _request_backfill(db, "edit_stats")
+
+
+@migrations()
+def m075_article_stories(db: Database) -> None:
+    """An article belongs to every story that files it or whose rule matches it
+    (many-to-many). Filed stories come from ``articles.story``; rule matches are
+    computed by the ``story_membership`` backfill."""
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS article_stories (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            story TEXT NOT NULL,
+            how TEXT NOT NULL,
+            PRIMARY KEY (article_id, story)
+        )"""
+    )
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS article_stories_story ON article_stories(story, article_id)"
+    )
+    db.execute(
+        """INSERT OR IGNORE INTO article_stories (article_id, story, how)
+           SELECT a.id, a.story, 'filed' FROM articles a
+           WHERE a.story IS NOT NULL"""
+    )
+    _request_backfill(db, "story_membership")

@@ -53,7 +53,7 @@ def summary(db: Database) -> list[dict[str, Any]]:
     return select(
         db,
         """select s.slug, s.name, s.rule, s.origin,
-                  (select count(*) from articles a where a.story = s.slug) as articles,
+                  (select count(*) from article_stories m where m.story = s.slug) as articles,
                   (select count(*) from themes t where t.story = s.slug) as themes
            from stories s order by s.slug""",
     )

@@ -272,6 +272,9 @@ def discover(
         story = _theme_story(taggers, story, theme)
     coverage = Coverage(_story_words(taggers, story))
     rows = db.execute(_CURRENT).fetchall()
+    members = {  # the story's articles: filed under it or matched by its rule
+        r[0] for r in db.execute("select article_id from article_stories where story = ?", [story])
+    }
     if theme is not None:
         assert story is not None
         tagged = {
@@ -284,7 +287,7 @@ def discover(
             )
         }
         tagger = taggers[story]
-        mine = [r for r in rows if r[4] == story or r[0] in tagged]
+        mine = [r for r in rows if r[0] in members or r[0] in tagged]
         focus_rows = [
             r
             for r in mine
@@ -294,8 +297,8 @@ def discover(
         focus_ids = {r[0] for r in focus_rows}
         background_rows = [r for r in mine if r[0] not in focus_ids]
     else:
-        focus_rows = [r for r in rows if story is None or r[4] == story]
-        background_rows = [] if story is None else [r for r in rows if r[4] != story]
+        focus_rows = [r for r in rows if story is None or r[0] in members]
+        background_rows = [] if story is None else [r for r in rows if r[0] not in members]
     focus = _count((r[1], r[2], r[3]) for r in focus_rows)
     background = _count((r[1], r[2], r[3]) for r in background_rows) if background_rows else None
 
