@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -222,18 +222,11 @@ def _check_theme(db: Database, theme: str) -> None:
         raise InputError(f"--theme {theme!r}: no such theme; 'monitor stories list' shows stories")
 
 
-def search(db: Database, query: str, opts: SearchOptions) -> Iterator[dict[str, Any]]:
-    """Matching articles, best first: one row per article (its best-matching version)."""
-    match = to_fts(query)
-    clauses = ["versions_fts match ?"]
-    params: list[Any] = [match]
-    if not opts.all_versions:
-        clauses.append("v.number = a.current_version")
-    article_clauses, article_params = ArticleFilter(
+def _filters(db: Database, opts: SearchOptions) -> tuple[list[str], list[Any]]:
+    """Conditions on the matching version ``v`` and its article ``a``."""
+    clauses, params = ArticleFilter(
         story=opts.story, source=opts.source, since=opts.since, until=opts.until
     ).conditions()
-    clauses += article_clauses
-    params += article_params
     if opts.theme:
         _check_theme(db, opts.theme)
         clauses.append(
@@ -241,59 +234,91 @@ def search(db: Database, query: str, opts: SearchOptions) -> Iterator[dict[str, 
                or vt.theme in (select slug from themes where label = ? collate nocase)))"""
         )
         params += [opts.theme, opts.theme]
-    sql = f"""
-        select v.article_id as id, v.number as version, a.current_version, a.version_count,
-               highlight(versions_fts, 0, '{OPEN}', '{CLOSE}') as title,
-               a.source, a.story, a.dated_at, a.url, v.observed_at,
-               snippet(versions_fts, 1, '{OPEN}', '{CLOSE}', '…', 16) as snippet,
+    return clauses, params
+
+
+#: the columns of one shown result, for one version id (the page's rows only)
+_PAGE_SQL = f"""
+    select v.article_id as id, v.number as version, a.current_version, a.version_count,
+           highlight(versions_fts, 0, '{OPEN}', '{CLOSE}') as title,
+           a.source, a.story, a.dated_at, a.url, v.observed_at,
+           snippet(versions_fts, 1, '{OPEN}', '{CLOSE}', '…', 16) as snippet
+    from versions_fts
+    join versions v on v.id = versions_fts.rowid
+    join articles a on a.id = v.article_id
+    where versions_fts match ? and versions_fts.rowid = ?"""
+
+
+def search(db: Database, query: str, opts: SearchOptions) -> Iterator[dict[str, Any]]:
+    """Matching articles, best first: one row per article (its best-matching version).
+
+    Two steps, so a query costs what its page costs: the ids and bm25 ranks of the
+    matches that pass the filters are ranked inside SQLite (no text, no snippet),
+    then highlights and snippets are made for the rows shown only.
+    """
+    match = to_fts(query)
+    clauses, params = _filters(db, opts)
+    if not opts.all_versions:
+        clauses.insert(0, "v.number = a.current_version")
+    where = "".join(f" and {c}" for c in clauses)
+    ranked = f"""
+        select v.id as vid, v.article_id as aid, v.number as number,
                bm25(versions_fts, 5.0, 1.0) as rank
         from versions_fts
         join versions v on v.id = versions_fts.rowid
         join articles a on a.id = v.article_id
-        where {" and ".join(clauses)}
-        order by rank, v.article_id, v.number desc"""
-    if opts.limit and not opts.all_versions:
+        where versions_fts match ?{where}"""
+    if opts.all_versions:
+        # one row per article: its best rank (ties: the newest version), every number matched
+        # (materialized: bm25() cannot run inside the aggregate once the subquery is flattened)
+        sql = f"""with hits as materialized ({ranked})
+                  select aid, min(rank) as best, group_concat(number) as numbers
+                  from hits group by aid order by best, aid"""
+    else:
+        sql = ranked + " order by rank, aid, number desc"
+    base: list[Any] = [match, *params]
+    args = [*base, opts.limit] if opts.limit else base
+    if opts.limit:
         sql += " limit ?"
-        params.append(opts.limit)
     # run the statement now, so a bad query fails before the caller writes anything
     try:
-        cursor = db.execute(sql, params)
+        page = db.execute(sql, args).fetchall()
     except sqlite3.OperationalError as exc:
         # the parser should have caught every bad query; this is the last resort
         raise QueryError(f"search: cannot run {_shown(query)}: {exc}") from exc
-    return _results(cursor, query, opts)
+    if opts.all_versions:
+        picked = [_best_version(db, ranked, base, aid, numbers) for aid, _best, numbers in page]
+    else:
+        picked = [(vid, rank, None) for vid, _aid, _number, rank in page]
+    return _results(db, match, picked, query)
 
 
-def _results(cursor: sqlite3.Cursor, query: str, opts: SearchOptions) -> Iterator[dict[str, Any]]:
-    columns = [d[0] for d in cursor.description]
+def _best_version(
+    db: Database, ranked: str, base: list[Any], aid: int, numbers: str
+) -> tuple[int, float, list[int]]:
+    """(version id, rank, numbers matched) of article ``aid``'s best-ranked version."""
+    rows = db.execute(
+        ranked + " and v.article_id = ? order by rank, number desc limit 1", [*base, aid]
+    ).fetchall()
+    vid, _aid, _number, rank = rows[0]
+    return vid, rank, sorted(int(n) for n in numbers.split(","))
+
+
+def _results(
+    db: Database, match: str, picked: list[tuple[int, float, list[int] | None]], query: str
+) -> Iterator[dict[str, Any]]:
     try:
-        rows: Iterable[dict[str, Any]] = (
-            dict(zip(columns, values, strict=True)) for values in cursor
-        )
-        if opts.all_versions:
-            rows = _by_article(rows, opts.limit)
-        for row in rows:
-            row["versions_matched"] = row.get("versions_matched") or [row["version"]]
+        for vid, rank, matched in picked:
+            cursor = db.execute(_PAGE_SQL, [match, vid])
+            columns = [d[0] for d in cursor.description]
+            row = dict(zip(columns, cursor.fetchone(), strict=True))
+            row["rank"] = rank
+            row["versions_matched"] = matched or [row["version"]]
             row["in_current"] = row["current_version"] in row["versions_matched"]
             row["rank"] = round(row["rank"], 4)
             yield row
     except sqlite3.OperationalError as exc:
         raise QueryError(f"search: cannot run {_shown(query)}: {exc}") from exc
-
-
-def _by_article(rows: Iterable[dict[str, Any]], limit: int | None) -> list[dict[str, Any]]:
-    """One row per article, its best-ranked version, listing every version that matched."""
-    best: dict[int, dict[str, Any]] = {}
-    for row in rows:
-        kept = best.get(row["id"])
-        if kept is None:
-            best[row["id"]] = {**row, "versions_matched": [row["version"]]}
-        else:
-            kept["versions_matched"].append(row["version"])
-    ranked = list(best.values())  # insertion order is rank order
-    for row in ranked:
-        row["versions_matched"].sort()
-    return ranked[:limit] if limit else ranked
 
 
 def mark(text: str | None, open_: str, close: str) -> str:
