@@ -16,7 +16,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from monitor.analysis import terms
-from monitor.store import cursors
+from monitor.store import cursors, termstats
 from monitor.store.articles import CURRENT
 from monitor.text.timeutil import iso, now_iso, parse_datetime
 
@@ -166,12 +166,26 @@ def _theme_counts(
     return {(r[0], r[1]): r[2] for r in db.execute(sql, args)}
 
 
+def _seen_before(db: Database, key: tuple[str, str], until: str, story: str | None) -> bool:
+    """Whether an article dated up to ``until`` carries theme ``key`` (story, slug):
+    stops at the first such article instead of counting them all."""
+    clause, params = _story(story)
+    row = db.execute(
+        f"""select 1 from version_themes vt
+            join versions v on v.id = vt.version_id
+            join articles a on a.id = v.article_id and v.number = a.current_version
+            where vt.story = ? and vt.theme = ? and a.dated_at <= ?{clause} limit 1""",
+        [key[0], key[1], until, *params],
+    ).fetchone()
+    return row is not None
+
+
 def themes_section(
     db: Database, since: str, until: str, prev: tuple[str, str], story: str | None
 ) -> dict[str, list[dict[str, Any]]]:
     now = _theme_counts(db, since, until, story)
     before = _theme_counts(db, prev[0], prev[1], story)
-    ever_before = _theme_counts(db, None, prev[1], story)
+    ever_before = {key: _seen_before(db, key, prev[1], story) for key in now}
     labels = {(r[0], r[1]): r[2] for r in db.execute("select story, slug, label from themes")}
     rising, fading, new = [], [], []
     for key in sorted(set(now) | set(before)):
@@ -207,22 +221,11 @@ def _texts(db: Database, since: str, until: str, story: str | None) -> Iterable[
 
 
 def _background(db: Database, words: list[str]) -> tuple[dict[str, int], int]:
-    """Counts of ``words`` in all stored text (the FTS index's vocabulary) and its size."""
-    db.execute(
-        "create virtual table if not exists temp.versions_fts_vocab "
-        "using fts5vocab(main, versions_fts, row)"
-    )
-    counts: dict[str, int] = {}
-    for i in range(0, len(words), 500):
-        chunk = words[i : i + 500]
-        marks = ",".join("?" * len(chunk))
-        counts.update(
-            db.execute(
-                f"select term, cnt from temp.versions_fts_vocab where term in ({marks})", chunk
-            ).fetchall()
-        )
-    total = db.execute("select coalesce(sum(words), 0) from versions").fetchone()[0]
-    return counts, int(total)
+    """How often each of ``words`` occurs in all stored versions, and all their words: from
+    counts kept up to date incrementally (only versions stored since the last run are
+    read), never a pass over the whole archive."""
+    termstats.refresh(db, terms.tokens)
+    return termstats.background(db, words)
 
 
 def terms_section(

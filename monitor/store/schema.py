@@ -238,3 +238,28 @@ def m040_current_view(db: Database) -> None:
            FROM articles a JOIN versions v
              ON v.article_id = a.id AND v.number = a.current_version"""
     )
+
+
+@migrations()
+def m050_scale(db: Database) -> None:
+    """Statistics kept as the archive grows, so reports cost what their window costs.
+
+    ``term_counts``: how often each content word occurs in all stored versions (the
+    background of ``changes``' distinctive terms), with ``term_stats``: up to which
+    version id it has counted, and their words. Counted incrementally by
+    :func:`monitor.store.termstats.refresh` (the first time over every version).
+    """
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS term_counts (
+            term TEXT PRIMARY KEY,
+            n INTEGER NOT NULL
+        ) WITHOUT ROWID"""
+    )
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS term_stats (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            upto INTEGER NOT NULL,
+            words INTEGER NOT NULL
+        )"""
+    )
+    db.execute("INSERT OR IGNORE INTO term_stats (id, upto, words) VALUES (1, 0, 0)")
