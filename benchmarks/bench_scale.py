@@ -38,14 +38,15 @@ sys.path.insert(0, str(ROOT))
 
 CACHE = Path(os.environ.get("BENCH_SCALE_DIR", "/tmp/monitor-bench-scale"))
 SOURCES = [f"Source {i:02d}" for i in range(20)]
-HEAD = """the of and to a in that is was he for it with as his on be at by i had not are but from
+_HEAD_TEXT = """the of and to a in that is was he for it with as his on be at by i had not are but from
 or have an they which one you were her all she there would their we him been has when who will
 more no if out so said what up its about into than them can only other new some could time these
 two may then do first any my now such like our over man me even most made after also did many
 before must through back years where much your way well down should because each just those people
 mr how too little state good very make world still own see men work long get here between both life
 being under never day same another know while last might us great old year off come since against
-go came right used take three""".split()
+go came right used take three"""
+HEAD = _HEAD_TEXT.split()
 STORY = [
     "Pakistan and the Taliban government held peace talks in Doha mediated by Qatar.",
     "A suicide bombing by TTP militants from Afghanistan killed soldiers in Bannu.",

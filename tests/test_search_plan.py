@@ -13,10 +13,29 @@ from monitor.analysis.search import CLOSE, OPEN, SearchOptions, _check_theme, se
 from monitor.store.queries import ArticleFilter
 from monitor.themes import stories
 
-WORDS = (
-    "talks ceasefire border refugees drone strike doha kabul islamabad trade envoy "
-    "soldiers militants clashes crossing aid winter market court election minister"
-).split()
+WORDS = [
+    "talks",
+    "ceasefire",
+    "border",
+    "refugees",
+    "drone",
+    "strike",
+    "doha",
+    "kabul",
+    "islamabad",
+    "trade",
+    "envoy",
+    "soldiers",
+    "militants",
+    "clashes",
+    "crossing",
+    "aid",
+    "winter",
+    "market",
+    "court",
+    "election",
+    "minister",
+]
 
 
 def old_search(db, query: str, opts: SearchOptions) -> list[dict[str, Any]]:

@@ -10,9 +10,7 @@ from monitor.store import termstats
 
 
 def fts_counts(db, words):
-    db.execute(
-        "create virtual table if not exists temp.v using fts5vocab(main, versions_fts, row)"
-    )
+    db.execute("create virtual table if not exists temp.v using fts5vocab(main, versions_fts, row)")
     marks = ",".join("?" * len(words))
     return dict(db.execute(f"select term, cnt from temp.v where term in ({marks})", words))
 

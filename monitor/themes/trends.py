@@ -145,7 +145,6 @@ def theme_trends(
         r["slug"]: ThemeTrend(r["slug"], r["label"])
         for r in db.query("select slug, label from themes where story = ? order by rowid", [story])
     }
-    sources: dict[str, set[str]] = {}
     clauses, params = ["vt.story = ?"], [story]
     if since:
         clauses.append("a.dated_at >= ?")
@@ -153,20 +152,26 @@ def theme_trends(
     if until:
         clauses.append("a.dated_at <= ?")
         params.append(until)
-    sql = f"""select vt.theme, a.dated_at, coalesce(a.source, '') as source
-              from version_themes vt
-              join versions v on v.id = vt.version_id
-              join articles a on a.id = v.article_id and v.number = a.current_version
-              where {" and ".join(clauses)}"""
-    for theme, dated, source in db.execute(sql, params).fetchall():
+    # SQLite aggregates while it streams the tags: one row per theme, day and source,
+    # whatever the number of tagged articles (memory stays flat). The join runs from the
+    # articles (small rows) through covering indexes, never reading a version's text.
+    sql = f"""select vt.theme, substr(a.dated_at, 1, 10), coalesce(a.source, ''), count(*),
+                     min(a.dated_at), max(a.dated_at)
+              from articles a
+              cross join versions v on v.article_id = a.id and v.number = a.current_version
+              cross join version_themes vt on vt.version_id = v.id
+              where {" and ".join(clauses)} group by 1, 2, 3"""
+    sources: dict[str, set[str]] = {}
+    keys: dict[str, str] = {}  # day -> period
+    for theme, day, source, count, first, last in db.execute(sql, params):
         trend = trends.setdefault(theme, ThemeTrend(theme, theme))
-        trend.articles += 1
+        trend.articles += count
         if source:
             sources.setdefault(theme, set()).add(source)
-        trend.first_seen = dated if trend.first_seen is None else min(trend.first_seen, dated)
-        trend.last_seen = dated if trend.last_seen is None else max(trend.last_seen, dated)
-        key = period_key(dated, by)
-        trend.periods[key] = trend.periods.get(key, 0) + 1
+        trend.first_seen = first if trend.first_seen is None else min(trend.first_seen, first)
+        trend.last_seen = last if trend.last_seen is None else max(trend.last_seen, last)
+        key = keys.get(day) or keys.setdefault(day, period_key(day, by))
+        trend.periods[key] = trend.periods.get(key, 0) + count
     for theme, names in sources.items():
         trends[theme].sources = len(names)
     order = {slug: i for i, slug in enumerate(trends)}
