@@ -286,6 +286,7 @@ def search(db: Database, query: str, opts: SearchOptions) -> Iterator[dict[str, 
     except sqlite3.OperationalError as exc:
         # the parser should have caught every bad query; this is the last resort
         raise QueryError(f"search: cannot run {_shown(query)}: {exc}") from exc
+    picked: list[tuple[int, float, list[int] | None]]
     if opts.all_versions:
         picked = [_best_version(db, ranked, base, aid, numbers) for aid, _best, numbers in page]
     else:
@@ -295,7 +296,7 @@ def search(db: Database, query: str, opts: SearchOptions) -> Iterator[dict[str, 
 
 def _best_version(
     db: Database, ranked: str, base: list[Any], aid: int, numbers: str
-) -> tuple[int, float, list[int]]:
+) -> tuple[int, float, list[int] | None]:
     """(version id, rank, numbers matched) of article ``aid``'s best-ranked version."""
     rows = db.execute(
         ranked + " and v.article_id = ? order by rank, number desc limit 1", [*base, aid]

@@ -146,8 +146,9 @@ def themes_discover(
 def retag(app: App, story: str | None) -> None:
     """Re-apply the stories' current taxonomies to every stored version.
 
-    Run after changing a story's themes ('monitor stories add FILE'). One
-    transaction: an interrupted retag leaves the old tags in place.
+    Run after changing a story's themes ('monitor stories add FILE'). Works in
+    short batches, each its own transaction, so 'fetch' and 'add' go on meanwhile;
+    an interrupted retag goes on where it stopped when run again.
 
     \b
     Examples:
@@ -155,6 +156,8 @@ def retag(app: App, story: str | None) -> None:
       monitor retag
     """
     result = app.monitor.retag(story)
+    if result.resumed_from:
+        click.echo(f"resumed an interrupted retag after version id {result.resumed_from}", err=True)
     click.echo(
         f"retagged {result.versions} versions: {result.tags} tags "
         f"in {result.seconds:.2f} s ({result.per_second:,.0f} versions/s)",

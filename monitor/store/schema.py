@@ -263,3 +263,17 @@ def m050_scale(db: Database) -> None:
         )"""
     )
     db.execute("INSERT OR IGNORE INTO term_stats (id, upto, words) VALUES (1, 0, 0)")
+
+
+@migrations()
+def m060_retag_progress(db: Database) -> None:
+    """Where an interrupted ``retag`` stopped: its scope (a story, or ``*`` for all), the
+    digest of the taxonomies it applies, and the last version id done."""
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS retag_progress (
+            scope TEXT PRIMARY KEY,
+            taxonomy TEXT NOT NULL,
+            last_id INTEGER NOT NULL,
+            started_at TEXT NOT NULL
+        )"""
+    )

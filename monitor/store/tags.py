@@ -1,5 +1,6 @@
-"""The ``version_themes`` table (theme tags of versions, with score and evidence):
-the one module that writes it. The caller computes the tags and owns the transaction."""
+"""The ``version_themes`` table (theme tags of versions, with score and evidence) and
+``retag_progress`` (where a batched retag stands): the one module that writes them.
+The caller computes the tags and owns the transaction."""
 
 from __future__ import annotations
 
@@ -35,6 +36,50 @@ def delete_story(db: Database, story: str | None) -> None:
         db.execute("delete from version_themes")
     else:
         db.execute("delete from version_themes where story = ?", [story])
+
+
+def delete_range(db: Database, story: str | None, after: int, upto: int) -> None:
+    """Drop the tags of versions ``after < id <= upto``: one story's, or all (``None``)."""
+    if story is None:
+        db.execute(
+            "delete from version_themes where version_id > ? and version_id <= ?", [after, upto]
+        )
+    else:
+        db.execute(
+            "delete from version_themes where story = ? and version_id > ? and version_id <= ?",
+            [story, after, upto],
+        )
+
+
+def drop_stories_except(db: Database, keep: list[str]) -> None:
+    """Drop the tags of every story not in ``keep`` (stories that no longer exist)."""
+    marks = ",".join("?" * len(keep))
+    db.execute(f"delete from version_themes where story not in ({marks})", keep)
+
+
+def last_version_id(db: Database) -> int:
+    return int(db.execute("select coalesce(max(id), 0) from versions").fetchone()[0])
+
+
+def progress(db: Database, scope: str) -> tuple[str, int] | None:
+    """(taxonomy digest, last version id done) of an unfinished retag of ``scope``."""
+    row = db.execute(
+        "select taxonomy, last_id from retag_progress where scope = ?", [scope]
+    ).fetchone()
+    return (row[0], int(row[1])) if row else None
+
+
+def set_progress(db: Database, scope: str, taxonomy: str, last_id: int, started: str) -> None:
+    db.execute(
+        """insert into retag_progress (scope, taxonomy, last_id, started_at) values (?, ?, ?, ?)
+           on conflict (scope) do update set taxonomy = excluded.taxonomy,
+           last_id = excluded.last_id""",
+        [scope, taxonomy, last_id, started],
+    )
+
+
+def clear_progress(db: Database, scope: str) -> None:
+    db.execute("delete from retag_progress where scope = ?", [scope])
 
 
 def versions_to_tag(
