@@ -161,3 +161,18 @@ def test_all_versions_lists_every_matched_version(archive):
     rows = list(search(archive, "talks", SearchOptions(all_versions=True, limit=None)))
     edited = [r for r in rows if len(r["versions_matched"]) > 1]
     assert edited and all(r["versions_matched"] == sorted(r["versions_matched"]) for r in edited)
+
+
+@pytest.mark.parametrize("candidates", [1, 8, 30])
+@pytest.mark.parametrize("options", OPTIONS)
+def test_page_from_the_best_candidates_equals_the_old_path(
+    archive, monkeypatch, candidates, options
+):
+    """Few candidates: the shortcut answers when it can prove the page, else falls back."""
+    from monitor.analysis import search as searchmod
+
+    monkeypatch.setattr(searchmod, "CANDIDATES", candidates)
+    for query in QUERIES:
+        for limit in (1, 3, 10):
+            opts = SearchOptions(**{**options, "limit": limit})
+            assert list(search(archive, query, opts)) == old_search(archive, query, opts), query

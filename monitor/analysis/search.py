@@ -260,6 +260,11 @@ def search(db: Database, query: str, opts: SearchOptions) -> Iterator[dict[str, 
     clauses, params = _filters(db, opts)
     if not opts.all_versions:
         clauses.insert(0, "v.number = a.current_version")
+    if opts.since:
+        # versions of articles dated in the window have ids from this one on: FTS5 seeks
+        # its lists there instead of matching the whole archive (the window's own cost)
+        clauses.insert(0, "versions_fts.rowid >= ?")
+        params.insert(0, _first_version_since(db, opts.since))
     where = "".join(f" and {c}" for c in clauses)
     ranked = f"""
         select v.id as vid, v.article_id as aid, v.number as number,
@@ -282,7 +287,11 @@ def search(db: Database, query: str, opts: SearchOptions) -> Iterator[dict[str, 
         sql += " limit ?"
     # run the statement now, so a bad query fails before the caller writes anything
     try:
-        page = db.execute(sql, args).fetchall()
+        page = None
+        if opts.limit and not opts.all_versions:
+            page = _best_first(db, match, clauses, params, opts.limit)
+        if page is None:
+            page = db.execute(sql, args).fetchall()
     except sqlite3.OperationalError as exc:
         # the parser should have caught every bad query; this is the last resort
         raise QueryError(f"search: cannot run {_shown(query)}: {exc}") from exc
@@ -292,6 +301,54 @@ def search(db: Database, query: str, opts: SearchOptions) -> Iterator[dict[str, 
     else:
         picked = [(vid, rank, None) for vid, _aid, _number, rank in page]
     return _results(db, match, picked, query)
+
+
+def _first_version_since(db: Database, since: str) -> int:
+    """The lowest version id of any article dated at or after ``since`` (via the index
+    on ``dated_at``: as many rows as the window holds)."""
+    row = db.execute(
+        """select min(v.id) from articles a join versions v on v.article_id = a.id
+           where a.dated_at >= ?""",
+        [since],
+    ).fetchone()
+    if row[0] is not None:
+        return int(row[0])
+    return int(db.execute("select coalesce(max(id), 0) + 1 from versions").fetchone()[0])
+
+
+#: matches ranked by FTS5 alone before the filters are tried on them
+CANDIDATES = 500
+
+
+def _best_first(
+    db: Database, match: str, clauses: list[str], params: list[Any], limit: int
+) -> list[tuple[Any, ...]] | None:
+    """The page from the best-ranked matches alone, when that is provably the page.
+
+    FTS5 ranks every match in C and keeps the best :data:`CANDIDATES` (no join per
+    match); the filters run on those only. The answer is exact when the page is full
+    and its last rank is below the worst candidate's (every match ranked before it is
+    a candidate), or when the candidates are all the matches; else ``None``.
+    """
+    wanted = max(CANDIDATES, 4 * limit)
+    ok = " and ".join(clauses) or "1"
+    rows = db.execute(
+        f"""with top as materialized (
+                select rowid as vid, bm25(versions_fts, 5.0, 1.0) as rank from versions_fts
+                where versions_fts match ? order by rank limit ?)
+            select v.id, v.article_id, v.number, top.rank, ({ok}) as ok
+            from top join versions v on v.id = top.vid join articles a on a.id = v.article_id
+            order by top.rank, v.article_id, v.number desc""".replace(
+            "versions_fts.rowid", "top.vid"
+        ),
+        [match, wanted, *params],
+    ).fetchall()
+    passing = [row[:4] for row in rows if row[4]]
+    if len(rows) < wanted:
+        return passing[:limit]
+    if len(passing) >= limit and passing[limit - 1][3] < rows[-1][3]:
+        return passing[:limit]
+    return None
 
 
 def _best_version(
