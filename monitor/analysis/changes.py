@@ -89,7 +89,9 @@ def edited_articles(
     """Articles with a new version observed in the window, most edited first.
 
     Word and quote counts come from the ``diffs`` table (filled by the diff
-    capability); headline rewrites are read from the versions themselves.
+    capability); headline rewrites are read from the versions themselves. The
+    versions are found by their ``observed_at`` index (the window's rows only; left
+    to itself the planner walked every version to save a sort).
     """
     clause, params = _story(story)
     rows = db.query(
@@ -98,7 +100,8 @@ def edited_articles(
                 sum(d.words_added) as words_added, sum(d.words_removed) as words_removed,
                 sum(d.quotes_altered) as quotes_altered, sum(d.quotes_added) as quotes_added,
                 sum(d.quotes_removed) as quotes_removed, count(d.id) as diffs
-            from versions v join articles a on a.id = v.article_id
+            from versions v indexed by versions_observed_at
+            join articles a on a.id = v.article_id
             left join diffs d on d.article_id = v.article_id and d.to_number = v.number
             where v.number > 1 and v.observed_at between ? and ?{clause}
             group by v.article_id""",
