@@ -24,8 +24,12 @@ from monitor.store import tags as tagstore
 from monitor.text.timeutil import now_iso
 from monitor.themes import tagger
 
-#: versions re-tagged per query batch
-BATCH = 2000
+#: versions re-tagged per transaction (well under a second of tagging)
+BATCH = 1000
+#: seconds ``retag`` leaves the write lock free after each batch. SQLite's busy handler
+#: is not a queue: a waiting writer polls, at most 100 ms apart, and would never find a
+#: lock released and taken again at once. Sleeping costs wall time, no CPU.
+PAUSE_S = 0.12
 
 
 def version_stored(
@@ -145,6 +149,8 @@ def retag(db: Database, story: str | None = None, batch: int = BATCH) -> RetagRe
         versions += len(rows_in)
         tags += len(rows)
         last = upto
+        if last < end:
+            time.sleep(PAUSE_S)
     with db.atomic():
         tagstore.clear_progress(db, scope)
     return RetagResult(versions, tags, time.perf_counter() - started, resumed_from)

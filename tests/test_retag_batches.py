@@ -55,6 +55,12 @@ def all_tags(db) -> list[tuple]:
     ).fetchall()
 
 
+@pytest.fixture(autouse=True)
+def no_pause(monkeypatch):
+    """No pause between batches in this process (the child processes keep it)."""
+    monkeypatch.setattr(derive, "PAUSE_S", 0.0)
+
+
 @pytest.fixture
 def archive(tmp_path: Path) -> Path:
     path = tmp_path / "archive.db"
@@ -130,3 +136,38 @@ def test_a_changed_taxonomy_starts_over(archive):
     result = derive.retag(db, None, batch=10)
     assert result.resumed_from == 0
     assert result.versions == db.execute("select count(*) from versions").fetchone()[0]
+
+
+SLOW_CHILD = """
+import sys, time
+from monitor import derive
+from monitor.store import db as dbmod
+from monitor.store import tags as tagstore
+real = tagstore.set_progress
+def slow(*args):
+    real(*args)
+    print("batch", args[3], flush=True)
+    time.sleep(0.1)  # inside the batch's transaction: holds the write lock
+tagstore.set_progress = slow
+derive.retag(dbmod.connect(sys.argv[1]), None, batch=3)
+print("finished", flush=True)
+"""
+
+
+def test_add_waits_for_one_batch_not_the_whole_retag(archive):
+    child = subprocess.Popen(
+        [sys.executable, "-c", SLOW_CHILD, str(archive)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline().startswith("batch")
+    assert child.stdout.readline().startswith("batch")  # batches under way: ~4 s in all
+    db = dbmod.connect(archive)
+    db.conn.execute("PRAGMA busy_timeout = 1500")  # far less than the whole retag
+    result = add_article(db, "https://b/1", "Talks in Doha", "Peace talks resumed in Doha.")
+    assert result.stored
+    rest = child.stdout.read()
+    child.wait()
+    assert child.returncode == 0 and "finished" in rest
