@@ -260,11 +260,13 @@ def search(db: Database, query: str, opts: SearchOptions) -> Iterator[dict[str, 
     clauses, params = _filters(db, opts)
     if not opts.all_versions:
         clauses.insert(0, "v.number = a.current_version")
+    bound = 0
     if opts.since:
         # versions of articles dated in the window have ids from this one on: FTS5 seeks
         # its lists there instead of matching the whole archive (the window's own cost)
+        bound = _first_version_since(db, opts.since)
         clauses.insert(0, "versions_fts.rowid >= ?")
-        params.insert(0, _first_version_since(db, opts.since))
+        params.insert(0, bound)
     where = "".join(f" and {c}" for c in clauses)
     ranked = f"""
         select v.id as vid, v.article_id as aid, v.number as number,
@@ -289,7 +291,7 @@ def search(db: Database, query: str, opts: SearchOptions) -> Iterator[dict[str, 
     try:
         page = None
         if opts.limit and not opts.all_versions:
-            page = _best_first(db, match, clauses, params, opts.limit)
+            page = _best_first(db, match, bound, clauses, params, opts.limit)
         if page is None:
             page = db.execute(sql, args).fetchall()
     except sqlite3.OperationalError as exc:
@@ -307,8 +309,8 @@ def _first_version_since(db: Database, since: str) -> int:
     """The lowest version id of any article dated at or after ``since`` (via the index
     on ``dated_at``: as many rows as the window holds)."""
     row = db.execute(
-        """select min(v.id) from articles a join versions v on v.article_id = a.id
-           where a.dated_at >= ?""",
+        """select min(v.id) from articles a cross join versions v on v.article_id = a.id
+           where a.dated_at >= ?""",  # cross join: from the window's articles, in that order
         [since],
     ).fetchone()
     if row[0] is not None:
@@ -321,7 +323,7 @@ CANDIDATES = 500
 
 
 def _best_first(
-    db: Database, match: str, clauses: list[str], params: list[Any], limit: int
+    db: Database, match: str, bound: int, clauses: list[str], params: list[Any], limit: int
 ) -> list[tuple[Any, ...]] | None:
     """The page from the best-ranked matches alone, when that is provably the page.
 
@@ -335,13 +337,13 @@ def _best_first(
     rows = db.execute(
         f"""with top as materialized (
                 select rowid as vid, bm25(versions_fts, 5.0, 1.0) as rank from versions_fts
-                where versions_fts match ? order by rank limit ?)
+                where versions_fts match ? and rowid >= ? order by rank limit ?)
             select v.id, v.article_id, v.number, top.rank, ({ok}) as ok
             from top join versions v on v.id = top.vid join articles a on a.id = v.article_id
             order by top.rank, v.article_id, v.number desc""".replace(
             "versions_fts.rowid", "top.vid"
         ),
-        [match, wanted, *params],
+        [match, bound, wanted, *params],
     ).fetchall()
     passing = [row[:4] for row in rows if row[4]]
     if len(rows) < wanted:
