@@ -163,10 +163,11 @@ def test_all_versions_lists_every_matched_version(archive):
     assert edited and all(r["versions_matched"] == sorted(r["versions_matched"]) for r in edited)
 
 
+@pytest.mark.parametrize("all_versions", [False, True])
 @pytest.mark.parametrize("candidates", [1, 8, 30])
 @pytest.mark.parametrize("options", OPTIONS)
 def test_page_from_the_best_candidates_equals_the_old_path(
-    archive, monkeypatch, candidates, options
+    archive, monkeypatch, candidates, options, all_versions
 ):
     """Few candidates: the shortcut answers when it can prove the page, else falls back."""
     from monitor.analysis import search as searchmod
@@ -174,5 +175,5 @@ def test_page_from_the_best_candidates_equals_the_old_path(
     monkeypatch.setattr(searchmod, "CANDIDATES", candidates)
     for query in QUERIES:
         for limit in (1, 3, 10):
-            opts = SearchOptions(**{**options, "limit": limit})
+            opts = SearchOptions(**{**options, "limit": limit, "all_versions": all_versions})
             assert list(search(archive, query, opts)) == old_search(archive, query, opts), query

@@ -289,9 +289,9 @@ def search(db: Database, query: str, opts: SearchOptions) -> Iterator[dict[str, 
         sql += " limit ?"
     # run the statement now, so a bad query fails before the caller writes anything
     try:
-        page = None
-        if opts.limit and not opts.all_versions:
-            page = _best_first(db, match, bound, clauses, params, opts.limit)
+        page: list[Any] | None = None
+        if opts.limit:
+            page = _best_first(db, match, bound, clauses, params, opts.limit, opts.all_versions)
         if page is None:
             page = db.execute(sql, args).fetchall()
     except sqlite3.OperationalError as exc:
@@ -299,7 +299,9 @@ def search(db: Database, query: str, opts: SearchOptions) -> Iterator[dict[str, 
         raise QueryError(f"search: cannot run {_shown(query)}: {exc}") from exc
     picked: list[tuple[int, float, list[int] | None]]
     if opts.all_versions:
-        picked = [_best_version(db, ranked, base, aid, numbers) for aid, _best, numbers in page]
+        # rows of the shortcut: (vid, aid, number, rank); of the full query: (aid, best, numbers)
+        aids = [row[1] if len(row) == 4 else row[0] for row in page]
+        picked = [_article_hits(db, match, clauses, params, aid) for aid in aids]
     else:
         picked = [(vid, rank, None) for vid, _aid, _number, rank in page]
     return _results(db, match, picked, query)
@@ -323,7 +325,13 @@ CANDIDATES = 500
 
 
 def _best_first(
-    db: Database, match: str, bound: int, clauses: list[str], params: list[Any], limit: int
+    db: Database,
+    match: str,
+    bound: int,
+    clauses: list[str],
+    params: list[Any],
+    limit: int,
+    by_article: bool = False,
 ) -> list[tuple[Any, ...]] | None:
     """The page from the best-ranked matches alone, when that is provably the page.
 
@@ -331,6 +339,7 @@ def _best_first(
     match); the filters run on those only. The answer is exact when the page is full
     and its last rank is below the worst candidate's (every match ranked before it is
     a candidate), or when the candidates are all the matches; else ``None``.
+    ``by_article``: the page is of articles (their first, best, version's rows).
     """
     wanted = max(CANDIDATES, 4 * limit)
     ok = " and ".join(clauses) or "1"
@@ -346,6 +355,11 @@ def _best_first(
         [match, bound, wanted, *params],
     ).fetchall()
     passing = [row[:4] for row in rows if row[4]]
+    if by_article:
+        firsts: dict[int, tuple[Any, ...]] = {}
+        for row in passing:
+            firsts.setdefault(row[1], row)
+        passing = list(firsts.values())
     if len(rows) < wanted:
         return passing[:limit]
     if len(passing) >= limit and passing[limit - 1][3] < rows[-1][3]:
@@ -353,15 +367,22 @@ def _best_first(
     return None
 
 
-def _best_version(
-    db: Database, ranked: str, base: list[Any], aid: int, numbers: str
+def _article_hits(
+    db: Database, match: str, clauses: list[str], params: list[Any], aid: int
 ) -> tuple[int, float, list[int] | None]:
-    """(version id, rank, numbers matched) of article ``aid``'s best-ranked version."""
+    """(version id, rank, numbers matched) of one article's best-ranked version (ties:
+    the newest), from its own versions only (FTS5 is asked for those rowids)."""
+    more = "".join(f" and {c}" for c in clauses).replace("versions_fts.rowid", "v.id")
     rows = db.execute(
-        ranked + " and v.article_id = ? order by rank, number desc limit 1", [*base, aid]
+        f"""select versions_fts.rowid, v2.number, bm25(versions_fts, 5.0, 1.0) as rank
+            from versions_fts join versions v2 on v2.id = versions_fts.rowid
+            where versions_fts match ? and versions_fts.rowid in (
+                select v.id from versions v join articles a on a.id = v.article_id
+                where v.article_id = ?{more})""",
+        [match, aid, *params],
     ).fetchall()
-    vid, _aid, _number, rank = rows[0]
-    return vid, rank, sorted(int(n) for n in numbers.split(","))
+    vid, _number, rank = min(rows, key=lambda r: (r[2], -r[1]))
+    return vid, rank, sorted(r[1] for r in rows)
 
 
 def _results(
