@@ -227,7 +227,7 @@ def _background(db: Database, words: list[str]) -> tuple[dict[str, int], int]:
     """How often each of ``words`` occurs in all stored versions, and all their words: from
     counts kept up to date incrementally (only versions stored since the last run are
     read), never a pass over the whole archive."""
-    termstats.refresh(db, terms.tokens)
+    termstats.refresh(db, terms.count)
     return termstats.background(db, words)
 
 

@@ -9,8 +9,7 @@ first refresh of an older database counts every version once.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -25,11 +24,11 @@ _UPSERT = (
 )
 
 
-def refresh(db: Database, tokens: Callable[[str], Iterable[str]]) -> int:
+def refresh(db: Database, count: Callable[[Iterable[str]], Mapping[str, int]]) -> int:
     """Count the versions stored since the last refresh; returns how many it counted.
 
-    ``tokens`` splits a version's ``title + "\\n" + text`` into the words counted
-    (every occurrence counts, as the FTS index's
+    ``count`` gives the occurrences of the words of texts (each a version's
+    ``title + "\\n" + text``; every occurrence counts, as the FTS index's
     ``fts5vocab`` ``cnt`` does). Each batch is its own transaction, so a
     writer waits at most one batch.
     """
@@ -43,11 +42,8 @@ def refresh(db: Database, tokens: Callable[[str], Iterable[str]]) -> int:
             ).fetchall()
             if not rows:
                 return counted
-            counts: Counter[str] = Counter()
-            words = 0
-            for _id, title, text, n in rows:
-                counts.update(tokens(f"{title}\n{text}"))
-                words += n
+            counts = count(f"{title}\n{text}" for _id, title, text, _n in rows)
+            words = sum(row[3] for row in rows)
             db.conn.executemany(_UPSERT, counts.items())
             db.execute(
                 "update term_stats set upto = ?, words = words + ? where id = 1",
@@ -62,8 +58,6 @@ def background(db: Database, terms: list[str]) -> tuple[dict[str, int], int]:
     for i in range(0, len(terms), 500):
         chunk = terms[i : i + 500]
         marks = ",".join("?" * len(chunk))
-        counts.update(
-            db.execute(f"select term, n from term_counts where term in ({marks})", chunk)
-        )
+        counts.update(db.execute(f"select term, n from term_counts where term in ({marks})", chunk))
     total = db.execute("select words from term_stats where id = 1").fetchone()[0]
     return counts, int(total)
