@@ -152,28 +152,25 @@ def theme_trends(
     if until:
         clauses.append("a.dated_at <= ?")
         params.append(until)
-    # SQLite aggregates while it streams the tags: one row per theme, day and source,
+    # SQLite aggregates while it streams the tags: rows per theme and day, then per theme,
     # whatever the number of tagged articles (memory stays flat). The join runs from the
     # articles (small rows) through covering indexes, never reading a version's text.
-    sql = f"""select vt.theme, substr(a.dated_at, 1, 10), coalesce(a.source, ''), count(*),
-                     min(a.dated_at), max(a.dated_at)
-              from articles a
+    tagged = f"""from articles a
               cross join versions v on v.article_id = a.id and v.number = a.current_version
               cross join version_themes vt on vt.version_id = v.id
-              where {" and ".join(clauses)} group by 1, 2, 3"""
-    sources: dict[str, set[str]] = {}
-    keys: dict[str, str] = {}  # day -> period
-    for theme, day, source, count, first, last in db.execute(sql, params):
+              where {" and ".join(clauses)}"""
+    by_day = f"""select vt.theme, substr(a.dated_at, 1, 10), count(*), min(a.dated_at),
+                        max(a.dated_at) {tagged} group by 1, 2"""
+    for theme, day, count, first, last in db.execute(by_day, params):
         trend = trends.setdefault(theme, ThemeTrend(theme, theme))
         trend.articles += count
-        if source:
-            sources.setdefault(theme, set()).add(source)
         trend.first_seen = first if trend.first_seen is None else min(trend.first_seen, first)
         trend.last_seen = last if trend.last_seen is None else max(trend.last_seen, last)
-        key = keys.get(day) or keys.setdefault(day, period_key(day, by))
+        key = period_key(day, by)
         trend.periods[key] = trend.periods.get(key, 0) + count
-    for theme, names in sources.items():
-        trends[theme].sources = len(names)
+    by_theme = f"select vt.theme, count(distinct nullif(a.source, '')) {tagged} group by 1"
+    for theme, sources in db.execute(by_theme, params):
+        trends[theme].sources = sources
     order = {slug: i for i, slug in enumerate(trends)}
     return sorted(trends.values(), key=lambda t: (-t.articles, order[t.theme]))
 
