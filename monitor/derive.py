@@ -89,13 +89,18 @@ def taxonomy_digest(taggers: dict[str, tagger.StoryTagger]) -> str:
     return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
 
 
-def retag(db: Database, story: str | None = None, batch: int = BATCH) -> RetagResult:
+def retag(
+    db: Database, story: str | None = None, batch: int = BATCH, every: bool = False
+) -> RetagResult:
     """Re-apply the current taxonomies to the stored versions, ``batch`` versions a
     transaction (``fetch`` and ``add`` write between two batches; they wait for the
     write lock instead of failing).
 
-    With ``story``, only that story's tags are replaced (its own articles and
-    unfiled articles its rule matches); other stories' tags are kept.
+    Only what a changed taxonomy can affect is re-tagged: without ``story``, the
+    stories whose taxonomy differs from the one their tags were last re-applied with
+    (every story with ``every``), each on its own articles and the unfiled ones; tags
+    of stories that no longer exist are dropped. With ``story``, that story's tags
+    (its own articles and unfiled articles its rule matches); other stories' are kept.
 
     Resumable: each batch records the last version id it did in ``retag_progress``
     with the taxonomies' digest; a run interrupted (even by ``kill -9``) and started
@@ -109,14 +114,22 @@ def retag(db: Database, story: str | None = None, batch: int = BATCH) -> RetagRe
             known = ", ".join(sorted(taggers)) or "none"
             raise NotFoundError(f"story {story!r}: not found (known: {known})")
         taggers = {story: taggers[story]}
-    scope, digest = story or "*", taxonomy_digest(taggers)
+    digests = {slug: taxonomy_digest({slug: one}) for slug, one in taggers.items()}
+    scope = story or "*"
+    if story is None and not every:
+        # (an interrupted run recorded none of its stories as done: the same set again)
+        done = tagstore.tagged_with(db)
+        taggers = {slug: one for slug, one in taggers.items() if done.get(slug) != digests[slug]}
+    digest = taxonomy_digest(taggers)
     saved = tagstore.progress(db, scope)
     last = saved[1] if saved and saved[0] == digest else 0
     resumed_from = last
     versions = tags = 0
+    # None: every story's tags are replaced (as many stories as exist)
+    stories = None if story is None and len(taggers) == len(digests) else list(taggers)
     with db.atomic():
         if story is None:  # tags of stories that no longer exist
-            tagstore.drop_stories_except(db, list(taggers))
+            tagstore.drop_stories_except(db, list(digests))
         for slug, one in taggers.items():
             storymod.replace_themes(
                 db,
@@ -131,10 +144,10 @@ def retag(db: Database, story: str | None = None, batch: int = BATCH) -> RetagRe
                 ],
             )
         tagstore.set_progress(db, scope, digest, last, now_iso())
-    end = tagstore.last_version_id(db)
+    end = tagstore.last_version_id(db) if taggers else 0
     while last < end:
         with db.atomic():
-            rows_in = tagstore.versions_to_tag(db, last, story, batch)
+            rows_in = tagstore.versions_to_tag(db, last, stories, batch)
             upto = rows_in[-1][0] if rows_in else end
             if len(rows_in) < batch:
                 upto = max(upto, end)  # the last batch also clears the ids after it
@@ -143,7 +156,7 @@ def retag(db: Database, story: str | None = None, batch: int = BATCH) -> RetagRe
                 rows += tagger.tag_rows(
                     version_id, tagger.tags_for(taggers, article_story, title, text)
                 )
-            tagstore.delete_range(db, story, last, upto)
+            tagstore.delete_range(db, stories, last, upto)
             tagstore.insert(db, rows)
             tagstore.set_progress(db, scope, digest, upto, now_iso())
         versions += len(rows_in)
@@ -153,6 +166,8 @@ def retag(db: Database, story: str | None = None, batch: int = BATCH) -> RetagRe
             time.sleep(PAUSE_S)
     with db.atomic():
         tagstore.clear_progress(db, scope)
+        for slug in taggers:
+            tagstore.set_tagged_with(db, slug, digests[slug], now_iso())
     return RetagResult(versions, tags, time.perf_counter() - started, resumed_from)
 
 

@@ -171,3 +171,56 @@ def test_add_waits_for_one_batch_not_the_whole_retag(archive):
     rest = child.stdout.read()
     child.wait()
     assert child.returncode == 0 and "finished" in rest
+
+
+ECONOMY = """
+slug = "economy"
+name = "Economy"
+rule = 'trucks OR exports OR traders'
+
+[[themes]]
+slug = "trade"
+label = "Trade"
+terms = ["trucks", "exports", "traders"]
+min_score = 1
+"""
+
+
+def test_retag_redoes_only_the_stories_whose_taxonomy_changed(archive, tmp_path):
+    db = dbmod.connect(archive)
+    (tmp_path / "economy.toml").write_text(ECONOMY, "utf-8")
+    stories.add_story_file(db, tmp_path / "economy.toml")
+    first = derive.retag(db)  # nothing recorded yet: every story
+    assert first.versions == db.execute("select count(*) from versions").fetchone()[0]
+    tags = all_tags(db)
+    assert {t[1] for t in tags} == {"pakistan-taliban", "economy"}
+    again = derive.retag(db)  # nothing changed: nothing to do
+    assert (again.versions, again.tags) == (0, 0)
+    assert all_tags(db) == tags
+    # economy changes: only its articles (none are filed under it) and the unfiled ones
+    (tmp_path / "economy.toml").write_text(ECONOMY.replace("min_score = 1", "min_score = 4"))
+    stories.add_story_file(db, tmp_path / "economy.toml")
+    partial = derive.retag(db)
+    unfiled = db.execute(
+        "select count(*) from versions v join articles a on a.id = v.article_id "
+        "where a.story is null or a.story = 'economy'"
+    ).fetchone()[0]
+    assert partial.versions == unfiled < first.versions
+    after = all_tags(db)
+    assert [t for t in after if t[1] != "economy"] == [t for t in tags if t[1] != "economy"]
+    assert after != tags  # the stricter economy theme dropped some tags
+    everything = tmp_path / "every.db"
+    everything.write_bytes(archive.read_bytes())
+    full = dbmod.connect(everything)
+    derive.retag(full, every=True)
+    assert all_tags(full) == after
+
+
+def test_cli_retag_skips_unchanged_stories_unless_all(db, invoke, monkeypatch):
+    monkeypatch.setattr(derive, "PAUSE_S", 0.0)
+    stories.ensure_builtin(db)
+    add_article(db, "https://c/1", "Talks", "Pakistan and the Taliban held peace talks in Doha.")
+    first = invoke("retag")
+    assert first.exit_code == 0 and "retagged 1 versions" in first.stderr
+    assert "retagged 0 versions" in invoke("retag").stderr
+    assert "retagged 1 versions" in invoke("retag", "--all").stderr

@@ -277,3 +277,16 @@ def m060_retag_progress(db: Database) -> None:
             started_at TEXT NOT NULL
         )"""
     )
+
+
+@migrations()
+def m061_story_tagging(db: Database) -> None:
+    """Which taxonomy (a digest) each story's stored tags were last re-applied with, so
+    ``retag`` re-tags only the stories whose taxonomy changed since."""
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS story_tagging (
+            story TEXT PRIMARY KEY,
+            taxonomy TEXT NOT NULL,
+            retagged_at TEXT NOT NULL
+        )"""
+    )
