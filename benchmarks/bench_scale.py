@@ -246,7 +246,11 @@ def measure(op: str, path: Path) -> dict[str, object]:
         result["cpu"] = time.process_time() - t0
     elif op == "retag":
         t0 = time.process_time()
-        r = m.retag()
+        try:  # every story: a retag with no taxonomy changed re-tags nothing
+            r = m.retag(every=True)  # type: ignore[call-arg]
+        except TypeError:  # the code before retag knew what changed
+            t0 = time.process_time()
+            r = m.retag()
         cpu = time.process_time() - t0
         result["cpu"] = cpu
         result["per_cpu_s"] = r.versions / cpu if cpu else float("inf")
