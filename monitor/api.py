@@ -338,11 +338,11 @@ class Monitor:
             return stories.get_story(self.db, value)
         raise InputError(f"story {value!r}: not built in; give its .toml file with --story FILE")
 
-    def retag(self, story: str | None = None) -> RetagResult:
-        """Re-apply the current taxonomies to every stored version."""
+    def retag(self, story: str | None = None, every: bool = False) -> RetagResult:
+        """Re-apply the taxonomies that changed (``every``: all) to the stored versions."""
         from monitor import derive
 
-        return derive.retag(self.db, story)
+        return derive.retag(self.db, story, every=every)
 
     def export(
         self,

@@ -9,6 +9,8 @@ same derived data. The computing is done by :mod:`monitor.analysis.edits` and
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from dataclasses import dataclass
 
@@ -19,10 +21,15 @@ from monitor.errors import NotFoundError
 from monitor.store import diffs, memberships, schema
 from monitor.store import stories as storymod
 from monitor.store import tags as tagstore
+from monitor.text.timeutil import now_iso
 from monitor.themes import tagger
 
-#: versions re-tagged per query batch
-BATCH = 2000
+#: versions re-tagged per transaction (well under a second of tagging)
+BATCH = 1000
+#: seconds ``retag`` leaves the write lock free after each batch. SQLite's busy handler
+#: is not a queue: a waiting writer polls, at most 100 ms apart, and would never find a
+#: lock released and taken again at once. Sleeping costs wall time, no CPU.
+PAUSE_S = 0.12
 
 
 def version_stored(
@@ -97,17 +104,39 @@ class RetagResult:
     versions: int
     tags: int
     seconds: float
+    resumed_from: int = 0  # the version id an interrupted run had reached, else 0
 
     @property
     def per_second(self) -> float:
         return self.versions / self.seconds if self.seconds > 0 else float("inf")
 
 
-def retag(db: Database, story: str | None = None) -> RetagResult:
-    """Re-apply the current taxonomies to every stored version, in one transaction.
+def taxonomy_digest(taggers: dict[str, tagger.StoryTagger]) -> str:
+    """A digest of the taxonomies (and relevance rules) ``taggers`` apply."""
+    parts = [
+        (slug, repr(one.rule.node) if one.rule else "", repr(one.parsed))
+        for slug, one in sorted(taggers.items())
+    ]
+    return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
 
-    With ``story``, only that story's tags are replaced (its own articles and
-    unfiled articles its rule matches); other stories' tags are kept.
+
+def retag(
+    db: Database, story: str | None = None, batch: int = BATCH, every: bool = False
+) -> RetagResult:
+    """Re-apply the current taxonomies to the stored versions, ``batch`` versions a
+    transaction (``fetch`` and ``add`` write between two batches; they wait for the
+    write lock instead of failing).
+
+    Only what a changed taxonomy can affect is re-tagged: without ``story``, the
+    stories whose taxonomy differs from the one their tags were last re-applied with
+    (every story with ``every``), each on its own articles and the unfiled ones; tags
+    of stories that no longer exist are dropped. With ``story``, that story's tags
+    (its own articles and unfiled articles its rule matches); other stories' are kept.
+
+    Resumable: each batch records the last version id it did in ``retag_progress``
+    with the taxonomies' digest; a run interrupted (even by ``kill -9``) and started
+    again with the same taxonomies goes on from there. Versions stored meanwhile are
+    tagged on store with the same taxonomies, so the result equals a run in one go.
     """
     started = time.perf_counter()
     taggers = tagger.load_taggers(db)
@@ -116,12 +145,23 @@ def retag(db: Database, story: str | None = None) -> RetagResult:
             known = ", ".join(sorted(taggers)) or "none"
             raise NotFoundError(f"story {story!r}: not found (known: {known})")
         taggers = {story: taggers[story]}
+    digests = {slug: taxonomy_digest({slug: one}) for slug, one in taggers.items()}
+    scope = story or "*"
+    if story is None and not every:
+        # (an interrupted run recorded none of its stories as done: the same set again)
+        done = tagstore.tagged_with(db)
+        taggers = {slug: one for slug, one in taggers.items() if done.get(slug) != digests[slug]}
+    digest = taxonomy_digest(taggers)
+    saved = tagstore.progress(db, scope)
+    last = saved[1] if saved and saved[0] == digest else 0
+    resumed_from = last
     versions = tags = 0
+    # None: every story's tags are replaced (as many stories as exist)
+    stories = None if story is None and len(taggers) == len(digests) else list(taggers)
     with db.atomic():
-        if story is None:  # also drops tags of stories that no longer exist
-            tagstore.delete_story(db, None)
+        if story is None:  # tags of stories that no longer exist
+            tagstore.drop_stories_except(db, list(digests))
         for slug, one in taggers.items():
-            tagstore.delete_story(db, slug)
             storymod.replace_themes(
                 db,
                 slug,
@@ -134,21 +174,32 @@ def retag(db: Database, story: str | None = None) -> RetagResult:
                     for t in one.themes
                 ],
             )
-        last = 0
-        while True:
-            batch = tagstore.versions_to_tag(db, last, story, BATCH)
-            if not batch:
-                break
+        tagstore.set_progress(db, scope, digest, last, now_iso())
+    end = tagstore.last_version_id(db) if taggers else 0
+    while last < end:
+        with db.atomic():
+            rows_in = tagstore.versions_to_tag(db, last, stories, batch)
+            upto = rows_in[-1][0] if rows_in else end
+            if len(rows_in) < batch:
+                upto = max(upto, end)  # the last batch also clears the ids after it
             rows: list[tagstore.TagRow] = []
-            for version_id, article_story, title, text in batch:
+            for version_id, article_story, title, text in rows_in:
                 rows += tagger.tag_rows(
                     version_id, tagger.tags_for(taggers, article_story, title, text)
                 )
+            tagstore.delete_range(db, stories, last, upto)
             tagstore.insert(db, rows)
-            versions += len(batch)
-            tags += len(rows)
-            last = batch[-1][0]
-    return RetagResult(versions, tags, time.perf_counter() - started)
+            tagstore.set_progress(db, scope, digest, upto, now_iso())
+        versions += len(rows_in)
+        tags += len(rows)
+        last = upto
+        if last < end:
+            time.sleep(PAUSE_S)
+    with db.atomic():
+        tagstore.clear_progress(db, scope)
+        for slug in taggers:
+            tagstore.set_tagged_with(db, slug, digests[slug], now_iso())
+    return RetagResult(versions, tags, time.perf_counter() - started, resumed_from)
 
 
 def backfill(db: Database) -> dict[str, int]:

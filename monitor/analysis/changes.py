@@ -25,7 +25,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from monitor.analysis import terms
-from monitor.store import cursors
+from monitor.store import cursors, termstats
 from monitor.store.articles import CURRENT
 from monitor.text.timeutil import iso, now_iso, parse_datetime
 
@@ -123,7 +123,9 @@ def edited_articles(
     """Articles with a new version observed in the window, most edited first.
 
     Word and quote counts come from the ``diffs`` table (filled by the diff
-    capability); headline rewrites are read from the versions themselves.
+    capability); headline rewrites are read from the versions themselves. The
+    versions are found by their ``observed_at`` index (the window's rows only; left
+    to itself the planner walked every version to save a sort).
     """
     clause, params = _story(story)
     rows = db.query(
@@ -132,7 +134,8 @@ def edited_articles(
                 sum(d.words_added) as words_added, sum(d.words_removed) as words_removed,
                 sum(d.quotes_altered) as quotes_altered, sum(d.quotes_added) as quotes_added,
                 sum(d.quotes_removed) as quotes_removed, count(d.id) as diffs
-            from versions v join articles a on a.id = v.article_id
+            from versions v indexed by versions_observed_at
+            join articles a on a.id = v.article_id
             left join diffs d on d.article_id = v.article_id and d.to_number = v.number
             where v.number > 1 and v.observed_at between ? and ?{clause}
             group by v.article_id""",
@@ -200,12 +203,26 @@ def _theme_counts(
     return {(r[0], r[1]): r[2] for r in db.execute(sql, args)}
 
 
+def _seen_before(db: Database, key: tuple[str, str], until: str, story: str | None) -> bool:
+    """Whether an article dated up to ``until`` carries theme ``key`` (story, slug):
+    stops at the first such article instead of counting them all."""
+    clause, params = _story(story)
+    row = db.execute(
+        f"""select 1 from version_themes vt
+            join versions v on v.id = vt.version_id
+            join articles a on a.id = v.article_id and v.number = a.current_version
+            where vt.story = ? and vt.theme = ? and a.dated_at <= ?{clause} limit 1""",
+        [key[0], key[1], until, *params],
+    ).fetchone()
+    return row is not None
+
+
 def themes_section(
     db: Database, since: str, until: str, prev: tuple[str, str], story: str | None
 ) -> dict[str, list[dict[str, Any]]]:
     now = _theme_counts(db, since, until, story)
     before = _theme_counts(db, prev[0], prev[1], story)
-    ever_before = _theme_counts(db, None, prev[1], story)
+    ever_before = {key: _seen_before(db, key, prev[1], story) for key in now}
     labels = {(r[0], r[1]): r[2] for r in db.execute("select story, slug, label from themes")}
     rising, fading, new = [], [], []
     for key in sorted(set(now) | set(before)):
@@ -241,22 +258,11 @@ def _texts(db: Database, since: str, until: str, story: str | None) -> Iterable[
 
 
 def _background(db: Database, words: list[str]) -> tuple[dict[str, int], int]:
-    """Counts of ``words`` in all stored text (the FTS index's vocabulary) and its size."""
-    db.execute(
-        "create virtual table if not exists temp.versions_fts_vocab "
-        "using fts5vocab(main, versions_fts, row)"
-    )
-    counts: dict[str, int] = {}
-    for i in range(0, len(words), 500):
-        chunk = words[i : i + 500]
-        marks = ",".join("?" * len(chunk))
-        counts.update(
-            db.execute(
-                f"select term, cnt from temp.versions_fts_vocab where term in ({marks})", chunk
-            ).fetchall()
-        )
-    total = db.execute("select coalesce(sum(words), 0) from versions").fetchone()[0]
-    return counts, int(total)
+    """How often each of ``words`` occurs in all stored versions, and all their words: from
+    counts kept up to date incrementally (only versions stored since the last run are
+    read), never a pass over the whole archive."""
+    termstats.refresh(db, terms.count)
+    return termstats.background(db, words)
 
 
 def terms_section(

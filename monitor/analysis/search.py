@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -222,18 +222,11 @@ def _check_theme(db: Database, theme: str) -> None:
         raise InputError(f"--theme {theme!r}: no such theme; 'monitor stories list' shows stories")
 
 
-def search(db: Database, query: str, opts: SearchOptions) -> Iterator[dict[str, Any]]:
-    """Matching articles, best first: one row per article (its best-matching version)."""
-    match = to_fts(query)
-    clauses = ["versions_fts match ?"]
-    params: list[Any] = [match]
-    if not opts.all_versions:
-        clauses.append("v.number = a.current_version")
-    article_clauses, article_params = ArticleFilter(
+def _filters(db: Database, opts: SearchOptions) -> tuple[list[str], list[Any]]:
+    """Conditions on the matching version ``v`` and its article ``a``."""
+    clauses, params = ArticleFilter(
         story=opts.story, source=opts.source, since=opts.since, until=opts.until
     ).conditions()
-    clauses += article_clauses
-    params += article_params
     if opts.theme:
         _check_theme(db, opts.theme)
         clauses.append(
@@ -241,59 +234,172 @@ def search(db: Database, query: str, opts: SearchOptions) -> Iterator[dict[str, 
                or vt.theme in (select slug from themes where label = ? collate nocase)))"""
         )
         params += [opts.theme, opts.theme]
-    sql = f"""
-        select v.article_id as id, v.number as version, a.current_version, a.version_count,
-               highlight(versions_fts, 0, '{OPEN}', '{CLOSE}') as title,
-               a.source, a.story, a.dated_at, a.url, v.observed_at,
-               snippet(versions_fts, 1, '{OPEN}', '{CLOSE}', '…', 16) as snippet,
+    return clauses, params
+
+
+#: the columns of one shown result, for one version id (the page's rows only)
+_PAGE_SQL = f"""
+    select v.article_id as id, v.number as version, a.current_version, a.version_count,
+           highlight(versions_fts, 0, '{OPEN}', '{CLOSE}') as title,
+           a.source, a.story, a.dated_at, a.url, v.observed_at,
+           snippet(versions_fts, 1, '{OPEN}', '{CLOSE}', '…', 16) as snippet
+    from versions_fts
+    join versions v on v.id = versions_fts.rowid
+    join articles a on a.id = v.article_id
+    where versions_fts match ? and versions_fts.rowid = ?"""
+
+
+def search(db: Database, query: str, opts: SearchOptions) -> Iterator[dict[str, Any]]:
+    """Matching articles, best first: one row per article (its best-matching version).
+
+    Two steps, so a query costs what its page costs: the ids and bm25 ranks of the
+    matches that pass the filters are ranked inside SQLite (no text, no snippet),
+    then highlights and snippets are made for the rows shown only.
+    """
+    match = to_fts(query)
+    clauses, params = _filters(db, opts)
+    if not opts.all_versions:
+        clauses.insert(0, "v.number = a.current_version")
+    bound = 0
+    if opts.since:
+        # versions of articles dated in the window have ids from this one on: FTS5 seeks
+        # its lists there instead of matching the whole archive (the window's own cost)
+        bound = _first_version_since(db, opts.since)
+        clauses.insert(0, "versions_fts.rowid >= ?")
+        params.insert(0, bound)
+    where = "".join(f" and {c}" for c in clauses)
+    ranked = f"""
+        select v.id as vid, v.article_id as aid, v.number as number,
                bm25(versions_fts, 5.0, 1.0) as rank
         from versions_fts
         join versions v on v.id = versions_fts.rowid
         join articles a on a.id = v.article_id
-        where {" and ".join(clauses)}
-        order by rank, v.article_id, v.number desc"""
-    if opts.limit and not opts.all_versions:
+        where versions_fts match ?{where}"""
+    if opts.all_versions:
+        # one row per article: its best rank (ties: the newest version), every number matched
+        # (materialized: bm25() cannot run inside the aggregate once the subquery is flattened)
+        sql = f"""with hits as materialized ({ranked})
+                  select aid, min(rank) as best, group_concat(number) as numbers
+                  from hits group by aid order by best, aid"""
+    else:
+        sql = ranked + " order by rank, aid, number desc"
+    base: list[Any] = [match, *params]
+    args = [*base, opts.limit] if opts.limit else base
+    if opts.limit:
         sql += " limit ?"
-        params.append(opts.limit)
     # run the statement now, so a bad query fails before the caller writes anything
     try:
-        cursor = db.execute(sql, params)
+        page: list[Any] | None = None
+        if opts.limit:
+            page = _best_first(db, match, bound, clauses, params, opts.limit, opts.all_versions)
+        if page is None:
+            page = db.execute(sql, args).fetchall()
     except sqlite3.OperationalError as exc:
         # the parser should have caught every bad query; this is the last resort
         raise QueryError(f"search: cannot run {_shown(query)}: {exc}") from exc
-    return _results(cursor, query, opts)
+    picked: list[tuple[int, float, list[int] | None]]
+    if opts.all_versions:
+        # rows of the shortcut: (vid, aid, number, rank); of the full query: (aid, best, numbers)
+        aids = [row[1] if len(row) == 4 else row[0] for row in page]
+        picked = [_article_hits(db, match, clauses, params, aid) for aid in aids]
+    else:
+        picked = [(vid, rank, None) for vid, _aid, _number, rank in page]
+    return _results(db, match, picked, query)
 
 
-def _results(cursor: sqlite3.Cursor, query: str, opts: SearchOptions) -> Iterator[dict[str, Any]]:
-    columns = [d[0] for d in cursor.description]
+def _first_version_since(db: Database, since: str) -> int:
+    """The lowest version id of any article dated at or after ``since`` (via the index
+    on ``dated_at``: as many rows as the window holds)."""
+    row = db.execute(
+        """select min(v.id) from articles a cross join versions v on v.article_id = a.id
+           where a.dated_at >= ?""",  # cross join: from the window's articles, in that order
+        [since],
+    ).fetchone()
+    if row[0] is not None:
+        return int(row[0])
+    return int(db.execute("select coalesce(max(id), 0) + 1 from versions").fetchone()[0])
+
+
+#: matches ranked by FTS5 alone before the filters are tried on them
+CANDIDATES = 500
+
+
+def _best_first(
+    db: Database,
+    match: str,
+    bound: int,
+    clauses: list[str],
+    params: list[Any],
+    limit: int,
+    by_article: bool = False,
+) -> list[tuple[Any, ...]] | None:
+    """The page from the best-ranked matches alone, when that is provably the page.
+
+    FTS5 ranks every match in C and keeps the best :data:`CANDIDATES` (no join per
+    match); the filters run on those only. The answer is exact when the page is full
+    and its last rank is below the worst candidate's (every match ranked before it is
+    a candidate), or when the candidates are all the matches; else ``None``.
+    ``by_article``: the page is of articles (their first, best, version's rows).
+    """
+    wanted = max(CANDIDATES, 4 * limit)
+    ok = " and ".join(clauses) or "1"
+    rows = db.execute(
+        f"""with top as materialized (
+                select rowid as vid, bm25(versions_fts, 5.0, 1.0) as rank from versions_fts
+                where versions_fts match ? and rowid >= ? order by rank limit ?)
+            select v.id, v.article_id, v.number, top.rank, ({ok}) as ok
+            from top join versions v on v.id = top.vid join articles a on a.id = v.article_id
+            order by top.rank, v.article_id, v.number desc""".replace(
+            "versions_fts.rowid", "top.vid"
+        ),
+        [match, bound, wanted, *params],
+    ).fetchall()
+    passing = [row[:4] for row in rows if row[4]]
+    if by_article:
+        firsts: dict[int, tuple[Any, ...]] = {}
+        for row in passing:
+            firsts.setdefault(row[1], row)
+        passing = list(firsts.values())
+    if len(rows) < wanted:
+        return passing[:limit]
+    if len(passing) >= limit and passing[limit - 1][3] < rows[-1][3]:
+        return passing[:limit]
+    return None
+
+
+def _article_hits(
+    db: Database, match: str, clauses: list[str], params: list[Any], aid: int
+) -> tuple[int, float, list[int] | None]:
+    """(version id, rank, numbers matched) of one article's best-ranked version (ties:
+    the newest), from its own versions only (FTS5 is asked for those rowids)."""
+    more = "".join(f" and {c}" for c in clauses).replace("versions_fts.rowid", "v.id")
+    rows = db.execute(
+        f"""select versions_fts.rowid, v2.number, bm25(versions_fts, 5.0, 1.0) as rank
+            from versions_fts join versions v2 on v2.id = versions_fts.rowid
+            where versions_fts match ? and versions_fts.rowid in (
+                select v.id from versions v join articles a on a.id = v.article_id
+                where v.article_id = ?{more})""",
+        [match, aid, *params],
+    ).fetchall()
+    vid, _number, rank = min(rows, key=lambda r: (r[2], -r[1]))
+    return vid, rank, sorted(r[1] for r in rows)
+
+
+def _results(
+    db: Database, match: str, picked: list[tuple[int, float, list[int] | None]], query: str
+) -> Iterator[dict[str, Any]]:
     try:
-        rows: Iterable[dict[str, Any]] = (
-            dict(zip(columns, values, strict=True)) for values in cursor
-        )
-        if opts.all_versions:
-            rows = _by_article(rows, opts.limit)
-        for row in rows:
-            row["versions_matched"] = row.get("versions_matched") or [row["version"]]
+        for vid, rank, matched in picked:
+            cursor = db.execute(_PAGE_SQL, [match, vid])
+            columns = [d[0] for d in cursor.description]
+            row = dict(zip(columns, cursor.fetchone(), strict=True))
+            row["rank"] = rank
+            row["versions_matched"] = matched or [row["version"]]
             row["in_current"] = row["current_version"] in row["versions_matched"]
             row["rank"] = round(row["rank"], 4)
             yield row
     except sqlite3.OperationalError as exc:
         raise QueryError(f"search: cannot run {_shown(query)}: {exc}") from exc
-
-
-def _by_article(rows: Iterable[dict[str, Any]], limit: int | None) -> list[dict[str, Any]]:
-    """One row per article, its best-ranked version, listing every version that matched."""
-    best: dict[int, dict[str, Any]] = {}
-    for row in rows:
-        kept = best.get(row["id"])
-        if kept is None:
-            best[row["id"]] = {**row, "versions_matched": [row["version"]]}
-        else:
-            kept["versions_matched"].append(row["version"])
-    ranked = list(best.values())  # insertion order is rank order
-    for row in ranked:
-        row["versions_matched"].sort()
-    return ranked[:limit] if limit else ranked
 
 
 def mark(text: str | None, open_: str, close: str) -> str:

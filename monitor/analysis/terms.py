@@ -18,10 +18,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 # a token: letters/digits plus the combining marks of Latin and Arabic-script words
-_TOKEN = re.compile(
-    r"(?:[^\W_]|[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed])+",
-    re.UNICODE,
-)
+_MARKS = r"\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"
+_TOKEN = re.compile(rf"(?:[^\W_]|[{_MARKS}])+", re.UNICODE)
+# the same tokens in a text without those marks, twice as fast
+_PLAIN_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_HAS_MARK = re.compile(rf"[{_MARKS}]")
 
 _STOPWORDS_TEXT = """
     a about above after again against all also am an and any are aren as at be because been
@@ -67,10 +68,24 @@ def tokens(text: str) -> Iterable[str]:
         yield word
 
 
+def _keep(word: str) -> bool:
+    return not (len(word) < 2 or word.isdigit() or word in STOPWORDS)
+
+
 def count(texts: Iterable[str]) -> Counter[str]:
-    counts: Counter[str] = Counter()
+    """Occurrences of the content words of ``texts`` (as :func:`tokens` gives them).
+
+    The raw tokens are counted in C first; each distinct one is folded and filtered
+    once (a window of 20,000 articles has millions of tokens, ~100,000 distinct)."""
+    raw: Counter[str] = Counter()
     for text in texts:
-        counts.update(tokens(text))
+        pattern = _TOKEN if _HAS_MARK.search(text) else _PLAIN_TOKEN
+        raw.update(pattern.findall(text))
+    counts: Counter[str] = Counter()
+    for token, n in raw.items():
+        word = _fold(token)
+        if _keep(word):
+            counts[word] += n
     return counts
 
 

@@ -228,20 +228,30 @@ def themes_eval(
 
 
 @click.command()
-@click.option("--story", help="Only re-tag this story (default: every story).")
+@click.option("--story", help="Only re-tag this story (default: every story that changed).")
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="Re-tag every story, changed or not (e.g. after upgrading monitor).",
+)
 @pass_app
-def retag(app: App, story: str | None) -> None:
-    """Re-apply the stories' current taxonomies to every stored version.
+def retag(app: App, story: str | None, every: bool) -> None:
+    """Re-apply the stories' current taxonomies to the stored versions.
 
-    Run after changing a story's themes ('monitor stories add FILE'). One
-    transaction: an interrupted retag leaves the old tags in place.
+    Run after changing a story's themes ('monitor stories add FILE'). Only the
+    stories whose taxonomy changed since their last retag are re-tagged (--all:
+    every story). Works in short batches, each its own transaction, so 'fetch' and
+    'add' go on meanwhile; an interrupted retag goes on where it stopped when run again.
 
     \b
     Examples:
       monitor stories add my-story.toml && monitor retag --story my-story
       monitor retag
     """
-    result = app.monitor.retag(story)
+    result = app.monitor.retag(story, every)
+    if result.resumed_from:
+        click.echo(f"resumed an interrupted retag after version id {result.resumed_from}", err=True)
     click.echo(
         f"retagged {result.versions} versions: {result.tags} tags "
         f"in {result.seconds:.2f} s ({result.per_second:,.0f} versions/s)",

@@ -304,3 +304,55 @@ def m075_article_stories(db: Database) -> None:
            WHERE a.story IS NOT NULL"""
     )
     _request_backfill(db, "story_membership")
+
+
+@migrations()
+def m076_term_stats(db: Database) -> None:
+    """Statistics kept as the archive grows, so reports cost what their window costs.
+
+    ``term_counts``: how often each content word occurs in all stored versions (the
+    background of ``changes``' distinctive terms), with ``term_stats``: up to which
+    version id it has counted, and their words. Counted incrementally by
+    :func:`monitor.store.termstats.refresh` (the first time over every version).
+    """
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS term_counts (
+            term TEXT PRIMARY KEY,
+            n INTEGER NOT NULL
+        ) WITHOUT ROWID"""
+    )
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS term_stats (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            upto INTEGER NOT NULL,
+            words INTEGER NOT NULL
+        )"""
+    )
+    db.execute("INSERT OR IGNORE INTO term_stats (id, upto, words) VALUES (1, 0, 0)")
+
+
+@migrations()
+def m077_retag_progress(db: Database) -> None:
+    """Where an interrupted ``retag`` stopped: its scope (a story, or ``*`` for all), the
+    digest of the taxonomies it applies, and the last version id done."""
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS retag_progress (
+            scope TEXT PRIMARY KEY,
+            taxonomy TEXT NOT NULL,
+            last_id INTEGER NOT NULL,
+            started_at TEXT NOT NULL
+        )"""
+    )
+
+
+@migrations()
+def m078_story_tagging(db: Database) -> None:
+    """Which taxonomy (a digest) each story's stored tags were last re-applied with, so
+    ``retag`` re-tags only the stories whose taxonomy changed since."""
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS story_tagging (
+            story TEXT PRIMARY KEY,
+            taxonomy TEXT NOT NULL,
+            retagged_at TEXT NOT NULL
+        )"""
+    )

@@ -1,5 +1,6 @@
-"""The ``version_themes`` table (theme tags of versions, with score and evidence):
-the one module that writes it. The caller computes the tags and owns the transaction."""
+"""The ``version_themes`` table (theme tags of versions, with score and evidence) and
+``retag_progress`` (where a batched retag stands): the one module that writes them.
+The caller computes the tags and owns the transaction."""
 
 from __future__ import annotations
 
@@ -37,16 +38,78 @@ def delete_story(db: Database, story: str | None) -> None:
         db.execute("delete from version_themes where story = ?", [story])
 
 
+def delete_range(db: Database, stories: list[str] | None, after: int, upto: int) -> None:
+    """Drop the tags of versions ``after < id <= upto``: those of ``stories``, or all."""
+    where, params = _stories_clause("story", stories)
+    db.execute(
+        f"delete from version_themes where version_id > ? and version_id <= ?{where}",
+        [after, upto, *params],
+    )
+
+
+def _stories_clause(column: str, stories: list[str] | None) -> tuple[str, list[Any]]:
+    if stories is None:
+        return "", []
+    return f" and {column} in ({','.join('?' * len(stories))})", list(stories)
+
+
+def drop_stories_except(db: Database, keep: list[str]) -> None:
+    """Drop the tags of every story not in ``keep`` (stories that no longer exist)."""
+    marks = ",".join("?" * len(keep))
+    db.execute(f"delete from version_themes where story not in ({marks})", keep)
+
+
+def last_version_id(db: Database) -> int:
+    return int(db.execute("select coalesce(max(id), 0) from versions").fetchone()[0])
+
+
+def progress(db: Database, scope: str) -> tuple[str, int] | None:
+    """(taxonomy digest, last version id done) of an unfinished retag of ``scope``."""
+    row = db.execute(
+        "select taxonomy, last_id from retag_progress where scope = ?", [scope]
+    ).fetchone()
+    return (row[0], int(row[1])) if row else None
+
+
+def set_progress(db: Database, scope: str, taxonomy: str, last_id: int, started: str) -> None:
+    db.execute(
+        """insert into retag_progress (scope, taxonomy, last_id, started_at) values (?, ?, ?, ?)
+           on conflict (scope) do update set taxonomy = excluded.taxonomy,
+           last_id = excluded.last_id""",
+        [scope, taxonomy, last_id, started],
+    )
+
+
+def clear_progress(db: Database, scope: str) -> None:
+    db.execute("delete from retag_progress where scope = ?", [scope])
+
+
+def tagged_with(db: Database) -> dict[str, str]:
+    """story -> digest of the taxonomy its tags were last re-applied with."""
+    return dict(db.execute("select story, taxonomy from story_tagging").fetchall())
+
+
+def set_tagged_with(db: Database, story: str, taxonomy: str, when: str) -> None:
+    db.execute(
+        """insert into story_tagging (story, taxonomy, retagged_at) values (?, ?, ?)
+           on conflict (story) do update set taxonomy = excluded.taxonomy,
+           retagged_at = excluded.retagged_at""",
+        [story, taxonomy, when],
+    )
+
+
 def versions_to_tag(
-    db: Database, after: int, story: str | None, limit: int
+    db: Database, after: int, stories: list[str] | None, limit: int
 ) -> list[tuple[Any, ...]]:
     """The next ``limit`` versions after id ``after``: (id, article story, title, text).
-    With ``story``: only that story's articles and unfiled ones."""
-    where, params = ("", []) if story is None else ("and (a.story = ? or a.story is null)", [story])
+    With ``stories``: only those stories' articles and unfiled ones."""
+    where, params = _stories_clause("a.story", stories)
+    if stories is not None:
+        where = f" and (a.story is null{where.replace(' and ', ' or ', 1)})"
     return db.execute(
         f"""select v.id, a.story, v.title, v.text from versions v
             join articles a on a.id = v.article_id
-            where v.id > ? {where} order by v.id limit {int(limit)}""",
+            where v.id > ?{where} order by v.id limit {int(limit)}""",
         [after, *params],
     ).fetchall()
 

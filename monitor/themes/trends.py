@@ -145,7 +145,6 @@ def theme_trends(
         r["slug"]: ThemeTrend(r["slug"], r["label"])
         for r in db.query("select slug, label from themes where story = ? order by rowid", [story])
     }
-    sources: dict[str, set[str]] = {}
     clauses, params = ["vt.story = ?"], [story]
     if since:
         clauses.append("a.dated_at >= ?")
@@ -153,22 +152,25 @@ def theme_trends(
     if until:
         clauses.append("a.dated_at <= ?")
         params.append(until)
-    sql = f"""select vt.theme, a.dated_at, coalesce(a.source, '') as source
-              from version_themes vt
-              join versions v on v.id = vt.version_id
-              join articles a on a.id = v.article_id and v.number = a.current_version
+    # SQLite aggregates while it streams the tags: rows per theme and day, then per theme,
+    # whatever the number of tagged articles (memory stays flat). The join runs from the
+    # articles (small rows) through covering indexes, never reading a version's text.
+    tagged = f"""from articles a
+              cross join versions v on v.article_id = a.id and v.number = a.current_version
+              cross join version_themes vt on vt.version_id = v.id
               where {" and ".join(clauses)}"""
-    for theme, dated, source in db.execute(sql, params).fetchall():
+    by_day = f"""select vt.theme, substr(a.dated_at, 1, 10), count(*), min(a.dated_at),
+                        max(a.dated_at) {tagged} group by 1, 2"""
+    for theme, day, count, first, last in db.execute(by_day, params):
         trend = trends.setdefault(theme, ThemeTrend(theme, theme))
-        trend.articles += 1
-        if source:
-            sources.setdefault(theme, set()).add(source)
-        trend.first_seen = dated if trend.first_seen is None else min(trend.first_seen, dated)
-        trend.last_seen = dated if trend.last_seen is None else max(trend.last_seen, dated)
-        key = period_key(dated, by)
-        trend.periods[key] = trend.periods.get(key, 0) + 1
-    for theme, names in sources.items():
-        trends[theme].sources = len(names)
+        trend.articles += count
+        trend.first_seen = first if trend.first_seen is None else min(trend.first_seen, first)
+        trend.last_seen = last if trend.last_seen is None else max(trend.last_seen, last)
+        key = period_key(day, by)
+        trend.periods[key] = trend.periods.get(key, 0) + count
+    by_theme = f"select vt.theme, count(distinct nullif(a.source, '')) {tagged} group by 1"
+    for theme, sources in db.execute(by_theme, params):
+        trends[theme].sources = sources
     order = {slug: i for i, slug in enumerate(trends)}
     return sorted(trends.values(), key=lambda t: (-t.articles, order[t.theme]))
 

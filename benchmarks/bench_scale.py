@@ -1,0 +1,336 @@
+"""How the read paths grow with the database: 10k, 100k, 1M versions (run by hand).
+
+    python benchmarks/bench_scale.py                       # 10k, 100k, 1M
+    python benchmarks/bench_scale.py --sizes 10000,100000  # quicker
+    python benchmarks/bench_scale.py --only search         # one operation
+
+Databases are built with the project's own code (``monitor.ingest.store``: the
+FTS triggers, diff statistics and theme tags of every version), from ~600-word
+texts drawn from a Zipf-distributed vocabulary (a real English head, then
+synthetic words) with story sentences mixed in, over 20 sources, two years, and
+about 1.25 versions per article (small edits). They are cached under
+``/tmp/monitor-bench-scale/`` (delete it to rebuild; a cached database is
+migrated by the code under test when opened).
+
+Each operation runs in its own Python process (so its peak RSS is its own:
+``ru_maxrss`` of that process, the interpreter included) and reports CPU time
+(``time.process_time``). For each operation the fitted growth exponent
+``b`` of ``cost ~ versions^b`` over the sizes measured is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CACHE = Path(os.environ.get("BENCH_SCALE_DIR", "/tmp/monitor-bench-scale"))
+SOURCES = [f"Source {i:02d}" for i in range(20)]
+_HEAD_TEXT = """the of and to a in that is was he for it with as his on be at by i had not are but from
+or have an they which one you were her all she there would their we him been has when who will
+more no if out so said what up its about into than them can only other new some could time these
+two may then do first any my now such like our over man me even most made after also did many
+before must through back years where much your way well down should because each just those people
+mr how too little state good very make world still own see men work long get here between both life
+being under never day same another know while last might us great old year off come since against
+go came right used take three"""
+HEAD = _HEAD_TEXT.split()
+STORY = [
+    "Pakistan and the Taliban government held peace talks in Doha mediated by Qatar.",
+    "A suicide bombing by TTP militants from Afghanistan killed soldiers in Bannu.",
+    "The Torkham border crossing was closed after clashes along the Durand Line.",
+    "Pakistani airstrikes hit hideouts in Paktika, the Taliban spokesman said.",
+    "Thousands of Afghan refugees were deported as the expulsion drive continued.",
+    "Traders said trucks carrying goods were stranded and exports halted at the border.",
+    "Civilians including women and children were killed, residents said.",
+    "The Foreign Office summoned the Afghan envoy over the ceasefire violations.",
+    "China and Iran called for restraint to protect regional security.",
+    "Humanitarian agencies warned of food insecurity and malnutrition in Kabul.",
+    "Islamabad demanded a verifiable mechanism against terrorists operating from Afghan soil.",
+    "The central bank raised interest rates as inflation stayed high.",
+    "The court adjourned the hearing of the election petition until next month.",
+]
+#: the 50 queries: (query, options)
+QUERIES: list[tuple[str, dict[str, object]]] = []
+
+
+def _vocabulary(rng: random.Random, size: int = 30_000) -> list[str]:
+    syll = ["ka", "ri", "to", "ma", "ne", "lo", "su", "pa", "de", "vi", "ga", "ho", "zu", "bel"]
+    words = list(dict.fromkeys(HEAD))
+    seen = set(words)
+    while len(words) < size:
+        w = "".join(rng.choice(syll) for _ in range(rng.randint(2, 4)))
+        if w not in seen:
+            seen.add(w)
+            words.append(w)
+    return words
+
+
+class Texts:
+    """Realistic-length article texts with a Zipf (s = 1.05) word distribution."""
+
+    def __init__(self, seed: int = 7) -> None:
+        self.rng = random.Random(seed)
+        self.vocab = _vocabulary(self.rng)
+        weights = [1 / (r + 1) ** 1.05 for r in range(len(self.vocab))]
+        total, acc, self.cum = sum(weights), 0.0, []
+        for w in weights:
+            acc += w / total
+            self.cum.append(acc)
+
+    def words(self, k: int) -> list[str]:
+        return self.rng.choices(self.vocab, cum_weights=self.cum, k=k)
+
+    def article(self, words: int = 600) -> tuple[str, str]:
+        paragraphs = []
+        left = words
+        while left > 0:
+            n = min(left, self.rng.randint(40, 90))
+            sentence = self.words(n)
+            sentence[0] = sentence[0].capitalize()
+            para = " ".join(sentence) + "."
+            if self.rng.random() < 0.35:
+                para = self.rng.choice(STORY) + " " + para
+            paragraphs.append(para)
+            left -= n
+        title = " ".join(self.words(8)).capitalize()
+        if self.rng.random() < 0.3:
+            title = self.rng.choice(STORY)[:-1]
+        return title, "\n\n".join(paragraphs)
+
+    def edit(self, text: str) -> str:
+        paragraphs = text.split("\n\n")
+        i = self.rng.randrange(len(paragraphs))
+        words = paragraphs[i].split()
+        j = self.rng.randrange(len(words))
+        words[j : j + 3] = self.words(4)
+        paragraphs[i] = " ".join(words)
+        if self.rng.random() < 0.3:
+            paragraphs.append(" ".join(self.words(50)).capitalize() + ".")
+        return "\n\n".join(paragraphs)
+
+
+def build(path: Path, versions: int, now: datetime) -> None:
+    """Store ``versions`` versions through :func:`monitor.ingest.store`, in batches."""
+    from monitor.ingest import Observation, store
+    from monitor.store import db as dbmod
+    from monitor.text.timeutil import iso
+    from monitor.themes import stories
+
+    tmp = path.with_suffix(".building")
+    for p in (tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):
+        p.unlink(missing_ok=True)
+    db = dbmod.connect(tmp)
+    stories.ensure_builtin(db)
+    texts = Texts()
+    rng = texts.rng
+    span = timedelta(days=730)
+    stored, i, started = 0, 0, time.process_time()
+    live: list[tuple[Observation, datetime]] = []
+    while stored < versions:
+        with db.atomic():
+            for _ in range(min(1000, versions - stored)):
+                if live and rng.random() < 0.2:  # an edit of a recent article
+                    obs, when = live[rng.randrange(len(live))]
+                    obs.text = texts.edit(obs.text)
+                    obs.observed_at = iso(when + timedelta(hours=rng.randint(1, 48)))
+                    store(db, obs)
+                else:
+                    i += 1
+                    title, text = texts.article()
+                    when = now - span * (1 - stored / versions) - timedelta(minutes=rng.random())
+                    obs = Observation(
+                        title=title,
+                        text=text,
+                        origin="feed",
+                        url=f"https://news{i % 20}.example.com/{i}",
+                        source=SOURCES[i % len(SOURCES)],
+                        published_at=iso(when),
+                        observed_at=iso(when),
+                        story="pakistan-taliban" if i % 3 == 0 else None,
+                    )
+                    store(db, obs, surely_new=True)
+                    live.append((obs, when))
+                    live = live[-200:]
+                stored += 1
+        if stored % 20_000 == 0:
+            rate = stored / (time.process_time() - started)
+            print(f"  built {stored:,} versions ({rate:,.0f}/CPU-s)", file=sys.stderr)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    tmp.rename(path)
+
+
+def queries() -> list[tuple[str, dict[str, object]]]:
+    """50 mixed queries: words of every frequency, phrases, OR, prefixes, filters."""
+    rng = random.Random(3)
+    vocab = _vocabulary(random.Random(7))
+    common, mid, rare = vocab[20:200], vocab[300:3000], vocab[5000:25000]
+    plain = [rng.choice(common) for _ in range(3)] + [rng.choice(mid) for _ in range(4)]
+    plain += [rng.choice(rare) for _ in range(3)]
+    two = [f"{rng.choice(mid)} {rng.choice(common)}" for _ in range(4)]
+    phrases = ['"peace talks"', '"border crossing"', '"afghan refugees"', '"interest rates"']
+    ors = [f"{rng.choice(mid)} OR {rng.choice(rare)}" for _ in range(3)] + ["talks OR ceasefire"]
+    prefixes = ["talib*", "refuge*", f"{rng.choice(mid)[:4]}*", "deport*"]
+    base = plain + two + phrases + ors + prefixes  # 26
+    out: list[tuple[str, dict[str, object]]] = [(q, {}) for q in base]
+    filters: list[dict[str, object]] = [
+        {"since": "7d"},
+        {"since": "30d"},
+        {"source": "Source 03"},
+        {"story": "pakistan-taliban"},
+        {"since": "7d", "story": "pakistan-taliban"},
+        {"source": "Source 11", "since": "30d"},
+    ]
+    for k in range(24):
+        out.append((base[(k * 7) % len(base)], filters[k % len(filters)]))
+    return out
+
+
+def _options(opts: dict[str, object], all_versions: bool = False) -> object:
+    from monitor.analysis.search import SearchOptions
+    from monitor.text.timeutil import parse_when
+
+    kwargs: dict[str, object] = dict(opts)
+    if "since" in kwargs:
+        kwargs["since"] = parse_when(str(kwargs["since"]))
+    return SearchOptions(all_versions=all_versions, **kwargs)  # type: ignore[arg-type]
+
+
+def measure(op: str, path: Path) -> dict[str, object]:
+    """Run one operation on the database at ``path`` in this process."""
+    import monitor
+
+    m = monitor.open(path)
+    db = m.db
+    db.execute("select count(*) from versions").fetchone()  # warm the file a little
+    result: dict[str, object] = {}
+    if op in ("search", "search-all"):
+        times = []
+        qs = queries() if op == "search" else [(q, {}) for q, _ in queries()[:20]]
+        for q, opts in qs:
+            t0 = time.process_time()
+            rows = list(m.search(q, _options(opts, op == "search-all")))  # type: ignore[arg-type]
+            times.append(time.process_time() - t0)
+            result.setdefault("hits", 0)
+            result["hits"] = int(result["hits"]) + len(rows)  # type: ignore[call-overload]
+        times.sort()
+        result["p50"] = statistics.median(times)
+        result["p95"] = times[int(len(times) * 0.95) - 1]
+    elif op == "changes":
+        from monitor.text.timeutil import parse_when
+
+        # the first run may count what was stored since the last one (on a database made
+        # before the term counts existed: everything, once); the second is the steady cost
+        t0 = time.process_time()
+        m.changes(since=parse_when("7d"))
+        result["first"] = time.process_time() - t0
+        t0 = time.process_time()
+        m.changes(since=parse_when("7d"))
+        result["cpu"] = time.process_time() - t0
+    elif op == "themes":
+        t0 = time.process_time()
+        m.themes("pakistan-taliban")
+        result["cpu"] = time.process_time() - t0
+    elif op == "retag":
+        t0 = time.process_time()
+        try:  # every story: a retag with no taxonomy changed re-tags nothing
+            r = m.retag(every=True)  # type: ignore[call-arg]
+        except TypeError:  # the code before retag knew what changed
+            t0 = time.process_time()
+            r = m.retag()
+        cpu = time.process_time() - t0
+        result["cpu"] = cpu
+        result["per_cpu_s"] = r.versions / cpu if cpu else float("inf")
+    elif op == "storage":
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        n = db.execute("select count(*) from versions").fetchone()[0]
+        result["bytes_per_version"] = path.stat().st_size / n
+        result["cpu"] = 0.0
+    result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return result
+
+
+OPS = ["search", "search-all", "changes", "themes", "retag", "storage"]
+METRIC = {
+    "search": ["p50", "p95"],
+    "search-all": ["p50", "p95"],
+    "changes": ["cpu"],
+    "themes": ["cpu"],
+    "retag": ["per_cpu_s"],
+    "storage": ["bytes_per_version"],
+}
+
+
+def exponent(sizes: list[int], values: list[float]) -> float | None:
+    pts = [(math.log(s), math.log(v)) for s, v in zip(sizes, values, strict=True) if v > 0]
+    if len(pts) < 2:
+        return None
+    mx = sum(p[0] for p in pts) / len(pts)
+    my = sum(p[1] for p in pts) / len(pts)
+    den = sum((p[0] - mx) ** 2 for p in pts)
+    return sum((p[0] - mx) * (p[1] - my) for p in pts) / den if den else None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--only", default=",".join(OPS), help="comma-separated: " + ",".join(OPS))
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.measure, Path(args.db))))
+        return
+    sizes = [int(s) for s in args.sizes.split(",")]
+    ops = [o for o in args.only.split(",") if o]
+    CACHE.mkdir(parents=True, exist_ok=True)
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    results: dict[str, dict[int, dict[str, float]]] = {op: {} for op in ops}
+    for size in sizes:
+        path = CACHE / f"scale-{size}.db"
+        if not path.exists():
+            print(f"building {path} ({size:,} versions)...", file=sys.stderr)
+            t0 = time.process_time()
+            build(path, size, now)
+            print(f"  built in {time.process_time() - t0:.0f} CPU-s", file=sys.stderr)
+        for op in ops:
+            out = subprocess.run(
+                [sys.executable, __file__, "--measure", op, "--db", str(path)],
+                check=True,
+                capture_output=True,
+                text=True,
+                env={**os.environ, "PYTHONPATH": str(ROOT)},
+            )
+            row = json.loads(out.stdout.strip().splitlines()[-1])
+            results[op][size] = row
+            shown = ", ".join(
+                f"{k} {v:,.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in row.items()
+            )
+            print(f"{size:>9,} {op:<11} {shown}", flush=True)
+    print("\ngrowth exponents (cost ~ versions^b):")
+    for op in ops:
+        done = sorted(results[op])
+        for metric in METRIC[op]:
+            vals = [float(results[op][s][metric]) for s in done]
+            b = exponent(done, vals)
+            cells = "  ".join(f"{s:,}: {v:,.4g}" for s, v in zip(done, vals, strict=True))
+            rss = max(float(results[op][s]["rss_mb"]) for s in done)
+            shown = "n/a" if b is None else f"{b:.2f}"
+            print(f"  {op:<11} {metric:<18} {cells}   b = {shown}   peak RSS {rss:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
