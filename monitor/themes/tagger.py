@@ -184,6 +184,12 @@ def tags_for(
 def tag_rows(version_id: int, hits: Iterable[tuple[str, taxonomy.Hit]]) -> list[TagRow]:
     """The ``version_themes`` rows of one version's hits."""
     return [
-        (version_id, slug, h.theme, h.score, json.dumps(h.evidence(), ensure_ascii=False, sort_keys=True))
+        (
+            version_id,
+            slug,
+            h.theme,
+            h.score,
+            json.dumps(h.evidence(), ensure_ascii=False, sort_keys=True),
+        )
         for slug, h in hits
     ]
