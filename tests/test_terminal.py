@@ -21,7 +21,9 @@ from rich.cells import cell_len
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
 
 LONG = "Pakistan and Afghanistan agree to extend the ceasefire " * 4
-URDU = "پاکستان اور افغانستان کے درمیان جنگ بندی میں توسیع پر اتفاق، مذاکرات کا اگلا دور استنبول میں"
+URDU = (
+    "پاکستان اور افغانستان کے درمیان جنگ بندی میں توسیع پر اتفاق، مذاکرات کا اگلا دور استنبول میں"
+)
 CJK = "巴基斯坦与阿富汗同意延长停火协议并在伊斯坦布尔举行下一轮谈判巴基斯坦与阿富汗同意延长停火"
 
 
@@ -71,9 +73,7 @@ def newsroom(db, db_path: Path) -> dict[str, str]:
             published=f"2025-11-{n + 1:02d}T21:30:00Z",
         )
     add_article(db, "https://example.com/a9", LONG, "Body text, edited. " * 5, source="Dawn")
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "COLUMNS")
-    }
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "COLUMNS")}
     env.update(MONITOR_DB=str(db_path), PYTHONPATH=str(ROOT), TZ="UTC", TERM="xterm-256color")
     return env
 
@@ -165,7 +165,9 @@ def test_tsv_is_one_row_a_line(invoke, newsroom) -> None:
     result = invoke("list", "--tsv")
     lines = result.stdout.splitlines()
     assert lines[0].split("\t")[:3] == ["id", "url", "title"]
-    assert len(lines) == 13 and all(len(line.split("\t")) == len(lines[0].split("\t")) for line in lines)
+    assert len(lines) == 13 and all(
+        len(line.split("\t")) == len(lines[0].split("\t")) for line in lines
+    )
     assert any(URDU in line for line in lines)
 
 

@@ -46,11 +46,12 @@ def cli(ctx: click.Context, db_path: Path | None, verbose: int, utc: bool) -> No
     recurring themes, and what changed.
 
     \b
-    Quick start:
+    Examples:
       monitor init
-      monitor add article.txt --url https://example.com/a --story pakistan-taliban
+      monitor add samples/articles/*.txt --story pakistan-taliban
       monitor list
       monitor show 1
+      monitor list --db ~/news.db      # options go before or after the command
     """
     if ctx.resilient_parsing:
         return

@@ -46,8 +46,11 @@ def completion(ctx: click.Context, shell: str) -> None:
 
 def monitor_command() -> str:
     """How cron should start this installation's ``monitor``: the absolute path of the
-    script that is running, else the one on PATH, else this Python with ``-m monitor``."""
+    script that is running (this Python with ``-m monitor`` when run so), else the one
+    on PATH, else this Python with ``-m monitor``."""
     argv0 = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    if argv0 is not None and argv0.name == "__main__.py":  # python -m monitor
+        return f"{shlex.quote(sys.executable)} -m monitor"
     if argv0 is not None and argv0.name.startswith("monitor") and argv0.is_file():
         return shlex.quote(str(argv0.absolute()))
     found = shutil.which("monitor")

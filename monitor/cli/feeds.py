@@ -47,7 +47,7 @@ def feeds_group() -> None:
     \b
     Examples:
       monitor feeds add https://www.dawn.com/feeds/home --story pakistan-taliban
-      monitor feeds import samples/feeds/newsroom.opml
+      monitor feeds import my-reader-export.opml
       monitor feeds list
     """
 
@@ -80,7 +80,7 @@ def feeds_add(
       monitor feeds add https://www.dawn.com/feeds/home --story pakistan-taliban --name Dawn
       monitor feeds add samples/feeds/frontier-wire.xml samples/feeds/kabul-sample-times.atom
       monitor feeds add https://www.example.com/news     # the page's own feed is found
-      monitor feeds add - < feeds.txt
+      ls samples/feeds/* | monitor feeds add -
     """
     locations: list[str] = []
     for url in urls:
@@ -142,8 +142,9 @@ def feeds_import(app: App, path: Path, story: str | None, check: bool) -> None:
 
     \b
     Examples:
-      monitor feeds import samples/feeds/newsroom.opml
-      monitor feeds import samples/feeds/newsroom.opml --story pakistan-taliban --check
+      monitor feeds import my-reader-export.opml --story pakistan-taliban --check
+      monitor --db old.db feeds export --opml > feeds.opml
+      monitor feeds import feeds.opml
     """
     added = skipped = 0
     for url, outcome in app.monitor.import_opml(path, story, check=check):

@@ -210,9 +210,9 @@ def themes_eval(
 
     \b
     Examples:
-      monitor themes eval labels.csv
-      monitor themes eval labels.csv more.csv --story my-story.toml --misses 10
-      monitor themes eval labels.csv --json > eval.json
+      monitor themes eval my-labels.csv
+      monitor themes eval my-labels.csv my-more.csv --story my-story.toml --misses 10
+      monitor themes eval my-labels.csv --json > eval.json
     """
     from monitor.themes import evaluate as themeeval
 
