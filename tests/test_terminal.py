@@ -201,3 +201,18 @@ def test_limit_has_one_default_and_zero_means_all(invoke, newsroom) -> None:
             command = command.commands[name]  # type: ignore[attr-defined]
         limit = next(p for p in command.params if p.name == "limit")
         assert limit.default == DEFAULT_LIMIT, path
+
+
+def test_show_in_local_time_and_utc(invoke, newsroom, monkeypatch) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Karachi")
+    time.tzset()
+    try:
+        local = invoke("show", "9").stdout
+        utc = invoke("show", "9", "--utc").stdout
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert "published: 2025-11-10 02:30 PKT" in local
+    assert "published: 2025-11-09 21:30 UTC" in utc

@@ -216,6 +216,8 @@ def list_(
 def show(app: App, article_id: int, number: int | None, as_json: bool) -> None:
     """Show one article: metadata, its versions, and the text of one version.
 
+    Times are local, the zone named (--utc: UTC); --json keeps UTC ISO times.
+
     \b
     Examples:
       monitor show 12
@@ -229,7 +231,7 @@ def show(app: App, article_id: int, number: int | None, as_json: bool) -> None:
         detail.pop("version_id", None)
         click.echo(json.dumps(detail, ensure_ascii=False, indent=2))
         return
-    click.echo(presenters.render_detail(detail, colour=output.use_colour()))
+    click.echo(presenters.render_detail(detail, colour=output.use_colour(), utc=app.utc))
 
 
 @click.group(name="stories", cls=MonitorGroup)
