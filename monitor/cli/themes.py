@@ -102,12 +102,12 @@ def themes(
         [
             ("theme", "theme"),
             ("articles", "articles"),
-            ("sources", "sources"),
             ("first", "first seen"),
             ("last", "last seen"),
-            ("periods", "periods"),
             ("recurring", "recurring"),
             ("trend", "trend"),
+            ("sources", "sources"),
+            ("periods", "periods"),
         ],
         wide="theme",
         keep=("articles", "first", "last", "trend"),
@@ -125,7 +125,7 @@ def _spark_periods(fmt: str | None) -> int:
     import shutil
 
     width = shutil.get_terminal_size().columns
-    return max(6, min(SPARK_PERIODS, width - 56))
+    return max(6, min(SPARK_PERIODS, width - 68))
 
 
 @themes.command(name="discover")
