@@ -11,12 +11,13 @@ imported by the methods that need them, so opening a database stays cheap.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
+from monitor.errors import InputError, MonitorError
 from monitor.store import db as dbmod
 from monitor.store import queries
 from monitor.store.queries import ArticleFilter
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from monitor.analysis.edits import Comparison
     from monitor.analysis.search import SearchOptions
     from monitor.derive import RetagResult
+    from monitor.feedcheck import FeedChecker
     from monitor.notify import DestinationResult, NotifyOptions
     from monitor.themes.discover import Candidate
     from monitor.themes.evaluate import Evaluation
@@ -389,13 +391,116 @@ class Monitor:
         explained = tagger.why(tagger.load_taggers(self.db), detail["title"], detail["text"])
         return [one.as_dict() for one in explained]
 
-    def add_feed(self, url: str, story: str | None = None, name: str | None = None) -> dict:
+    def add_feed(
+        self,
+        url: str,
+        story: str | None = None,
+        name: str | None = None,
+        *,
+        check: bool = False,
+        checker: FeedChecker | None = None,
+        paused: bool = False,
+    ) -> dict:
+        """Follow a feed. With ``check`` it is fetched once first: an HTML page is
+        searched for the feeds it announces and the first is followed (the row's
+        ``found_on`` names the page, ``also_announced`` the others); a sitemap, an
+        OPML list or anything else that is not a feed is refused (:class:`InputError`)."""
         from monitor.store import feeds
         from monitor.themes import stories
 
         if story:
             stories.get_story(self.db, story)  # an unknown story fails before anything is written
-        return feeds.add_feed(self.db, url, story=story, name=name)
+        feeds.normalise_feed_location(url)  # a malformed location fails before any fetch
+        found: dict[str, Any] = {"found_on": None, "also_announced": [], "entries": None}
+        title = None
+        if check:
+            from monitor import feedcheck
+
+            own = checker is None
+            active = checker or feedcheck.FeedChecker()
+            try:
+                checked = active.check(url.strip())
+            finally:
+                if own:
+                    active.close()
+            url, title = checked.url, checked.title
+            found = {
+                "found_on": checked.found_on,
+                "also_announced": list(checked.others),
+                "entries": checked.entries,
+            }
+        row = feeds.add_feed(self.db, url, story=story, name=name, title=title, paused=paused)
+        return {**row, **found}
+
+    def edit_feed(
+        self,
+        ref: str,
+        *,
+        story: str | None = None,
+        name: str | None = None,
+        paused: bool | None = None,
+    ) -> dict[str, Any]:
+        """Change a feed's story (``""``: every entry), name, or pause/resume it."""
+        from monitor.store import feeds
+        from monitor.themes import stories
+
+        if story:
+            stories.get_story(self.db, story)
+        return feeds.edit_feed(self.db, ref, story=story, name=name, paused=paused)
+
+    def add_feeds(
+        self,
+        urls: Iterable[str],
+        story: str | None = None,
+        name: str | None = None,
+        *,
+        check: bool = True,
+    ) -> Iterator[tuple[str, dict[str, Any] | MonitorError]]:
+        """:meth:`add_feed` for each location in turn, with one HTTP client: pairs of
+        (location, the added row or the error that stopped it); one failure stops none
+        of the others."""
+        from monitor import feedcheck
+
+        with feedcheck.FeedChecker() as checker:
+            for url in urls:
+                try:
+                    yield url, self.add_feed(url, story, name, check=check, checker=checker)
+                except MonitorError as exc:
+                    yield url, exc
+
+    def import_opml(
+        self, path: Path, story: str | None = None, *, check: bool = False
+    ) -> Iterator[tuple[str, dict[str, Any] | MonitorError]]:
+        """Follow every feed of an OPML file (its outlines' ``xmlUrl``; nested folders
+        too): pairs as :meth:`add_feeds`. ``story`` wins over the story an outline
+        names (``feeds export --opml`` writes them); a feed already followed is an
+        error of its own, the rest go on."""
+        from monitor import feedcheck, opml
+        from monitor.sources import read_local_file
+
+        entries = opml.read_opml(read_local_file(path), str(path))
+        if not entries:
+            raise InputError(f"{path}: no feeds in it (no <outline xmlUrl=...>)")
+        with feedcheck.FeedChecker() as checker:
+            for entry in entries:
+                try:
+                    row = self.add_feed(
+                        entry.url,
+                        story or entry.story,
+                        entry.name,
+                        check=check,
+                        checker=checker,
+                        paused=entry.paused,
+                    )
+                    yield entry.url, row
+                except MonitorError as exc:
+                    yield entry.url, exc
+
+    def feeds_opml(self) -> bytes:
+        """The followed feeds as an OPML 2.0 document (``feeds export --opml``)."""
+        from monitor import opml
+
+        return opml.write_opml(self.feeds())
 
     def feeds(self) -> list[dict[str, Any]]:
         from monitor.store import feeds

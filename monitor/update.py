@@ -161,7 +161,7 @@ class FeedReport:
 class RunReport:
     run_id: int
     feeds: list[FeedReport] = field(default_factory=list)
-    followed: int = 0  # active feeds in the database
+    followed: int = 0  # active feeds in the database (not paused)
     pages_fetched: int = 0
     page_errors: list[tuple[str, str]] = field(default_factory=list)
     rechecked: int = 0
@@ -561,7 +561,7 @@ def run_fetch(
     started = time.monotonic()
     feeds = choose_feeds(db, options)
     report = RunReport(run_id=runs.start_run(db, "fetch"))
-    report.followed = db["feeds"].count_where("active = 1")
+    report.followed = db["feeds"].count_where("active = 1 and paused = 0")
     report.recheck_asked = bool(options.recheck_hours)
     if on_start:
         on_start(len(feeds))

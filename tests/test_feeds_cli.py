@@ -82,7 +82,9 @@ def test_fetch_with_no_feeds_exits_4(invoke):
 def test_fetch_all_failed_exits_4(invoke, tmp_path):
     bad = tmp_path / "bad.xml"
     bad.write_text("<html><body>Service unavailable</body></html>")
-    invoke("feeds", "add", str(bad))
+    refused = invoke("feeds", "add", str(bad))
+    assert refused.exit_code == 1 and "an HTML file, not a feed" in refused.stderr
+    assert invoke("feeds", "add", "--no-check", str(bad)).exit_code == 0
     result = invoke("fetch", "--quiet")
     assert result.exit_code == 4
     assert f"failed: {bad}: not a feed: looks like an HTML page" in result.stderr

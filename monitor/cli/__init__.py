@@ -13,50 +13,60 @@ from pathlib import Path
 import click
 
 from monitor import __version__
-from monitor.cli import core, diff, feeds, notify, report, themes
-from monitor.cli.app import EXIT_CODES_HELP, App, MonitorGroup, configure_logging
+from monitor.cli import completion, core, diff, feeds, notify, report, themes
+from monitor.cli.app import (
+    CONTEXT_SETTINGS,
+    DB_HELP,
+    EXIT_CODES_HELP,
+    UTC_HELP,
+    VERBOSE_HELP,
+    App,
+    MonitorGroup,
+    add_common_options,
+    configure_logging,
+)
 from monitor.render import rows as output
 
 
-@click.group(cls=MonitorGroup, epilog=EXIT_CODES_HELP)
+@click.group(cls=MonitorGroup, epilog=EXIT_CODES_HELP, context_settings=CONTEXT_SETTINGS)
 @click.option(
     "--db",
     "db_path",
     type=click.Path(dir_okay=False, path_type=Path),
     envvar="MONITOR_DB",
     show_envvar=True,
-    help="Database file. Default: monitor.db in your user data directory.",
+    help=DB_HELP + " Also accepted after the command name.",
 )
-@click.option(
-    "-v",
-    "--verbose",
-    count=True,
-    help="Log what happens on stderr: -v feed and page failures, -vv every step.",
-)
+@click.option("-v", "--verbose", count=True, help=VERBOSE_HELP)
+@click.option("--utc", is_flag=True, help=UTC_HELP)
 @click.version_option(__version__, prog_name="monitor")
 @click.pass_context
-def cli(ctx: click.Context, db_path: Path | None, verbose: int) -> None:
+def cli(ctx: click.Context, db_path: Path | None, verbose: int, utc: bool) -> None:
     """Follow a news story for months: every version of every article,
     recurring themes, and what changed.
 
     \b
-    Quick start:
+    Examples:
       monitor init
-      monitor add article.txt --url https://example.com/a --story pakistan-taliban
+      monitor add samples/articles/*.txt --story pakistan-taliban
       monitor list
       monitor show 1
+      monitor list --db ~/news.db      # options go before or after the command
     """
     if ctx.resilient_parsing:
         return
     if verbose:
         configure_logging(verbose)
-    if output.use_colour() is False:
+    if not output.use_colour():
         ctx.color = False
+    elif output.colour_forced():
+        ctx.color = True  # FORCE_COLOR: keep the colours through a pipe
     if db_path is None:
         from monitor.store.db import default_db_path
 
         db_path = default_db_path()
     ctx.obj = App(db_path)
+    ctx.obj.utc = utc
 
 
 for command in (
@@ -75,7 +85,10 @@ for command in (
     report.export_,
     themes.themes,
     themes.retag,
+    completion.completion,
+    completion.cron,
 ):
+    add_common_options(command)
     cli.add_command(command)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import sqlite3
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,10 +26,12 @@ def configure_logging(verbose: int) -> None:
     """``-v``: warnings and notes of the ``monitor`` logger on stderr; ``-vv``: debug."""
     import logging
 
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
     logger = logging.getLogger("monitor")
-    logger.addHandler(handler)
+    if not any(getattr(h, "monitor_cli", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        handler.monitor_cli = True  # type: ignore[attr-defined]  # given -v twice: one handler
+        logger.addHandler(handler)
     logger.setLevel(logging.INFO if verbose == 1 else logging.DEBUG)
 
 
@@ -76,7 +78,7 @@ class MonitorGroup(click.Group):
 MAX_INT = 2**63 - 1
 
 #: commands that may create the database (every other one reads, and refuses a missing file)
-CREATING = frozenset({"init", "add", "fetch", "feeds add", "stories add"})
+CREATING = frozenset({"init", "add", "fetch", "feeds add", "feeds import", "stories add"})
 
 
 def _database_problem(ctx: click.Context, exc: Exception) -> str:
@@ -99,6 +101,7 @@ class App:
         self.path = path
         self._monitor: Monitor | None = None
         self.created = False  # this command made the database file
+        self.utc = False  # --utc: show times in UTC on terminals too
 
     @property
     def monitor(self) -> Monitor:
@@ -118,18 +121,118 @@ class App:
 
 pass_app = click.make_pass_decorator(App)
 
+#: ``-h`` as well as ``--help``, on every command (Click hands it down to subcommands)
+CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
+
+DB_HELP = "Database file. Default: monitor.db in your user data directory."
+VERBOSE_HELP = "Log what happens on stderr: -v feed and page failures, -vv every step."
+UTC_HELP = "Show times in UTC (default on a terminal: local time, the zone named)."
+
+
+def _app(ctx: click.Context) -> App | None:
+    return None if ctx.resilient_parsing else ctx.find_object(App)
+
+
+def _set_db(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+    app = _app(ctx)
+    if app is not None and value is not None:
+        app.path = value
+
+
+def _set_verbose(ctx: click.Context, param: click.Parameter, value: int) -> None:
+    if value and not ctx.resilient_parsing:
+        configure_logging(value)
+
+
+def _set_utc(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    app = _app(ctx)
+    if app is not None and value:
+        app.utc = True
+
+
+def common_params() -> list[click.Parameter]:
+    """``--db``, ``-v`` and ``--utc`` for a subcommand: the group's options, accepted
+    after the command name too (``monitor list --db x`` = ``monitor --db x list``);
+    given in both places, the later one wins."""
+    return [
+        click.Option(
+            ["--db", "db_path"],
+            type=click.Path(dir_okay=False, path_type=Path),
+            expose_value=False,
+            callback=_set_db,
+            help=DB_HELP,
+        ),
+        click.Option(
+            ["-v", "--verbose"],
+            count=True,
+            expose_value=False,
+            callback=_set_verbose,
+            help=VERBOSE_HELP,
+        ),
+        click.Option(["--utc"], is_flag=True, expose_value=False, callback=_set_utc, help=UTC_HELP),
+    ]
+
+
+def add_common_options(command: click.Command) -> None:
+    """Give ``command`` and every subcommand under it the common options."""
+    names = {opt for param in command.params for opt in getattr(param, "opts", [])}
+    command.params.extend(p for p in common_params() if not names & set(p.opts))
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            add_common_options(sub)
+
+
+#: the one default of ``--limit`` on every listing command (``--limit 0``: no limit)
+DEFAULT_LIMIT = 50
+
+LIMIT_HELP = f"At most this many rows (default {DEFAULT_LIMIT}; 0: all of them)."
+
+
+def limit_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--limit N`` with the one default; ``0`` means no limit (``None`` for the API)."""
+
+    def convert(ctx: click.Context, param: click.Parameter, value: int) -> int | None:
+        return value or None
+
+    return click.option(
+        "--limit",
+        type=click.IntRange(min=0, max=MAX_INT - 1),
+        default=DEFAULT_LIMIT,
+        callback=convert,
+        help=LIMIT_HELP,
+    )(func)
+
 
 def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``--json``, ``--csv``, ``--nl`` for commands that list rows."""
+    """The output options of every listing command: a table by default (``--wide``:
+    long cells whole), ``--json``, ``--nl``, ``--csv``, ``--tsv``. The command gets
+    ``fmt`` (None for the table) and ``wide``."""
 
-    @click.option("--json", "fmt", flag_value="json", help="Output a JSON array.")
+    @click.option("--wide", is_flag=True, help="Table: show long titles and URLs whole (wrapped).")
+    @click.option(
+        "--tsv", "fmt", flag_value="tsv", help="Output tab-separated values with a header row."
+    )
     @click.option("--csv", "fmt", flag_value="csv", help="Output CSV with a header row.")
     @click.option("--nl", "fmt", flag_value="nl", help="Output JSON lines (one object a line).")
+    @click.option("--json", "fmt", flag_value="json", help="Output a JSON array.")
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         return func(*args, **kwargs)
 
     return wrapper
+
+
+def limited(rows: Iterable[dict[str, Any]], limit: int | None) -> Iterator[dict[str, Any]]:
+    """At most ``limit`` rows; a note on stderr when there were more (the API is asked
+    for ``limit + 1`` so the note costs one row)."""
+    if limit is None:
+        yield from rows
+        return
+    for count, row in enumerate(rows):
+        if count == limit:
+            click.echo(f"note: showing the first {limit}; --limit 0 shows them all", err=True)
+            return
+        yield row
 
 
 def emit_rows(
@@ -138,16 +241,25 @@ def emit_rows(
     columns: list[tuple[str, str]],
     wide: str | None = None,
     empty: str = "nothing to show",
+    *,
+    keep: Collection[str] = ("id",),
+    whole: bool = False,
+    limit: int | None = None,
 ) -> None:
+    """Rows in the chosen format. The table keeps the ``keep`` columns whole at any
+    width, shrinks ``wide`` (the title) and drops other columns that do not fit."""
     out = sys.stdout
+    rows = limited(rows, limit)
     if fmt == "json":
         output.write_json_array(rows, out)
     elif fmt == "nl":
         output.write_nl(rows, out)
     elif fmt == "csv":
         output.write_csv(rows, out)
+    elif fmt == "tsv":
+        output.write_tsv(rows, out)
     else:
-        if not output.print_table(rows, columns, out, wide=wide):
+        if not output.print_table(rows, columns, out, wide=wide, keep=keep, whole=whole):
             click.echo(empty, err=True)
 
 

@@ -15,6 +15,7 @@ from monitor.cli.app import (
     MonitorClickError,
     MonitorGroup,
     emit_rows,
+    limit_option,
     output_options,
     pass_app,
     resolve_window,
@@ -23,6 +24,7 @@ from monitor.cli.app import (
 from monitor.errors import MonitorError
 from monitor.render import rows as output
 from monitor.store.queries import ArticleFilter
+from monitor.text.localtime import shown, zone_name
 from monitor.text.timeutil import parse_date_option
 
 
@@ -32,6 +34,11 @@ def init(app: App) -> None:
     """Create the database (or upgrade an older one) and install built-in stories.
 
     Safe to run again: it changes nothing that exists.
+
+    \b
+    Examples:
+      monitor init
+      monitor --db ~/news.db init
     """
     schema = app.monitor.init()
     click.echo(f"database ready: {app.path}", err=True)
@@ -73,8 +80,7 @@ def add(
 
     \b
     Examples:
-      monitor add seed.txt --url https://example.com/a --title "..." --published 2025-10-30
-      monitor add page.html --story pakistan-taliban
+      monitor add samples/articles/01-asif-obliterate.txt --story pakistan-taliban
       monitor add https://example.com/news/a --story pakistan-taliban
       monitor add samples/articles/*.txt
       curl -s https://example.com/a | monitor add - --url https://example.com/a
@@ -124,10 +130,12 @@ def describe_result(source: str, result: Any, many: bool) -> str:
 LIST_COLUMNS = [
     ("id", "id"),
     ("date", "date"),
-    ("source", "source"),
     ("version_count", "v"),
+    ("source", "source"),
     ("title", "title"),
 ]
+#: shown whole at any terminal width (every next step names the id)
+LIST_KEEP = ("id", "date", "version_count")
 
 
 @click.command(name="list")
@@ -140,9 +148,7 @@ LIST_COLUMNS = [
     type=click.Choice(["cosmetic", "minor", "substantive", "major"]),
     help="Only articles with an edit at least this severe (see README).",
 )
-@click.option(
-    "--limit", type=click.IntRange(min=1, max=MAX_INT), help="At most this many articles."
-)
+@limit_option
 @output_options
 @pass_app
 def list_(
@@ -155,25 +161,46 @@ def list_(
     min_severity: str | None,
     limit: int | None,
     fmt: str | None,
+    wide: bool,
 ) -> None:
     """List articles, newest first (by published date, else first seen).
+
+    The table shows dates in local time (--utc: in UTC); --json, --nl, --csv and
+    --tsv give every field, times in UTC (ISO 8601, ending in Z).
 
     \b
     Examples:
       monitor list --story pakistan-taliban --since 7d
       monitor list --edited --json
       monitor list --edited --min-severity substantive
-      monitor list --csv > articles.csv
+      monitor list --csv --limit 0 > articles.csv
+      monitor list --wide | less -S
     """
     since_iso, until_iso = resolve_window(since, until)
     flt = ArticleFilter(
-        story=story, source=site, since=since_iso, until=until_iso, edited=edited, limit=limit
+        story=story,
+        source=site,
+        since=since_iso,
+        until=until_iso,
+        edited=edited,
+        limit=limit + 1 if limit else None,
     )
     flt.min_severity = min_severity
     rows = app.monitor.articles(flt)
+    columns = LIST_COLUMNS
     if fmt is None:
-        rows = ({**r, "date": (r["dated_at"] or "")[:10]} for r in rows)
-    emit_rows(rows, fmt, LIST_COLUMNS, wide="title", empty="no articles match")
+        rows = ({**r, "date": shown(r["dated_at"], app.utc, date_only=True)} for r in rows)
+        columns = [(k, f"date ({zone_name(app.utc)})" if k == "date" else h) for k, h in columns]
+    emit_rows(
+        rows,
+        fmt,
+        columns,
+        wide="title",
+        empty="no articles match",
+        keep=LIST_KEEP,
+        whole=wide,
+        limit=limit,
+    )
 
 
 @click.command()
@@ -195,11 +222,14 @@ def list_(
 def show(app: App, article_id: int, number: int | None, as_json: bool, why: bool) -> None:
     """Show one article: metadata, its versions, and the text of one version.
 
+    Times are local, the zone named (--utc: UTC); --json keeps UTC ISO times.
+
     \b
     Examples:
-      monitor show 1
-      monitor show 1 --version 1 --json
-      monitor show 1 --why
+      monitor show 12
+      monitor show 12 --version 1
+      monitor show 12 --json | jq .versions
+      monitor show 12 --why
     """
     from monitor.render import article as presenters
 
@@ -215,19 +245,32 @@ def show(app: App, article_id: int, number: int | None, as_json: bool, why: bool
         detail.pop("version_id", None)
         click.echo(json.dumps(detail, ensure_ascii=False, indent=2))
         return
-    click.echo(presenters.render_detail(detail, colour=output.use_colour()))
+    click.echo(presenters.render_detail(detail, colour=output.use_colour(), utc=app.utc))
 
 
 @click.group(name="stories", cls=MonitorGroup)
 def stories_group() -> None:
-    """Stories: what to follow (a relevance rule and a theme taxonomy)."""
+    """Stories: what to follow (a relevance rule and a theme taxonomy).
+
+    \b
+    Examples:
+      monitor stories list
+      monitor stories add samples/stories/pakistan-taliban.toml
+    """
 
 
 @stories_group.command(name="list")
+@limit_option
 @output_options
 @pass_app
-def stories_list(app: App, fmt: str | None) -> None:
-    """List stories (built-in and added)."""
+def stories_list(app: App, limit: int | None, fmt: str | None, wide: bool) -> None:
+    """List stories (built-in and added).
+
+    \b
+    Examples:
+      monitor stories list
+      monitor stories list --json
+    """
     rows = app.monitor.stories()
     emit_rows(
         rows,
@@ -240,6 +283,9 @@ def stories_list(app: App, fmt: str | None) -> None:
             ("origin", "origin"),
         ],
         wide="name",
+        keep=("slug", "articles"),
+        whole=wide,
+        limit=limit,
     )
 
 
@@ -247,7 +293,15 @@ def stories_list(app: App, fmt: str | None) -> None:
 @click.argument("path", type=click.Path(path_type=Path))
 @pass_app
 def stories_add(app: App, path: Path) -> None:
-    """Add or replace a story from a TOML file (see samples/stories/)."""
+    """Add or replace a story from a TOML file (see samples/stories/).
+
+    Stored articles are re-evaluated against its rule: the command says how many
+    joined the story and how many left.
+
+    \b
+    Examples:
+      monitor stories add samples/stories/pakistan-taliban.toml
+    """
     added = app.monitor.add_story(path)
     story = added.story
     click.echo(

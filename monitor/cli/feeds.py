@@ -1,18 +1,28 @@
-"""``monitor feeds add|list|remove``, ``monitor fetch`` (the cron job) and ``monitor status``."""
+"""``monitor feeds add|import|export|edit|list|remove``, ``monitor fetch`` (the cron job)
+and ``monitor status``."""
 
 from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from monitor.cli.app import MAX_INT, App, MonitorGroup, emit_rows, output_options, pass_app
-from monitor.errors import ExitCode
-from monitor.render import rows as output
+from monitor.cli.app import (
+    App,
+    MonitorClickError,
+    MonitorGroup,
+    emit_rows,
+    limit_option,
+    output_options,
+    pass_app,
+)
+from monitor.errors import ExitCode, MonitorError
 from monitor.store import feeds as feedstore
 from monitor.store import runs
+from monitor.text.localtime import shown, zone_name
 from monitor.text.safetext import line
 
 if TYPE_CHECKING:
@@ -32,25 +42,175 @@ Exit codes:
 
 @click.group(name="feeds", cls=MonitorGroup)
 def feeds_group() -> None:
-    """Feeds to follow: RSS, Atom or RDF, by URL or local file."""
+    """Feeds to follow: RSS, Atom or RDF, by URL or local file; OPML lists in and out.
+
+    \b
+    Examples:
+      monitor feeds add https://www.dawn.com/feeds/home --story pakistan-taliban
+      monitor feeds import my-reader-export.opml
+      monitor feeds list
+    """
 
 
 @feeds_group.command(name="add")
-@click.argument("url")
+@click.argument("urls", nargs=-1, required=True, metavar="URL...")
 @click.option("--story", help="Keep only entries relevant to this story (default: keep all).")
 @click.option("--name", help="A name for the feed, used as the articles' source (outlet).")
+@click.option(
+    "--check/--no-check",
+    default=True,
+    show_default=True,
+    help="Fetch each feed once before following it (--no-check: follow it as given, "
+    "e.g. a feed that is down right now).",
+)
 @pass_app
-def feeds_add(app: App, url: str, story: str | None, name: str | None) -> None:
-    """Follow a feed: an http(s) URL, or a local feed file.
+def feeds_add(
+    app: App, urls: tuple[str, ...], story: str | None, name: str | None, check: bool
+) -> None:
+    """Follow feeds: http(s) URLs or local feed files; - reads them from standard
+    input, one a line (blank lines and # comments skipped).
+
+    Each is fetched once first. A web page is searched for the feeds it announces
+    (<link rel="alternate" type="application/rss+xml">) and the first is followed
+    (you are told which); a sitemap or an OPML list is refused with the command
+    that takes it. One feed that fails does not stop the others (exit 1 at the end).
 
     \b
     Examples:
       monitor feeds add https://www.dawn.com/feeds/home --story pakistan-taliban --name Dawn
-      monitor feeds add samples/feeds/frontier-post.xml --story pakistan-taliban
+      monitor feeds add samples/feeds/frontier-wire.xml samples/feeds/kabul-sample-times.atom
+      monitor feeds add https://www.example.com/news     # the page's own feed is found
+      ls samples/feeds/* | monitor feeds add -
     """
-    row = app.monitor.add_feed(url, story=story, name=name)
+    locations: list[str] = []
+    for url in urls:
+        if url == "-":
+            for raw in sys.stdin:
+                raw = raw.strip()
+                if raw and not raw.startswith("#"):
+                    locations.append(raw)
+        else:
+            locations.append(url)
+    if not locations:
+        raise click.UsageError("no feed URLs on standard input")
+    if name and len(locations) > 1:
+        raise click.UsageError("--name names one feed: give one URL with it")
+    failed = 0
+    for _url, outcome in app.monitor.add_feeds(locations, story, name, check=check):
+        if isinstance(outcome, MonitorError):
+            if len(locations) == 1:
+                raise outcome
+            click.echo(f"Error: {outcome}", err=True)
+            failed += 1
+            continue
+        _describe_added(outcome)
+    if failed:
+        raise MonitorClickError(f"{failed} of {len(locations)} feeds could not be added")
+
+
+def _describe_added(row: dict[str, Any]) -> None:
     story_note = f", story {row['story']}" if row["story"] else ", keeping every entry"
-    click.echo(f"feed {row['id']}: {row['url']}{story_note}")
+    paused = ", paused" if row.get("paused") else ""
+    entries = f", {row['entries']} entries now" if row.get("entries") is not None else ""
+    click.echo(f"feed {row['id']}: {line(row['url'])}{story_note}{entries}{paused}")
+    if row.get("found_on"):
+        click.echo(
+            f"note: {line(row['found_on'])} is a web page; following the feed it announces, "
+            f"{line(row['url'])}",
+            err=True,
+        )
+        for other in row.get("also_announced") or []:
+            click.echo(
+                f"note: it also announces {line(other)} (add it too if you want it)", err=True
+            )
+
+
+@feeds_group.command(name="import")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--story", help="File every feed under this story (default: the list's own).")
+@click.option(
+    "--check/--no-check",
+    default=False,
+    show_default=True,
+    help="Fetch each feed once before following it (slow for a long list).",
+)
+@pass_app
+def feeds_import(app: App, path: Path, story: str | None, check: bool) -> None:
+    """Follow every feed of an OPML file (from a feed reader, or 'feeds export --opml').
+
+    Feeds already followed are reported and skipped; the rest are added.
+
+    \b
+    Examples:
+      monitor feeds import my-reader-export.opml --story pakistan-taliban --check
+      monitor --db old.db feeds export --opml > feeds.opml
+      monitor feeds import feeds.opml
+    """
+    added = skipped = 0
+    for url, outcome in app.monitor.import_opml(path, story, check=check):
+        if isinstance(outcome, MonitorError):
+            click.echo(f"skipped: {line(url)}: {outcome}", err=True)
+            skipped += 1
+            continue
+        _describe_added(outcome)
+        added += 1
+    click.echo(f"{path}: {added} feeds added, {skipped} skipped", err=True)
+    if not added and skipped:
+        raise MonitorClickError(f"{path}: no feed could be added")
+
+
+@feeds_group.command(name="export")
+@click.option(
+    "--opml",
+    "as_opml",
+    is_flag=True,
+    required=True,
+    help="Write the followed feeds as OPML 2.0 (the only format; required, for clarity).",
+)
+@pass_app
+def feeds_export(app: App, as_opml: bool) -> None:
+    """Write the followed feeds as OPML, for a feed reader or another database
+    (each feed's story and paused state go along and come back with 'feeds import').
+
+    \b
+    Examples:
+      monitor feeds export --opml > feeds.opml
+      monitor --db other.db feeds import feeds.opml
+    """
+    sys.stdout.buffer.write(app.monitor.feeds_opml())
+    sys.stdout.flush()
+
+
+@feeds_group.command(name="edit")
+@click.argument("feed", metavar="ID|URL")
+@click.option("--story", help="File its new entries under this story ('' : keep every entry).")
+@click.option("--name", help="Its name, the articles' source ('': none).")
+@click.option(
+    "--pause/--resume",
+    "paused",
+    default=None,
+    help="Pause it (fetch skips it; kept and listed as paused), or resume it (due at once).",
+)
+@pass_app
+def feeds_edit(
+    app: App, feed: str, story: str | None, name: str | None, paused: bool | None
+) -> None:
+    """Change a feed's story or name, or pause and resume it, keeping its articles.
+
+    \b
+    Examples:
+      monitor feeds edit 3 --story pakistan-taliban --name "Frontier Wire"
+      monitor feeds edit 3 --pause
+      monitor feeds edit https://www.dawn.com/feeds/home --resume
+    """
+    if story is None and name is None and paused is None:
+        raise click.UsageError("nothing to change: give --story, --name, --pause or --resume")
+    row = app.monitor.edit_feed(feed, story=story, name=name, paused=paused)
+    state = "paused" if row["paused"] else "following"
+    click.echo(
+        f"feed {row['id']}: {line(row['url'])}: {state}, "
+        f"story {row['story'] or '(all)'}, name {line(row['name'] or '(none)')}"
+    )
 
 
 FEED_COLUMNS = [
@@ -67,39 +227,55 @@ FEED_COLUMNS = [
 
 
 @feeds_group.command(name="list")
+@limit_option
 @output_options
 @pass_app
-def feeds_list(app: App, fmt: str | None) -> None:
-    """List followed feeds: last status and error, entries seen, next fetch.
+def feeds_list(app: App, limit: int | None, fmt: str | None, wide: bool) -> None:
+    """List followed feeds: state (ok, failing, paused, inactive), entries seen,
+    last and next fetch (local time; --utc for UTC), URL and last error.
 
     \b
     Examples:
       monitor feeds list
       monitor feeds list --json
+      monitor feeds list --tsv | cut -f1,2
     """
     rows = app.monitor.feeds()
+    columns = FEED_COLUMNS
     if fmt is None:
-        rows = [_table_row(r) for r in rows]
+        rows = [_table_row(r, app.utc) for r in rows]
+        zone = zone_name(app.utc)
+        columns = [(k, f"{h} ({zone})" if k in ("last", "next") else h) for k, h in FEED_COLUMNS]
     emit_rows(
-        rows, fmt, FEED_COLUMNS, wide="url", empty="no feeds: add one with 'monitor feeds add URL'"
+        rows,
+        fmt,
+        columns,
+        wide="url",
+        empty="no feeds: add one with 'monitor feeds add URL'",
+        keep=("id", "state"),
+        whole=wide,
+        limit=limit,
     )
 
 
-def _table_row(row: dict[str, Any]) -> dict[str, Any]:
+def _table_row(row: dict[str, Any], utc: bool = False) -> dict[str, Any]:
     if not row["active"]:
         state = "inactive"
+    elif row.get("paused"):
+        state = "paused"
     elif row["error_count"]:
         state = f"failing×{row['error_count']}"
     elif row["last_fetched_at"]:
         state = f"ok {row['last_status']}"
     else:
         state = "new"
+    upcoming = feedstore.next_fetch_label(row)
     return {
         **row,
         "state": state,
         "story": row["story"] or "(all)",
-        "last": (row["last_fetched_at"] or "never").replace("T", " ")[:16],
-        "next": feedstore.next_fetch_label(row).replace("T", " ")[:16],
+        "last": shown(row["last_fetched_at"], utc) or "never",
+        "next": shown(upcoming, utc) if upcoming[:1].isdigit() else upcoming,
         "problem": row["last_error"] or "",
     }
 
@@ -108,7 +284,13 @@ def _table_row(row: dict[str, Any]) -> dict[str, Any]:
 @click.argument("feed")
 @pass_app
 def feeds_remove(app: App, feed: str) -> None:
-    """Stop following a feed (by id or URL). Its articles are kept."""
+    """Stop following a feed (by id or URL). Its articles are kept.
+
+    \b
+    Examples:
+      monitor feeds remove 3
+      monitor feeds remove https://www.dawn.com/feeds/home
+    """
     row = app.monitor.remove_feed(feed)
     click.echo(f"feed {row['id']}: removed ({row['url']}); its articles are kept", err=True)
 
@@ -185,7 +367,7 @@ def fetch_cmd(
       monitor fetch
       monitor fetch --full-text --recheck 48 --quiet
       monitor fetch --feed https://www.dawn.com/feeds/home
-      */15 * * * *  monitor --db ~/news.db fetch --quiet     (crontab)
+      monitor cron          # crontab lines with this installation's full paths
     """
     from monitor import pool, update
 
@@ -240,55 +422,56 @@ class _Progress:
             self.bar.__exit__(None, None, None)
 
 
+#: runs shown with --limit 0
+MAX_RUNS = 10_000
+
 RUN_COLUMNS = [
     ("id", "run"),
     ("started", "started"),
-    ("took", "took"),
     ("status", "status"),
-    ("feeds_ok", "ok"),
-    ("feeds_failed", "failed"),
     ("new_articles", "new"),
     ("new_versions", "versions"),
+    ("feeds_failed", "failed"),
+    ("feeds_ok", "ok"),
+    ("took", "took"),
 ]
 
 
 @click.command(name="status")
-@click.option(
-    "--limit",
-    type=click.IntRange(min=1, max=MAX_INT),
-    default=10,
-    show_default=True,
-    help="Runs to show.",
-)
-@click.option(
-    "--json", "as_json", is_flag=True, help="Output one JSON object: runs and failing feeds."
-)
+@limit_option
+@output_options
 @pass_app
-def status_cmd(app: App, limit: int, as_json: bool) -> None:
+def status_cmd(app: App, limit: int | None, fmt: str | None, wide: bool) -> None:
     """The last fetch runs and the feeds that are failing.
+
+    Times are local (--utc: UTC). --json writes one object (runs, failing feeds,
+    failing alert destinations; times in UTC); --nl, --csv and --tsv the runs.
 
     \b
     Examples:
       monitor status
       monitor status --json | jq '.failing_feeds'
+      monitor status --tsv --limit 100
     """
-    found = app.monitor.status(limit)
+    found = app.monitor.status(limit or MAX_RUNS)
     recent, failing = found["runs"], found["failing_feeds"]
-    if as_json:
+    if fmt == "json":
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    if fmt is not None:
+        emit_rows(({k: v for k, v in r.items() if k != "errors"} for r in recent), fmt, [])
         return
     if not recent:
         click.echo("no fetch has run yet: try 'monitor fetch'", err=True)
     else:
         rows = [
-            {
-                **r,
-                "started": r["started_at"].replace("T", " ")[:16],
-                "took": runs.duration_label(r),
-            }
+            {**r, "started": shown(r["started_at"], app.utc), "took": runs.duration_label(r)}
             for r in recent
         ]
-        output.print_table(rows, RUN_COLUMNS, sys.stdout)
+        columns = [
+            (k, f"started ({zone_name(app.utc)})" if k == "started" else h) for k, h in RUN_COLUMNS
+        ]
+        emit_rows(rows, None, columns, keep=("id", "started", "status"), whole=wide)
     skipped = [(r["id"], e) for r in recent for e in r["errors"] if e.get("skipped")]
     if skipped:
         click.echo("")

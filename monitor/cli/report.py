@@ -12,11 +12,21 @@ import click
 
 from monitor.analysis import export as exportmod
 from monitor.analysis import search
-from monitor.cli.app import MAX_INT, App, pass_app, resolve_window, since_option
+from monitor.cli.app import (
+    MAX_INT,
+    App,
+    emit_rows,
+    limit_option,
+    limited,
+    output_options,
+    pass_app,
+    resolve_window,
+    since_option,
+)
 from monitor.render import changes as report_render
 from monitor.render import rows as output
 from monitor.store.queries import ArticleFilter
-from monitor.text.safetext import line
+from monitor.text.localtime import shown
 
 CHANGES_FORMATS = ["text", "markdown", "html", "json", "atom"]
 
@@ -36,11 +46,13 @@ CHANGES_FORMATS = ["text", "markdown", "html", "json", "atom"]
 )
 @click.option("--story", help="Only articles of this story.")
 @click.option(
+    "--limit",
     "--top",
+    "top",
     type=click.IntRange(min=1, max=MAX_INT),
     default=10,
     show_default=True,
-    help="Headlines, edits and terms to show.",
+    help="Headlines, edits and terms to show in each section (--top: the same).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.option(
@@ -159,14 +171,8 @@ def _render_changes(data: dict[str, Any], fmt: str, colour: bool) -> str:
 @click.option("--source", "site", help="Only articles from this outlet.")
 @click.option("--story", help="Only articles of this story.")
 @click.option("--theme", help="Only versions tagged with this theme (slug or label).")
-@click.option(
-    "--limit",
-    type=click.IntRange(min=1, max=MAX_INT),
-    default=20,
-    show_default=True,
-    help="At most this many articles.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Output a JSON array.")
+@limit_option
+@output_options
 @pass_app
 def search_(
     app: App,
@@ -177,8 +183,9 @@ def search_(
     site: str | None,
     story: str | None,
     theme: str | None,
-    limit: int,
-    as_json: bool,
+    limit: int | None,
+    fmt: str | None,
+    wide: bool,
 ) -> None:
     """Full-text search over headlines and texts, best matches first.
 
@@ -186,6 +193,8 @@ def search_(
     parentheses to group, title:word or text:word. Only upper-case OR, NOT
     and AND are operators. --all-versions searches every stored version and
     says which versions matched and whether the text is gone from the current one.
+    On a terminal each match is two lines cut to its width (--wide: whole);
+    matched words are marked [like this] in JSON, CSV and uncoloured output.
 
     \b
     Examples:
@@ -202,41 +211,36 @@ def search_(
         source=site,
         story=story,
         theme=theme,
-        limit=limit,
+        limit=limit + 1 if limit else None,
     )
     rows = app.monitor.search(query, opts)
-    out = sys.stdout
-    if as_json:
-        output.write_json_array(
-            (
-                {
-                    **r,
-                    "title": search.mark(r["title"], "[", "]"),
-                    "snippet": search.mark(r["snippet"], "[", "]"),
-                }
-                for r in rows
-            ),
-            out,
+    if fmt is not None:
+        marked = (
+            {
+                **r,
+                "title": search.mark(r["title"], "[", "]"),
+                "snippet": search.mark(r["snippet"], "[", "]"),
+            }
+            for r in rows
         )
+        emit_rows(marked, fmt, [], limit=limit)
         return
-    colour = output.use_colour()
-    opn, cls = ("\x1b[1;33m", "\x1b[0m") if colour else ("[", "]")
-    count = 0
-    for r in rows:
-        count += 1
-        where = f"v{r['version']}"
-        if all_versions:
-            where = "v" + ",".join(str(n) for n in r["versions_matched"])
-            if not r["in_current"]:
-                where += f" (gone from current v{r['current_version']})"
-        title = search.mark(r["title"], opn, cls)
-        click.echo(
-            f"{r['id']:>5}  {(r['dated_at'] or '')[:10]}  {line(r['source'] or '')}  {where}  {title}"
-        )
-        snippet = search.mark(r["snippet"], opn, cls).replace("\n", " ")
-        if snippet.strip():
-            click.echo(f"       {snippet}", color=colour)
-    if not count:
+
+    def lines() -> Any:
+        for r in limited(rows, limit):
+            where = f"v{r['version']}"
+            if all_versions:
+                where = "v" + ",".join(str(n) for n in r["versions_matched"])
+                if not r["in_current"]:
+                    where += f" (gone from current v{r['current_version']})"
+            date = shown(r["dated_at"], app.utc, date_only=True)
+            prefix = f"{r['id']:>5}  {date}  {r['source'] or ''}  {where}  "
+            yield prefix, r["title"] or "", "bold"
+            snippet = (r["snippet"] or "").replace("\n", " ")
+            if snippet.strip():
+                yield "       ", snippet, ""
+
+    if not output.print_marked(lines(), sys.stdout, (search.OPEN, search.CLOSE), whole=wide):
         click.echo("no matches", err=True)
 
 

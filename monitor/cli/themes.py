@@ -13,11 +13,14 @@ from monitor.cli.app import (
     App,
     MonitorGroup,
     emit_rows,
+    limit_option,
+    output_options,
     pass_app,
     resolve_window,
     since_option,
 )
 from monitor.render import rows as output
+from monitor.text.localtime import shown
 from monitor.themes import trends
 
 SPARK_PERIODS = 24
@@ -33,8 +36,8 @@ SPARK_PERIODS = 24
     help="Period for the trend: day, ISO week (YYYY-Www) or month.",
 )
 @since_option
-@click.option("--json", "fmt", flag_value="json", help="Output a JSON array, one object a theme.")
-@click.option("--csv", "fmt", flag_value="csv", help="Output CSV: one row per theme and period.")
+@limit_option
+@output_options
 @click.pass_context
 def themes(
     ctx: click.Context,
@@ -42,13 +45,16 @@ def themes(
     by: str,
     since: str | None,
     until: str | None,
+    limit: int | None,
     fmt: str | None,
+    wide: bool,
 ) -> None:
     """Recurring themes of a story: articles, sources, first/last seen, trend.
 
     A theme is "recurring" when it appears in at least 3 periods (not one burst).
     Counts use each article's current version and its date (published, else
-    first seen).
+    first seen). --json and --nl: one object a theme; --csv: one row per theme
+    and period; the table's trend has as many periods as the terminal has room for.
 
     \b
     Examples:
@@ -66,45 +72,60 @@ def themes(
     result = app.monitor.themes(story, by, since_iso, until_iso)
     slug, found = result.story, result.trends
     out = sys.stdout
-    if fmt == "json":
-        output.write_json_array((t.as_dict() for t in found), out)
+    if fmt in ("json", "nl"):
+        emit_rows((t.as_dict() for t in found), fmt, [], limit=limit)
         return
     if fmt == "csv":
         output.write_csv(
             trends.csv_rows(found), out, columns=["theme", "label", "period", "articles"]
         )
         return
-    keys = trends.window_periods(found, by, since_iso, until_iso, limit=SPARK_PERIODS)
+    keys = trends.window_periods(found, by, since_iso, until_iso, limit=_spark_periods(fmt))
     rows = [
         {
             "theme": t.theme,
             "articles": t.articles,
             "sources": t.sources,
-            "first": (t.first_seen or "")[:10],
-            "last": (t.last_seen or "")[:10],
+            "first": shown(t.first_seen, app.utc, date_only=True),
+            "last": shown(t.last_seen, app.utc, date_only=True),
             "periods": len(t.periods),
             "recurring": "yes" if t.recurring else ("burst" if t.articles else ""),
             "trend": trends.sparkline([t.periods.get(k, 0) for k in keys]),
         }
         for t in found
     ]
-    if keys:
+    if keys and fmt is None:
         click.echo(f"story {slug}, by {by}: {keys[0]} … {keys[-1]}", err=True)
     emit_rows(
         rows,
-        None,
+        fmt,
         [
             ("theme", "theme"),
             ("articles", "articles"),
-            ("sources", "sources"),
             ("first", "first seen"),
             ("last", "last seen"),
-            ("periods", "periods"),
             ("recurring", "recurring"),
             ("trend", "trend"),
+            ("sources", "sources"),
+            ("periods", "periods"),
         ],
+        wide="theme",
+        keep=("articles", "first", "last", "trend"),
+        whole=wide,
+        limit=limit,
         empty=f"story {slug}: no themes",
     )
+
+
+def _spark_periods(fmt: str | None) -> int:
+    """Periods in the trend sparkline: all :data:`SPARK_PERIODS` off a terminal, else as
+    many as leave the theme, counts and dates room (at least 6)."""
+    if fmt is not None or not sys.stdout.isatty():
+        return SPARK_PERIODS
+    import shutil
+
+    width = shutil.get_terminal_size().columns
+    return max(6, min(SPARK_PERIODS, width - 68))
 
 
 @themes.command(name="discover")
@@ -189,9 +210,9 @@ def themes_eval(
 
     \b
     Examples:
-      monitor themes eval labels.csv
-      monitor themes eval labels.csv more.csv --story my-story.toml --misses 10
-      monitor themes eval labels.csv --json > eval.json
+      monitor themes eval my-labels.csv
+      monitor themes eval my-labels.csv my-more.csv --story my-story.toml --misses 10
+      monitor themes eval my-labels.csv --json > eval.json
     """
     from monitor.themes import evaluate as themeeval
 

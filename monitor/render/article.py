@@ -5,15 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from monitor.render.style import style
+from monitor.text.localtime import shown, zone_name
 from monitor.text.safetext import clean, line
 
 
-def render_detail(detail: dict[str, Any], colour: bool = False) -> str:
+def render_detail(detail: dict[str, Any], colour: bool = False, utc: bool | None = None) -> str:
     """``monitor show``: every stored value is shown cleaned of escape sequences and
-    control characters (:mod:`monitor.safetext`), in colour or not."""
+    control characters (:mod:`monitor.safetext`), in colour or not. Times are shown as
+    stored (UTC ISO) by default; ``utc=False`` in local time, ``utc=True`` in UTC, the
+    zone named."""
 
     def bold(text: str) -> str:
         return style(text, bold=True) if colour else text
+
+    def when(value: str | None) -> str | None:
+        if utc is None or not value:
+            return value
+        text = shown(value, utc)
+        return text if len(text) == 10 else f"{text} {zone_name(utc)}"
 
     lines = [bold(line(detail["title"])), ""]
     meta = [
@@ -22,11 +31,12 @@ def render_detail(detail: dict[str, Any], colour: bool = False) -> str:
         ("source", detail["source"]),
         ("story", detail["story"]),
         ("byline", detail["byline"]),
-        ("published", detail["published_at"]),
-        ("first seen", detail["first_seen_at"]),
+        ("published", when(detail["published_at"])),
+        ("first seen", when(detail["first_seen_at"])),
         (
             "version",
-            f"{detail['version']} of {detail['version_count']} (observed {detail['observed_at']}, {detail['origin']})",
+            f"{detail['version']} of {detail['version_count']} "
+            f"(observed {when(detail['observed_at'])}, {detail['origin']})",
         ),
         ("words", detail["words"]),
     ]
@@ -39,7 +49,7 @@ def render_detail(detail: dict[str, Any], colour: bool = False) -> str:
         lines += ["", bold("versions")]
         for v in detail["versions"]:
             marker = "*" if v["number"] == detail["version"] else " "
-            lines.append(f" {marker}{v['number']:>3}  {v['observed_at']}  {line(v['title'])}")
+            lines.append(f" {marker}{v['number']:>3}  {when(v['observed_at'])}  {line(v['title'])}")
             if v.get("edits"):
                 lines.append(f"{'':6}{line(v['edits'])}")
         lines.append(f"{'':6}(monitor diff {detail['id']} --all shows each edit)")

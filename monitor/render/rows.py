@@ -6,17 +6,25 @@ import csv
 import json
 import os
 import sys
-from collections.abc import Iterable, Sequence
-from typing import Any, TextIO
+from collections.abc import Collection, Iterable, Sequence
+from typing import Any, Literal, TextIO
 
 from monitor.text import safetext
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+def colour_forced() -> bool:
+    """``FORCE_COLOR`` set (and not empty): colours even through a pipe."""
+    return bool(os.environ.get("FORCE_COLOR")) and not os.environ.get("NO_COLOR")
+
+
 def use_colour(stream: TextIO | None = None) -> bool:
+    """Colours on a terminal; never with ``NO_COLOR``; always with ``FORCE_COLOR``."""
     stream = stream or sys.stdout
-    return not os.environ.get("NO_COLOR") and hasattr(stream, "isatty") and stream.isatty()
+    if os.environ.get("NO_COLOR"):
+        return False
+    return colour_forced() or (hasattr(stream, "isatty") and stream.isatty())
 
 
 def csv_safe(value: Any) -> Any:
@@ -86,42 +94,203 @@ def write_csv(
     return count
 
 
+def write_tsv(rows: Iterable[dict[str, Any]], out: TextIO) -> int:
+    """Tab-separated values with a header row (columns from the first row); tabs and
+    newlines inside a cell become spaces, so every line is one row."""
+    count = 0
+    keys: list[str] = []
+    for row in rows:
+        if not count:
+            keys = list(row.keys())
+            out.write("\t".join(keys) + "\n")
+        cells = ("" if row.get(k) is None else safetext.line(str(row.get(k))) for k in keys)
+        out.write("\t".join(c.replace("\t", " ") for c in cells) + "\n")
+        count += 1
+    return count
+
+
+#: width of a table that is not on a terminal (a pipe, a file): the same on every machine
+PLAIN_WIDTH = 100
+#: the shrinking column (the title) keeps at least this many cells before others go
+MIN_WIDE = 16
+#: cells between two columns (padding, divider, padding)
+GAP = 3
+
+
+#: shrinking columns whose end says most (a feed file's name, a URL's path): cut at the start
+TAIL_FIRST = frozenset({"url"})
+
+
+def _keep_end(text: str, width: int, cell_len: Any) -> str:
+    if cell_len(text) <= width:
+        return text
+    kept = ""
+    for char in reversed(text):
+        if cell_len(char + kept) > width - 1:
+            break
+        kept = char + kept
+    return "…" + kept
+
+
+def _plain_box() -> Any:
+    """rich's SIMPLE_HEAD in ASCII: the header underlined with ``-``, nothing else."""
+    from rich.box import Box
+
+    return Box("    \n    \n -- \n    \n    \n    \n    \n    \n", ascii=True)
+
+
+def _terminal_width(out: TextIO, is_tty: bool) -> int:
+    if not is_tty:
+        return PLAIN_WIDTH
+    try:
+        return max(os.get_terminal_size(out.fileno()).columns, 20)
+    except (OSError, ValueError, AttributeError):
+        from shutil import get_terminal_size
+
+        return max(get_terminal_size().columns, 20)
+
+
+def fit_columns(
+    widths: dict[str, int],
+    order: Sequence[str],
+    keep: Collection[str],
+    wide: str | None,
+    total: int,
+) -> list[str]:
+    """Which columns fit in ``total`` cells: every ``keep`` column (whole), the ``wide``
+    one (two fifths of the width, at least :data:`MIN_WIDE`, or all it needs), then the
+    others in order while they fit whole. Returns the kept keys in their original order."""
+    chosen = [k for k in order if k in keep or k == wide]
+    least = min(widths[wide], max(MIN_WIDE, total * 2 // 5)) if wide in widths else 0
+
+    def used(keys: list[str]) -> int:
+        cells = sum(widths[k] if k != wide else least for k in keys)
+        return cells + GAP * (len(keys) - 1)
+
+    for key in order:
+        if key in chosen:
+            continue
+        trial = [k for k in order if k in chosen or k == key]
+        if used(trial) <= total:
+            chosen = trial
+    return chosen
+
+
 def print_table(
     rows: Iterable[dict[str, Any]],
     columns: Sequence[tuple[str, str]],
     out: TextIO | None = None,
     wide: str | None = None,
+    keep: Collection[str] = ("id",),
+    whole: bool = False,
 ) -> int:
-    """A readable table; ``columns`` are (key, header); ``wide`` is the column that shrinks.
+    """A readable table; ``columns`` are (key, header).
+
+    The ``keep`` columns (id, date, version count, state) are shown whole at any width;
+    ``wide`` (the title) takes the width that is left and ends in ``…`` (``whole``:
+    wrapped onto more lines instead); other columns are dropped, last first, when they
+    do not fit (a note on stderr names them). On a terminal the table fits its width;
+    elsewhere (a pipe, a file) it is plain text :data:`PLAIN_WIDTH` cells wide.
 
     Uses rich, which measures wide (CJK) and combining (Urdu) characters correctly.
     Cells are plain :class:`rich.text.Text` (never parsed as markup) with escape
     sequences and control characters removed: a title is shown, never obeyed.
     """
     from rich import box
+    from rich.cells import cell_len
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     out = out or sys.stdout
     is_tty = hasattr(out, "isatty") and out.isatty()
+    colour = use_colour(out)
+    total = _terminal_width(out, is_tty)
+    cells = [{k: safetext.line(row.get(k)) for k, _ in columns} for row in rows]
+    if not cells:
+        return 0
+    headers = dict(columns)
+    widths = {k: max([cell_len(headers[k])] + [cell_len(c[k]) for c in cells]) for k, _ in columns}
+    shown = fit_columns(widths, [k for k, _ in columns], keep, wide, total)
     console = Console(
         file=out,
-        no_color=not use_colour(out),
+        no_color=not colour,
         highlight=False,
-        width=None if is_tty else 160,
-        force_terminal=is_tty,
+        width=total,
+        force_terminal=colour,
+        emoji=False,
+        legacy_windows=False,
     )
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for key, header in columns:
+    table = Table(
+        box=box.SIMPLE_HEAD if colour else _plain_box(),
+        show_edge=False,
+        pad_edge=False,
+        header_style="bold" if colour else "",
+    )
+    room = total - GAP * (len(shown) - 1) - sum(widths[k] for k in shown if k != wide)
+    for key in shown:
         if key == wide:
-            table.add_column(header, overflow="ellipsis", no_wrap=True, ratio=1)
+            width = max(1, min(widths[key], room))
+            overflow: Literal["fold", "ellipsis"] = "fold" if whole else "ellipsis"
+            table.add_column(headers[key], width=width, overflow=overflow, no_wrap=not whole)
         else:
-            table.add_column(header, no_wrap=True)
+            table.add_column(headers[key], width=widths[key], no_wrap=True)
+    if wide in shown and wide in TAIL_FIRST and not whole:
+        width = max(1, min(widths[wide], room))
+        for c in cells:
+            c[wide] = _keep_end(c[wide], width, cell_len)
+    for c in cells:
+        table.add_row(*(Text(c[k]) for k in shown))
+    console.print(table)
+    hidden = [headers[k] for k, _ in columns if k not in shown]
+    if hidden and is_tty:
+        import textwrap
+
+        note = f"(not shown at this width: {', '.join(hidden)}; --json shows every field)"
+        print(textwrap.fill(note, width=total), file=sys.stderr)
+    return len(cells)
+
+
+def print_marked(
+    lines: Iterable[tuple[str, str, str]],
+    out: TextIO | None = None,
+    marks: tuple[str, str] = ("\x02", "\x03"),
+    whole: bool = False,
+) -> int:
+    """Lines of (fixed prefix, text with match ``marks``, style of the prefix), each
+    cut to the terminal's width with ``…`` (``whole``: wrapped); matches are shown in
+    bold yellow, or between ``[`` and ``]`` without colour. Off a terminal the width
+    is :data:`PLAIN_WIDTH`."""
+    from rich.console import Console
+    from rich.text import Text
+
+    out = out or sys.stdout
+    is_tty = hasattr(out, "isatty") and out.isatty()
+    colour = use_colour(out)
+    console = Console(
+        file=out,
+        no_color=not colour,
+        highlight=False,
+        width=_terminal_width(out, is_tty),
+        force_terminal=colour,
+        emoji=False,
+    )
+    opn, cls = marks
     count = 0
-    for row in rows:
-        table.add_row(*(Text(safetext.line(row.get(k))) for k, _ in columns))
+    for prefix, marked, style in lines:
+        text = Text(safetext.line(prefix), style=style if colour else "")
+        for i, piece in enumerate(marked.split(opn)):
+            match, _, rest = piece.partition(cls) if i else ("", "", piece)
+            if match:
+                shown = safetext.line(match)
+                text.append(shown if colour else f"[{shown}]", "bold yellow" if colour else "")
+            text.append(safetext.line(rest))
+        console.print(
+            text,
+            overflow="fold" if whole else "ellipsis",
+            no_wrap=not whole,
+            crop=not whole,
+            soft_wrap=False,
+        )
         count += 1
-    if count:
-        console.print(table)
     return count

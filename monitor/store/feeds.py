@@ -1,4 +1,5 @@
-"""The ``feeds`` table: add, list, remove, which feeds are due, and each fetch's outcome.
+"""The ``feeds`` table: add, list, edit (story, name, paused), remove, which feeds are
+due, and each fetch's outcome.
 
 A feed is an http(s) URL or a local file path (stored absolute; read from disk,
 parsed like a download). When it is due next is :mod:`monitor.schedule`'s rule.
@@ -34,15 +35,27 @@ def normalise_feed_location(location: str) -> str:
     return str(path.resolve())
 
 
-def add_feed(db: Database, url: str, story: str | None = None, name: str | None = None) -> dict:
-    location = normalise_feed_location(url)
+def check_story(db: Database, story: str | None) -> None:
     if story and not db.execute("select 1 from stories where slug = ?", [story]).fetchone():
         raise NotFoundError(f"story {story!r}: not found; add it with 'monitor stories add FILE'")
+
+
+def add_feed(
+    db: Database,
+    url: str,
+    story: str | None = None,
+    name: str | None = None,
+    *,
+    title: str | None = None,
+    paused: bool = False,
+) -> dict:
+    location = normalise_feed_location(url)
+    check_story(db, story)
     existing = find_feed(db, location)
     if existing:
         raise InputError(
             f"feed {location}: already followed (id {existing['id']}); "
-            f"remove it first to change its story or name"
+            f"change its story or name with 'monitor feeds edit {existing['id']}'"
         )
     with db.atomic():
         feed_id = (
@@ -52,7 +65,9 @@ def add_feed(db: Database, url: str, story: str | None = None, name: str | None 
                     "url": location,
                     "story": story,
                     "name": name,
+                    "title": title,
                     "active": 1,
+                    "paused": 1 if paused else 0,
                     "error_count": 0,
                     "entries_seen": 0,
                     "created_at": iso(utcnow()),
@@ -96,10 +111,37 @@ def remove_feed(db: Database, ref: str) -> dict[str, Any]:
     return row
 
 
+def edit_feed(
+    db: Database,
+    ref: str,
+    *,
+    story: str | None = None,
+    name: str | None = None,
+    paused: bool | None = None,
+) -> dict[str, Any]:
+    """Change a feed's story (``""``: keep every entry), name (``""``: none) or paused
+    state; what is not given stays. Returns the row as it is now."""
+    row = resolve_feed(db, ref)
+    updates: dict[str, Any] = {}
+    if story is not None:
+        check_story(db, story or None)
+        updates["story"] = story or None
+    if name is not None:
+        updates["name"] = name or None
+    if paused is not None:
+        updates["paused"] = 1 if paused else 0
+        if not paused:
+            updates["next_fetch_at"] = None  # resumed: due at the next run
+    if updates:
+        with db.atomic():
+            db.table("feeds").update(row["id"], updates)
+    return get_feed(db, row["id"])
+
+
 def list_feeds(db: Database) -> list[dict[str, Any]]:
     return list(
         db.query(
-            """select f.id, f.url, f.story, f.name, f.title, f.active, f.last_fetched_at,
+            """select f.id, f.url, f.story, f.name, f.title, f.active, f.paused, f.last_fetched_at,
                       f.last_status, f.last_error, f.error_count, f.entries_seen,
                       f.next_fetch_at, f.created_at,
                       (select count(*) from articles a where a.feed_id = f.id) as articles
@@ -109,11 +151,11 @@ def list_feeds(db: Database) -> list[dict[str, Any]]:
 
 
 def due_feeds(db: Database, now: datetime | None = None) -> list[dict[str, Any]]:
-    """Active feeds whose ``next_fetch_at`` has come (or that were never fetched)."""
+    """Active feeds, not paused, whose ``next_fetch_at`` has come (or never fetched)."""
     moment = iso(now or utcnow())
     return list(
         db.query(
-            """select * from feeds where active = 1
+            """select * from feeds where active = 1 and paused = 0
                and (next_fetch_at is null or next_fetch_at <= ?) order by id""",
             [moment],
         )
@@ -188,6 +230,8 @@ def record_outcome(
 def next_fetch_label(row: dict[str, Any], now: datetime | None = None) -> str:
     if not row.get("active"):
         return "inactive"
+    if row.get("paused"):
+        return "paused"
     when = parse_datetime(row["next_fetch_at"]) if row.get("next_fetch_at") else None
     if when is None or when <= (now or utcnow()):
         return "next run"

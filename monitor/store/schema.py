@@ -356,3 +356,11 @@ def m078_story_tagging(db: Database) -> None:
             retagged_at TEXT NOT NULL
         )"""
     )
+
+
+@migrations()
+def m090_feed_paused(db: Database) -> None:
+    """A feed can be paused (``feeds edit ID --pause``): kept, listed as paused, skipped by
+    ``fetch`` until resumed. Unlike ``active = 0`` (set by a 410 or a duplicate move) it
+    is the user's choice."""
+    db.execute("ALTER TABLE feeds ADD COLUMN paused INTEGER NOT NULL DEFAULT 0")
