@@ -40,7 +40,10 @@ Versions from feeds, pages and files (the rule that keeps versions meaningful):
 * ``--recheck HOURS`` re-fetches the pages of articles first seen within HOURS,
   each at most every ``max(15 min, age / 4)`` (so older articles are checked
   less often), and stores a new ``page`` version when the text changed. The
-  first recheck of an article stored from a summary stores its page text.
+  first recheck of an article stored from a summary stores its page text. A page
+  that looks like a paywall, consent wall, error page or a failed extraction is
+  recorded as a suspect observation, not a version, until the loss persists
+  (:mod:`monitor.suspect`); its edits are computed before the write transaction.
 """
 
 from __future__ import annotations
@@ -166,6 +169,7 @@ class RunReport:
     page_errors: list[tuple[str, str]] = field(default_factory=list)
     rechecked: int = 0
     recheck_versions: int = 0
+    suspects: int = 0  # pages recorded as suspect instead of a version
     out_of_time: int = 0  # feeds left when the run budget was spent
     recheck_asked: bool = False
     seconds: float = 0.0
@@ -225,7 +229,9 @@ class RunReport:
         if not self.feeds:
             return (
                 f"no feed fetched; {self.rechecked} pages rechecked, "
-                f"{self.recheck_versions} new versions in {self.seconds:.1f} s"
+                f"{self.recheck_versions} new versions"
+                + (f", {self.suspects} suspect pages held back" if self.suspects else "")
+                + f" in {self.seconds:.1f} s"
             )
         failed = f" ({self.feeds_failed} failed)" if self.feeds_failed else ""
         extra = ""
@@ -235,6 +241,8 @@ class RunReport:
                 extra += f" ({len(self.page_errors)} failed)"
         if self.rechecked:
             extra += f", {self.rechecked} rechecked"
+        if self.suspects:
+            extra += f", {self.suspects} suspect pages held back"
         skipped = sum(f.skipped for f in self.feeds)
         if skipped:
             extra += f", {skipped} entries skipped"
@@ -489,8 +497,9 @@ class _Run:
             return ingest.store(self.db, obs).status
         page = self.pages.get(normalise_url(entry.link)) if entry.link and self.pages else None
         if page and page.extracted:
-            ingest.use_page(obs, page.extracted)
-        result = ingest.store(self.db, obs, surely_new=True)
+            ingest.use_page(obs, page.extracted, page.html)
+        # a canonical URL may name an article stored under another link
+        result = ingest.store(self.db, obs, surely_new=not obs.canonical)
         known.add(obs)
         if obs.origin == Origin.PAGE:
             articles.update(self.db, result.article_id, {"last_checked_at": iso(self.now)})
@@ -511,21 +520,25 @@ class _Run:
             page = PageResult(article["url"], error=f"worker failed: {exc!r}"[:300])
         assert self.report is not None
         self.report.rechecked += 1
+        if page.extracted:
+            obs = Observation(
+                title=page.extracted.title or article["title"],
+                text=page.extracted.text,
+                origin="page",
+                url=article["url"],
+                byline=page.extracted.byline,
+                observed_at=iso(self.now),
+                canonical=page.extracted.url,
+                html=page.html,
+            )
+            # its own transaction, the pair's diff computed before it (not under a lock)
+            status = ingest.store(self.db, obs).status
+            self.report.recheck_versions += status == "updated"
+            self.report.suspects += status == "suspect"
+        else:
+            self.report.page_errors.append((article["url"], page.error or "no text"))
+            log.info("page %s: %s", article["url"], page.error or "no text")
         with self.db.atomic():
-            if page.extracted:
-                obs = Observation(
-                    title=page.extracted.title or article["title"],
-                    text=page.extracted.text,
-                    origin="page",
-                    url=article["url"],
-                    byline=page.extracted.byline,
-                    observed_at=iso(self.now),
-                )
-                if ingest.store(self.db, obs).status == "updated":
-                    self.report.recheck_versions += 1
-            else:
-                self.report.page_errors.append((article["url"], page.error or "no text"))
-                log.info("page %s: %s", article["url"], page.error or "no text")
             articles.update(self.db, article["id"], {"last_checked_at": iso(self.now)})
 
 
