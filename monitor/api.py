@@ -147,8 +147,13 @@ class Monitor:
         return queries.iter_articles(self.db, flt or ArticleFilter())
 
     def article(self, article_id: int, version: int | None = None) -> dict[str, Any]:
-        """One article with one version's text, its versions, edits and themes (``show``)."""
-        return queries.article_detail(self.db, article_id, version)
+        """One article with one version's text, its versions, edits and themes, and the
+        suspect pages seen of it (``show``)."""
+        from monitor.store import suspects
+
+        detail = queries.article_detail(self.db, article_id, version)
+        detail["suspects"] = suspects.for_article(self.db, article_id)
+        return detail
 
     def diff(
         self,
@@ -385,14 +390,15 @@ class Monitor:
         return feeds.remove_feed(self.db, ref)
 
     def status(self, limit: int = 10) -> dict[str, list[dict[str, Any]]]:
-        """The last fetch runs, the failing feeds and the destinations whose alerts
-        failed (``monitor status``)."""
+        """The last fetch runs, the failing feeds, the destinations whose alerts
+        failed and the suspect pages held back (``monitor status``)."""
         from monitor import lock
-        from monitor.store import deliveries, feeds, runs
+        from monitor.store import deliveries, feeds, runs, suspects
 
         running = self.path is not None and lock.is_held(self.path)
         return {
             "runs": runs.recent_runs(self.db, limit, running=running),
             "failing_feeds": feeds.failing_feeds(self.db),
             "failing_destinations": deliveries.failing(self.db),
+            "suspects": {**suspects.counts(self.db), "latest": suspects.pending(self.db, limit)},
         }
