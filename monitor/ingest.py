@@ -129,7 +129,8 @@ def decide(
         updates["story"] = obs.story
     if obs.source and not article.source:
         updates["source"] = obs.source
-    url = normalise_url(obs.url) if obs.url else None
+    given = obs.canonical or obs.url
+    url = normalise_url(given) if given else None
     if url and not article.url:
         updates["url"] = url
     changed = current.content_hash != digest
@@ -351,7 +352,7 @@ def _suspect_row(
 def _article_row(obs: Observation, observed: str) -> dict[str, Any]:
     return {
         "key": article_key(obs),
-        "url": normalise_url(obs.url) if obs.url else None,
+        "url": normalise_url(obs.canonical or obs.url) if obs.canonical or obs.url else None,
         "guid": obs.guid.strip() if obs.guid else None,
         "feed_id": obs.feed_id,
         "source": obs.source,
