@@ -140,6 +140,14 @@ class Monitor:
         with lock.exclusive(self.path, wait=wait):
             return run_fetch(self.db, options or FetchOptions(), progress, on_start)
 
+    def reextract(self, article_ids: list[int] | None = None, apply: bool = False) -> list[Any]:
+        """Run the extractor again over stored page HTML and report what would change
+        (``monitor reextract``); ``apply`` stores the changed texts as versions. Returns
+        :class:`monitor.reextract.Reextracted` items."""
+        from monitor.reextract import reextract
+
+        return list(reextract(self.db, article_ids or None, apply))
+
     # -- reading
 
     def articles(self, flt: ArticleFilter | None = None) -> Iterator[dict[str, Any]]:
@@ -389,7 +397,7 @@ class Monitor:
 
         return feeds.remove_feed(self.db, ref)
 
-    def status(self, limit: int = 10) -> dict[str, list[dict[str, Any]]]:
+    def status(self, limit: int = 10) -> dict[str, Any]:
         """The last fetch runs, the failing feeds, the destinations whose alerts
         failed and the suspect pages held back (``monitor status``)."""
         from monitor import lock
