@@ -125,7 +125,8 @@ def feeds_remove(app: App, feed: str) -> None:
     type=click.FloatRange(min=0, min_open=True),
     metavar="HOURS",
     help="Re-fetch pages of articles first seen within HOURS to catch edits "
-    "(older ones less often).",
+    "(older ones less often). A paywall, consent or error page, or a text that lost "
+    "most of its words, is held back as a suspect page, not stored, until it persists.",
 )
 @click.option(
     "--jobs",
