@@ -15,7 +15,7 @@ edit, by mechanisms that do not depend on one site:
   error ("page not found", "access denied", "something went wrong" ...). Such a
   phrase marks the page when it is also much shorter than the previous version
   (under :data:`WALL_RATIO` of its words), or when two of them come with a text
-  that kept less than half of the previous words;
+  that lost more than a fifth of the previous words (:data:`WALL_KEPT`);
 * **loss**: fewer than :data:`KEPT_MIN` of the previous version's words kept and
   the new text under :data:`SHORT_RATIO` of the previous length ("truncated"). A
   text of similar length that shares few words is a plausible rewrite, not a loss.
@@ -37,10 +37,12 @@ from monitor.text.timeutil import parse_datetime
 
 #: a page with wall vocabulary and fewer than this share of the previous words is a wall
 WALL_RATIO = 0.7
+#: ... or has two such phrases and keeps less than this share of the previous words
+WALL_KEPT = 0.8
 #: less than this share of the previous version's words kept ...
 KEPT_MIN = 0.4
 #: ... by a text shorter than this share of the previous one: a truncated extraction
-SHORT_RATIO = 0.6
+SHORT_RATIO = 0.5
 #: previous versions shorter than this (words) are not judged by length
 MIN_PREVIOUS_WORDS = 20
 #: a loss becomes a version after this many suspect observations in a row ...
@@ -163,7 +165,7 @@ def judge(
     if phrases:
         kind = max(phrases, key=lambda k: len(phrases[k]))
         count = sum(len(v) for v in phrases.values())
-        if ratio < WALL_RATIO or (count >= 2 and kept < 0.5):
+        if ratio < WALL_RATIO or (count >= 2 and kept < WALL_KEPT):
             shown = ", ".join(f'"{p}"' for p in phrases[kind][:3])
             return Verdict(kind, f"{kind} wording ({shown}), {ratio:.0%} of the words", kept, ratio)
     if old_n >= MIN_PREVIOUS_WORDS and kept < KEPT_MIN and ratio < SHORT_RATIO:
