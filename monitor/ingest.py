@@ -48,7 +48,7 @@ from sqlite_utils import Database
 
 from monitor import derive, suspect
 from monitor.errors import InputError
-from monitor.store import articles, page_html
+from monitor.store import articles, diffs, page_html, schema
 from monitor.store import suspects as suspectstore
 from monitor.text.normalise import normalise_text, normalise_title, word_count
 from monitor.text.timeutil import now_iso
@@ -182,10 +182,24 @@ def current_version(db: Database, article: dict[str, Any]) -> dict[str, Any]:
     return articles.current_version(db, article)
 
 
-def store(db: Database, obs: Observation, *, surely_new: bool = False) -> IngestResult:
+#: version pairs whose edits are still to be written: (article id, old id, new id)
+Deferred = list[tuple[int, int, int]]
+
+
+def store(
+    db: Database,
+    obs: Observation,
+    *,
+    surely_new: bool = False,
+    deferred: Deferred | None = None,
+) -> IngestResult:
     """Store ``obs``: a new article, a new version, a suspect page, or just "seen again".
 
     ``surely_new``: the caller knows no stored article matches (saves the lookup).
+    ``deferred``: inside a caller's transaction, a new pair's edits are not computed
+    but added to this list, for :func:`store_pairs` after the caller commits (an
+    ``edit_stats`` backfill is requested in the same transaction, so a crash in
+    between is repaired by :func:`monitor.derive.backfill`).
     """
     title = normalise_title(obs.title)
     text = normalise_text(obs.text)
@@ -244,13 +258,18 @@ def store(db: Database, obs: Observation, *, surely_new: bool = False) -> Ingest
         if decision.cut:
             suspectstore.resolve(db, article_id, suspectstore.CUT, observed)
         pair = early.row if early and early.matches(current, decision) else None
-        if pair is None:
-            pair = _pair_row(article_id, current, new_row, decision)
         _keep(db, obs, article_id, version_id, row["key"])
         story = decision.updates.get("story", row["story"])
-        derive.version_stored(
-            db, article_id, version_id, current["id"], (story, title, text), pair=pair
-        )
+        if pair is None and deferred is not None and not decision.cut:
+            schema.request_backfill(db, "edit_stats")
+            deferred.append((article_id, current["id"], version_id))
+            derive.tag_version(db, version_id, (story, title, text))
+        else:
+            if pair is None:
+                pair = _pair_row(article_id, current, new_row, decision)
+            derive.version_stored(
+                db, article_id, version_id, current["id"], (story, title, text), pair=pair
+            )
         return IngestResult(
             article_id,
             number,
@@ -258,6 +277,27 @@ def store(db: Database, obs: Observation, *, surely_new: bool = False) -> Ingest
             previous_version=current["number"],
             suspect=decision.suspect,
         )
+
+
+def store_pairs(db: Database, deferred: Deferred) -> int:
+    """Write the edits of pairs :func:`store` deferred, after the caller's commit: the
+    comparing runs outside any transaction, the writing in one short transaction that
+    also withdraws the backfill request. Returns the pairs written."""
+    if not deferred:
+        return 0
+    rows: list[tuple[int, int, int, dict[str, Any]]] = []
+    for article_id, old_id, new_id in deferred:
+        try:
+            old, new = diffs.version(db, old_id), diffs.version(db, new_id)
+        except IndexError:  # rolled back with its entry: nothing to record
+            continue
+        rows.append((article_id, old_id, new_id, derive.pair_row(article_id, old, new)))
+    with db.atomic():
+        for article_id, old_id, new_id, row in rows:
+            derive.record_pair(db, article_id, old_id, new_id, row=row)
+        schema.backfill_done(db, "edit_stats")
+    deferred.clear()
+    return len(rows)
 
 
 @dataclass(frozen=True)

@@ -286,6 +286,7 @@ class _Run:
             None if options.budget is None else time.monotonic() + max(options.budget, 0.0)
         )
         self.report: RunReport | None = None
+        self.deferred: ingest.Deferred = []  # the current feed's pairs still to compare
 
     # -- scheduling
 
@@ -421,6 +422,7 @@ class _Run:
             entries=len(result.entries),
             kept=len(pending.kept),
         )
+        before = len(self.deferred)  # pairs a busy database left from earlier feeds stay
         try:
             with self.db.atomic():  # BEGIN IMMEDIATE: nothing else adds articles meanwhile
                 if outcome.error is None:
@@ -435,12 +437,16 @@ class _Run:
             # run fetches it again
             report.new_articles = report.new_versions = report.seen = report.skipped = 0
             report.error = f"could not store its entries ({exc}); it is retried next run"
+            del self.deferred[before:]  # rolled back with the feed
         except Exception as exc:  # rolled back: this feed fails, the run goes on
             report.new_articles = report.new_versions = report.seen = 0
             report.error = f"could not store its entries: {exc!r}"[:300]
             failed = FetchOutcome(status=outcome.status, error=report.error)
+            del self.deferred[before:]  # rolled back with the feed
             with self.db.atomic():
                 report.notes = self.record_outcome(feed, failed)
+        else:
+            self.store_pairs()
         if report.failure is not None:
             log.warning("feed failed: %s", report.failure)
         elif report.warning:
@@ -449,6 +455,18 @@ class _Run:
         self.report.feeds.append(report)
         if self.progress:
             self.progress(report)
+
+    def store_pairs(self) -> None:
+        """The edits of the feed's new version pairs: compared after its commit (a long
+        diff never holds the write lock), written in one short transaction. A crash or
+        a busy database in between leaves the backfill request stored with the versions:
+        the next open compares them (:func:`monitor.derive.backfill`)."""
+        try:
+            ingest.store_pairs(self.db, self.deferred)
+        except sqlite3.OperationalError as exc:
+            log.warning(
+                "edits of %d new versions left for the next run: %s", len(self.deferred), exc
+            )
 
     def store_entries(
         self,
@@ -494,12 +512,12 @@ class _Run:
     ) -> str:
         """Store one kept entry; which sighting makes a version is :func:`ingest.decide`'s rule."""
         if not known.surely_new(obs):
-            return ingest.store(self.db, obs).status
+            return ingest.store(self.db, obs, deferred=self.deferred).status
         page = self.pages.get(normalise_url(entry.link)) if entry.link and self.pages else None
         if page and page.extracted:
             ingest.use_page(obs, page.extracted, page.html)
         # a canonical URL may name an article stored under another link
-        result = ingest.store(self.db, obs, surely_new=not obs.canonical)
+        result = ingest.store(self.db, obs, surely_new=not obs.canonical, deferred=self.deferred)
         known.add(obs)
         if obs.origin == Origin.PAGE:
             articles.update(self.db, result.article_id, {"last_checked_at": iso(self.now)})

@@ -109,3 +109,74 @@ def test_a_pair_lost_between_version_and_diff_is_repaired_by_backfill(db, tmp_pa
     db.execute("insert or ignore into backfills (name) values ('edit_stats')")
     assert derive.backfill(db) == {"edit_stats": 1}
     assert db.execute("select count(*) from diffs").fetchone()[0] == 1
+
+
+def _outside_transactions(trace: list[str], marker: str) -> bool:
+    depth = 0
+    for entry in trace:
+        if entry == "BEGIN":
+            depth += 1
+        elif entry in ("COMMIT", "ROLLBACK"):
+            depth -= 1
+        elif entry == marker and depth:
+            return False
+    return True
+
+
+def _feed_with_a_changed_summary(db, httpserver):
+    from feed_helpers import Item, rss, serve_sequence
+
+    from monitor.store import feeds as feedstore
+
+    first = " ".join(long_text(3, 20_000).split("\n\n"))
+    second = " ".join(long_text(4, 20_000).split("\n\n"))
+    serve_sequence(
+        httpserver,
+        "/feed",
+        [rss([Item("g1", "Report", summary=first)]), rss([Item("g1", "Report", summary=second)])],
+        "application/rss+xml",
+    )
+    feedstore.add_feed(db, httpserver.url_for("/feed"))
+
+
+def test_a_feeds_new_pairs_are_compared_after_its_transaction(db, httpserver, monkeypatch):
+    from feed_helpers import fetch
+
+    _feed_with_a_changed_summary(db, httpserver)
+    assert fetch(db).new_articles == 1
+    trace: list[str] = []
+    compare = edits.pair_row
+
+    def logged(*args, **kwargs):
+        trace.append("-- pair compared")
+        return compare(*args, **kwargs)
+
+    monkeypatch.setattr(edits, "pair_row", logged)
+    db.conn.set_trace_callback(lambda sql: trace.append(sql.strip().split()[0].upper()))
+    try:
+        report = fetch(db, feed="1")
+    finally:
+        db.conn.set_trace_callback(None)
+    assert report.new_versions == 1
+    assert trace.count("-- pair compared") == 1
+    assert _outside_transactions(trace, "-- pair compared")
+    assert db.execute("select count(*) from diffs").fetchone()[0] == 1
+    assert db.execute("select count(*) from backfills").fetchone()[0] == 0
+
+
+def test_a_crash_before_a_feeds_pairs_are_written_is_repaired_on_open(
+    db, db_path, httpserver, monkeypatch
+):
+    from feed_helpers import fetch
+
+    from monitor import api, ingest
+
+    _feed_with_a_changed_summary(db, httpserver)
+    fetch(db)
+    monkeypatch.setattr(ingest, "store_pairs", lambda db, deferred: 0)  # "dies" after commit
+    assert fetch(db, feed="1").new_versions == 1
+    assert db.execute("select count(*) from diffs").fetchone()[0] == 0
+    monkeypatch.undo()
+    with api.open(db_path) as reopened:
+        assert reopened.db.execute("select count(*) from diffs").fetchone()[0] == 1
+        assert reopened.db.execute("select count(*) from backfills").fetchone()[0] == 0

@@ -35,6 +35,12 @@ def pending_backfills(db: Database) -> list[str]:
     return [row[0] for row in db.execute("select name from backfills order by name")]
 
 
+def request_backfill(db: Database, name: str) -> None:
+    """Ask for a backfill (in the caller's transaction): e.g. pairs whose edits are
+    written after the versions' transaction, so a crash between is repaired."""
+    _request_backfill(db, name)
+
+
 def backfill_done(db: Database, name: str) -> None:
     db.execute("delete from backfills where name = ?", [name])
 
