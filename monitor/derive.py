@@ -142,7 +142,7 @@ def backfill(db: Database) -> dict[str, int]:
     stored before they were recorded); run after migrating. Returns what was filled."""
     done: dict[str, int] = {}
     for name in schema.pending_backfills(db):
-        if name == "edit_stats":
+        if name in ("edit_stats", "new_pairs"):  # new_pairs: a fetch died before its pairs
             with db.atomic():
                 missing = diffs.missing_pairs(db)
                 for row in missing:

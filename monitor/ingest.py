@@ -198,7 +198,7 @@ def store(
     ``surely_new``: the caller knows no stored article matches (saves the lookup).
     ``deferred``: inside a caller's transaction, a new pair's edits are not computed
     but added to this list, for :func:`store_pairs` after the caller commits (an
-    ``edit_stats`` backfill is requested in the same transaction, so a crash in
+    ``new_pairs`` backfill is requested in the same transaction, so a crash in
     between is repaired by :func:`monitor.derive.backfill`).
     """
     title = normalise_title(obs.title)
@@ -261,7 +261,7 @@ def store(
         _keep(db, obs, article_id, version_id, row["key"])
         story = decision.updates.get("story", row["story"])
         if pair is None and deferred is not None and not decision.cut:
-            schema.request_backfill(db, "edit_stats")
+            schema.request_backfill(db, "new_pairs")
             deferred.append((article_id, current["id"], version_id))
             derive.tag_version(db, version_id, (story, title, text))
         else:
@@ -295,7 +295,7 @@ def store_pairs(db: Database, deferred: Deferred) -> int:
     with db.atomic():
         for article_id, old_id, new_id, row in rows:
             derive.record_pair(db, article_id, old_id, new_id, row=row)
-        schema.backfill_done(db, "edit_stats")
+        schema.backfill_done(db, "new_pairs")
     deferred.clear()
     return len(rows)
 
