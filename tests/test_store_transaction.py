@@ -161,7 +161,7 @@ def test_a_feeds_new_pairs_are_compared_after_its_transaction(db, httpserver, mo
     assert trace.count("-- pair compared") == 1
     assert _outside_transactions(trace, "-- pair compared")
     assert db.execute("select count(*) from diffs").fetchone()[0] == 1
-    assert db.execute("select count(*) from backfills").fetchone()[0] == 0
+    assert not db.execute("select 1 from backfills where name = 'new_pairs'").fetchall()
 
 
 def test_a_crash_before_a_feeds_pairs_are_written_is_repaired_on_open(
@@ -176,6 +176,7 @@ def test_a_crash_before_a_feeds_pairs_are_written_is_repaired_on_open(
     monkeypatch.setattr(ingest, "store_pairs", lambda db, deferred: 0)  # "dies" after commit
     assert fetch(db, feed="1").new_versions == 1
     assert db.execute("select count(*) from diffs").fetchone()[0] == 0
+    assert db.execute("select 1 from backfills where name = 'new_pairs'").fetchall()
     monkeypatch.undo()
     with api.open(db_path) as reopened:
         assert reopened.db.execute("select count(*) from diffs").fetchone()[0] == 1
