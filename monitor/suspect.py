@@ -178,6 +178,33 @@ def judge(
     return None
 
 
+#: a first page with two wall phrases and fewer words than this is a wall, not the article
+FIRST_PAGE_WORDS = 200
+
+
+def first_page(
+    summary: str, text: str, *, title: str = "", summary_title: str = ""
+) -> Verdict | None:
+    """Whether a new article's page (``--full-text``) is a wall or an error page rather
+    than the article its feed summary announces: two or more wall or error phrases the
+    summary does not have, in a page of under :data:`FIRST_PAGE_WORDS` words. Then the
+    summary is stored instead (no version is made of the wall)."""
+    phrases = wall_phrases(f"{summary_title}\n{summary}", f"{title}\n{text}")
+    count = sum(len(v) for v in phrases.values())
+    n = len(words(text))
+    if count < 2 or n >= FIRST_PAGE_WORDS:
+        return None
+    kind = max(phrases, key=lambda k: len(phrases[k]))
+    shown = ", ".join(f'"{p}"' for p in phrases[kind][:3])
+    old = len(words(summary))
+    return Verdict(
+        kind,
+        f"{kind} wording ({shown}) in a {n}-word page",
+        kept_share(summary, text),
+        n / old if old else 1.0,
+    )
+
+
 def confirmed(earlier: Sequence[str], observed: str) -> bool:
     """Whether a suspect observation at ``observed``, after the suspect observations
     ``earlier`` (ISO times, since the current version), makes the loss persistent."""

@@ -59,7 +59,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from monitor import ingest, schedule
+from monitor import ingest, schedule, suspect
 from monitor.errors import ExitCode, FeedError, HttpError, InputError, ParseError
 from monitor.extract import extract_page_job
 from monitor.fetch import (
@@ -514,7 +514,20 @@ class _Run:
         if not known.surely_new(obs):
             return ingest.store(self.db, obs, deferred=self.deferred).status
         page = self.pages.get(normalise_url(entry.link)) if entry.link and self.pages else None
-        if page and page.extracted:
+        wall = (
+            page
+            and page.extracted
+            and suspect.first_page(
+                obs.text,
+                page.extracted.text,
+                title=page.extracted.title or "",
+                summary_title=obs.title,
+            )
+        )
+        if wall:  # a paywall or error page instead of the article: keep the summary
+            assert self.report is not None and page is not None
+            self.report.page_errors.append((page.url, f"suspect page: {wall.reason}"))
+        elif page and page.extracted:
             ingest.use_page(obs, page.extracted, page.html)
         # a canonical URL may name an article stored under another link
         result = ingest.store(self.db, obs, surely_new=not obs.canonical, deferred=self.deferred)

@@ -145,3 +145,26 @@ def test_status_and_show_report_suspect_pages(db, httpserver, invoke):
     detail = json.loads(invoke("show", "1", "--json").stdout)
     assert detail["suspects"][0]["kind"] == "error page"
     assert json.loads(invoke("status", "--json").stdout)["suspects"]["pending"] == 1
+
+
+def test_full_text_keeps_the_summary_when_the_first_page_is_a_wall(db, httpserver):
+    link = httpserver.url_for("/article/1")
+    httpserver.expect_request("/feed").respond_with_data(
+        rss([Item("g1", TITLE, link=link)]), content_type=XML
+    )
+    httpserver.expect_request("/article/1").respond_with_data(
+        BAD_PAGES["consent"], content_type="text/html"
+    )
+    feedstore.add_feed(db, httpserver.url_for("/feed"))
+    report = fetch(db, full_text=True)
+    assert report.new_articles == 1
+    assert any("suspect page" in why for _, why in report.page_errors)
+    [v1] = db.query("select origin, text from versions")
+    assert v1["origin"] == "feed" and "cookies" not in v1["text"]
+
+
+def test_first_page_rule_passes_a_real_article():
+    from monitor.suspect import first_page
+
+    text = " ".join(PARAGRAPHS)
+    assert first_page("Council shuts the eastern bridge.", text) is None
