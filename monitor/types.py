@@ -47,7 +47,7 @@ class IngestStatus(StrEnum):
     UPDATED = "updated"  # a new version of a known article
     UNCHANGED = "unchanged"  # same content as the current version
     SEEN = "seen"  # a sighting that adds no version (e.g. a summary of a page version)
-    SUSPECT = "suspect"  # a page that looks like a wall or a failed extraction: recorded, no version
+    SUSPECT = "suspect"  # a page that looks like a wall or an error: recorded, no version
 
 
 class RunStatus(StrEnum):
