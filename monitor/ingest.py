@@ -221,7 +221,7 @@ def store(
             digest=digest,
             observed=observed,
             text=text,
-            suspects=suspectstore.pending_times(db, row["id"]) if row else (),
+            suspects=_pending(db, obs, row),
         )
         if decision.action == IngestStatus.NEW:
             article_id = articles.insert_article(db, _article_row(obs, observed))
@@ -246,7 +246,7 @@ def store(
                 article_id, current["number"], IngestStatus.SUSPECT, suspect=decision.suspect
             )
         if decision.action in (IngestStatus.UNCHANGED, IngestStatus.UPDATED):
-            if not decision.cut:  # the page came back (or changed for real): walls were transient
+            if obs.origin == Origin.PAGE and not decision.cut:  # the page came back: transient
                 suspectstore.resolve(db, article_id, suspectstore.TRANSIENT, observed)
             _keep(db, obs, article_id, None, row["key"])
         if decision.action != IngestStatus.UPDATED:
@@ -312,6 +312,14 @@ class _Pair:
         return self.current_id == current["id"] and self.cut == decision.cut
 
 
+def _pending(db: Database, obs: Observation, row: dict[str, Any] | None) -> list[str]:
+    """The article's pending suspect observations (only pages are judged: a feed or a
+    file sighting costs no query)."""
+    if row is None or obs.origin != Origin.PAGE:
+        return []
+    return suspectstore.pending_times(db, row["id"])
+
+
 def _pair_before(
     db: Database, obs: Observation, title: str, text: str, digest: str, observed: str
 ) -> _Pair | None:
@@ -329,7 +337,7 @@ def _pair_before(
         digest=digest,
         observed=observed,
         text=text,
-        suspects=suspectstore.pending_times(db, row["id"]),
+        suspects=_pending(db, obs, row),
     )
     if decision.action != IngestStatus.UPDATED:
         return None
