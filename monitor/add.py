@@ -1,5 +1,8 @@
 """``monitor add``: one article (a text or HTML file, stdin, or a URL) -> an observation.
 
+An HTML page's ``rel=canonical`` (or ``og:url``) is the article's identity unless
+``--url`` or a URL header names one, and its raw HTML is kept with the version.
+
 A text file may start with a header block of ``Key: value`` lines (Title, URL,
 Source, Published, Byline, Story, and Note, which is dropped) ended by a blank
 line; command-line options win over it. The sample articles in ``samples/articles`` use one.
@@ -94,6 +97,7 @@ def observation_from_source(
     site = options.source or header.get("source")
     url = options.url or header.get("url") or fetched_url
     story = options.story or header.get("story")
+    canonical = None
     if raw.is_html:
         extracted = extract_html(raw.data, url=url)
         if extracted is None:
@@ -103,6 +107,8 @@ def observation_from_source(
         byline = byline or extracted.byline
         published = published or extracted.published_at
         site = site or extracted.source
+        if not (options.url or header.get("url")):  # a URL the user gave wins
+            canonical = extracted.url  # rel=canonical / og:url: the article's identity
         url = url or extracted.url
     text = normalise_text(text)
     if not text:
@@ -120,6 +126,8 @@ def observation_from_source(
         byline=byline,
         published_at=published,
         story=story,
+        canonical=canonical,
+        html=raw.data if raw.is_html else None,
     )
     return obs, notes
 

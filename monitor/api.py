@@ -151,6 +151,14 @@ class Monitor:
         with lock.exclusive(self.path, wait=wait):
             return run_fetch(self.db, options or FetchOptions(), progress, on_start)
 
+    def reextract(self, article_ids: list[int] | None = None, apply: bool = False) -> list[Any]:
+        """Run the extractor again over stored page HTML and report what would change
+        (``monitor reextract``); ``apply`` stores the changed texts as versions. Returns
+        :class:`monitor.reextract.Reextracted` items."""
+        from monitor.reextract import reextract
+
+        return list(reextract(self.db, article_ids or None, apply))
+
     # -- reading
 
     def articles(self, flt: ArticleFilter | None = None) -> Iterator[dict[str, Any]]:
@@ -158,8 +166,13 @@ class Monitor:
         return queries.iter_articles(self.db, flt or ArticleFilter())
 
     def article(self, article_id: int, version: int | None = None) -> dict[str, Any]:
-        """One article with one version's text, its versions, edits and themes (``show``)."""
-        return queries.article_detail(self.db, article_id, version)
+        """One article with one version's text, its versions, edits and themes, and the
+        suspect pages seen of it (``show``)."""
+        from monitor.store import suspects
+
+        detail = queries.article_detail(self.db, article_id, version)
+        detail["suspects"] = suspects.for_article(self.db, article_id)
+        return detail
 
     def diff(
         self,
@@ -512,15 +525,16 @@ class Monitor:
 
         return feeds.remove_feed(self.db, ref)
 
-    def status(self, limit: int = 10) -> dict[str, list[dict[str, Any]]]:
-        """The last fetch runs, the failing feeds and the destinations whose alerts
-        failed (``monitor status``)."""
+    def status(self, limit: int = 10) -> dict[str, Any]:
+        """The last fetch runs, the failing feeds, the destinations whose alerts
+        failed and the suspect pages held back (``monitor status``)."""
         from monitor import lock
-        from monitor.store import deliveries, feeds, runs
+        from monitor.store import deliveries, feeds, runs, suspects
 
         running = self.path is not None and lock.is_held(self.path)
         return {
             "runs": runs.recent_runs(self.db, limit, running=running),
             "failing_feeds": feeds.failing_feeds(self.db),
             "failing_destinations": deliveries.failing(self.db),
+            "suspects": {**suspects.counts(self.db), "latest": suspects.pending(self.db, limit)},
         }

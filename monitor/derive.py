@@ -3,7 +3,10 @@ ends, and its theme tags; and the backfill of derived data for old databases.
 
 Every path that stores a version (files, feeds, re-checks) calls
 :func:`version_stored` inside the same transaction, so every version gets the
-same derived data. The computing is done by :mod:`monitor.analysis.edits` and
+same derived data. The pair's edits (a diff, which can be long) may be computed
+by the caller before its write transaction (:func:`pair_row`) and handed in, so
+the transaction only writes them; a pair stored without its row (a crash between)
+is found and filled by :func:`backfill` (``diffs.missing_pairs``). The computing is done by :mod:`monitor.analysis.edits` and
 :mod:`monitor.themes.tagger`; the writing by :mod:`monitor.store`.
 """
 
@@ -13,6 +16,7 @@ import hashlib
 import json
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -38,14 +42,17 @@ def version_stored(
     version_id: int,
     previous_id: int | None,
     document: tuple[str | None, str, str] | None = None,
+    *,
+    pair: dict[str, Any] | None = None,
 ) -> None:
     """Called by :func:`monitor.ingest.store` after inserting a version.
 
     ``document`` is the article's (story, title, text) when the caller has it
-    at hand, which saves reading the version back.
+    at hand, which saves reading the version back. ``pair``: the pair's
+    ``diffs`` row when the caller computed it already (before its transaction).
     """
     if previous_id is not None:
-        record_pair(db, article_id, previous_id, version_id)
+        record_pair(db, article_id, previous_id, version_id, row=pair)
     document = document or tagstore.version_document(db, version_id)
     tag_version(db, version_id, document)
     record_membership(db, article_id, document)
@@ -80,10 +87,20 @@ def reevaluate_story(db: Database, story: str) -> tuple[int, int]:
         return memberships.set_story_rule(db, story, matching)
 
 
-def record_pair(db: Database, article_id: int, old_id: int, new_id: int) -> None:
-    """Store the edit counts of (old version -> new version) in ``diffs``."""
-    old, new = diffs.version(db, old_id), diffs.version(db, new_id)
-    diffs.write_pair(db, edits.pair_row(article_id, old, new))
+def pair_row(article_id: int, old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """The ``diffs`` row of (old -> new) version rows (``new`` need not be stored yet)."""
+    return edits.pair_row(article_id, old, new)
+
+
+def record_pair(
+    db: Database, article_id: int, old_id: int, new_id: int, row: dict[str, Any] | None = None
+) -> None:
+    """Store the edit counts of (old version -> new version) in ``diffs`` (``row``: the
+    pair's row computed already; else the pair is compared here)."""
+    if row is None:
+        old, new = diffs.version(db, old_id), diffs.version(db, new_id)
+        row = edits.pair_row(article_id, old, new)
+    diffs.write_pair(db, row)
 
 
 def tag_version(
@@ -216,7 +233,7 @@ def backfill(db: Database) -> dict[str, int]:
                     count += 1
                 schema.backfill_done(db, name)
             done[name] = count
-        if name == "edit_stats":
+        if name in ("edit_stats", "new_pairs"):  # new_pairs: a fetch died before its pairs
             with db.atomic():
                 missing = diffs.missing_pairs(db)
                 for row in missing:

@@ -43,6 +43,10 @@ MAX_ELEMENTS = 50_000
 TIME_BUDGET = 10.0
 
 _START_TAG = re.compile(r"<[A-Za-z]")
+_LINK_OR_META = re.compile(r"<(?:link|meta)\b[^>]*>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""([a-zA-Z:_-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+#: how much of a page is searched for its canonical URL (it is in the <head>)
+HEAD_BYTES = 300_000
 _START_TAG_BYTES = re.compile(rb"<[A-Za-z]")
 
 
@@ -114,7 +118,38 @@ def extract_html(
         ) from None
     if document is None:
         return None
-    return _result(document)
+    result = _result(document)
+    if result is not None:
+        result.url = canonical_url(html, url) or result.url
+    return result
+
+
+def canonical_url(html: str | bytes, base: str | None = None) -> str | None:
+    """The page's own URL: ``<link rel="canonical">``, else ``<meta property="og:url">``,
+    made absolute against ``base``; ``None`` when neither is an http(s) URL."""
+    from urllib.parse import urljoin
+
+    from monitor.text.urls import looks_like_url
+
+    head = html[:HEAD_BYTES]
+    text = head.decode("utf-8", "replace") if isinstance(head, bytes) else head
+    canonical = og = None
+    for tag in _LINK_OR_META.finditer(text):
+        attrs = {
+            m.group(1).lower(): (m.group(2) or m.group(3) or m.group(4) or "").strip()
+            for m in _ATTRIBUTE.finditer(tag.group(0))
+        }
+        if tag.group(0)[1:5].lower() == "link":
+            if canonical is None and "canonical" in attrs.get("rel", "").lower().split():
+                canonical = attrs.get("href")
+        elif og is None and attrs.get("property", attrs.get("name", "")).lower() == "og:url":
+            og = attrs.get("content")
+    for found in (canonical, og):
+        if found:
+            absolute = urljoin(base, found) if base else found
+            if looks_like_url(absolute):
+                return absolute
+    return None
 
 
 def _extract(trafilatura: Any, html: str | bytes, url: str | None) -> Any:
@@ -160,7 +195,7 @@ def extract_page_job(body: PageBody) -> PageResult:
         extracted = extract_html(body.content, url=body.final_url)
         if extracted is None:
             return PageResult(body.url, error="no article text found in the page")
-        return PageResult(body.url, extracted=extracted)
+        return PageResult(body.url, extracted=extracted, html=body.content)
     except InputError as exc:  # over the page's size, structure or time budget
         return PageResult(body.url, error=str(exc))
     except Exception as exc:

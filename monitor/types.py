@@ -47,6 +47,7 @@ class IngestStatus(StrEnum):
     UPDATED = "updated"  # a new version of a known article
     UNCHANGED = "unchanged"  # same content as the current version
     SEEN = "seen"  # a sighting that adds no version (e.g. a summary of a page version)
+    SUSPECT = "suspect"  # a page that looks like a wall or an error: recorded, no version
 
 
 class RunStatus(StrEnum):
@@ -76,6 +77,10 @@ class Observation:
     story: str | None = None
     feed_id: int | None = None
     observed_at: str | None = None
+    #: the page's own URL (``rel=canonical`` / ``og:url``): its identity when given
+    canonical: str | None = None
+    #: the raw HTML of a page, kept (compressed) with the version it makes
+    html: bytes | None = None
 
     def __post_init__(self) -> None:
         self.origin = Origin.parse(str(self.origin)).value
@@ -205,7 +210,7 @@ class Extracted:
     title: str | None = None
     byline: str | None = None
     published_at: str | None = None
-    url: str | None = None
+    url: str | None = None  # the page's canonical URL (rel=canonical, og:url), if it gives one
     source: str | None = None
 
 
@@ -245,3 +250,4 @@ class PageResult:
     url: str
     extracted: Extracted | None = None
     error: str | None = None
+    html: bytes | None = None  # the page as downloaded (kept with the version it makes)

@@ -40,7 +40,10 @@ Versions from feeds, pages and files (the rule that keeps versions meaningful):
 * ``--recheck HOURS`` re-fetches the pages of articles first seen within HOURS,
   each at most every ``max(15 min, age / 4)`` (so older articles are checked
   less often), and stores a new ``page`` version when the text changed. The
-  first recheck of an article stored from a summary stores its page text.
+  first recheck of an article stored from a summary stores its page text. A page
+  that looks like a paywall, consent wall, error page or a failed extraction is
+  recorded as a suspect observation, not a version, until the loss persists
+  (:mod:`monitor.suspect`); its edits are computed before the write transaction.
 """
 
 from __future__ import annotations
@@ -56,7 +59,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from monitor import ingest, schedule
+from monitor import ingest, schedule, suspect
 from monitor.errors import ExitCode, FeedError, HttpError, InputError, ParseError
 from monitor.extract import extract_page_job
 from monitor.fetch import (
@@ -166,6 +169,7 @@ class RunReport:
     page_errors: list[tuple[str, str]] = field(default_factory=list)
     rechecked: int = 0
     recheck_versions: int = 0
+    suspects: int = 0  # pages recorded as suspect instead of a version
     out_of_time: int = 0  # feeds left when the run budget was spent
     recheck_asked: bool = False
     seconds: float = 0.0
@@ -225,7 +229,9 @@ class RunReport:
         if not self.feeds:
             return (
                 f"no feed fetched; {self.rechecked} pages rechecked, "
-                f"{self.recheck_versions} new versions in {self.seconds:.1f} s"
+                f"{self.recheck_versions} new versions"
+                + (f", {self.suspects} suspect pages held back" if self.suspects else "")
+                + f" in {self.seconds:.1f} s"
             )
         failed = f" ({self.feeds_failed} failed)" if self.feeds_failed else ""
         extra = ""
@@ -235,6 +241,8 @@ class RunReport:
                 extra += f" ({len(self.page_errors)} failed)"
         if self.rechecked:
             extra += f", {self.rechecked} rechecked"
+        if self.suspects:
+            extra += f", {self.suspects} suspect pages held back"
         skipped = sum(f.skipped for f in self.feeds)
         if skipped:
             extra += f", {skipped} entries skipped"
@@ -278,6 +286,7 @@ class _Run:
             None if options.budget is None else time.monotonic() + max(options.budget, 0.0)
         )
         self.report: RunReport | None = None
+        self.deferred: ingest.Deferred = []  # the current feed's pairs still to compare
 
     # -- scheduling
 
@@ -413,6 +422,7 @@ class _Run:
             entries=len(result.entries),
             kept=len(pending.kept),
         )
+        before = len(self.deferred)  # pairs a busy database left from earlier feeds stay
         try:
             with self.db.atomic():  # BEGIN IMMEDIATE: nothing else adds articles meanwhile
                 if outcome.error is None:
@@ -427,12 +437,16 @@ class _Run:
             # run fetches it again
             report.new_articles = report.new_versions = report.seen = report.skipped = 0
             report.error = f"could not store its entries ({exc}); it is retried next run"
+            del self.deferred[before:]  # rolled back with the feed
         except Exception as exc:  # rolled back: this feed fails, the run goes on
             report.new_articles = report.new_versions = report.seen = 0
             report.error = f"could not store its entries: {exc!r}"[:300]
             failed = FetchOutcome(status=outcome.status, error=report.error)
+            del self.deferred[before:]  # rolled back with the feed
             with self.db.atomic():
                 report.notes = self.record_outcome(feed, failed)
+        else:
+            self.store_pairs()
         if report.failure is not None:
             log.warning("feed failed: %s", report.failure)
         elif report.warning:
@@ -441,6 +455,18 @@ class _Run:
         self.report.feeds.append(report)
         if self.progress:
             self.progress(report)
+
+    def store_pairs(self) -> None:
+        """The edits of the feed's new version pairs: compared after its commit (a long
+        diff never holds the write lock), written in one short transaction. A crash or
+        a busy database in between leaves the backfill request stored with the versions:
+        the next open compares them (:func:`monitor.derive.backfill`)."""
+        try:
+            ingest.store_pairs(self.db, self.deferred)
+        except sqlite3.OperationalError as exc:
+            log.warning(
+                "edits of %d new versions left for the next run: %s", len(self.deferred), exc
+            )
 
     def store_entries(
         self,
@@ -486,11 +512,25 @@ class _Run:
     ) -> str:
         """Store one kept entry; which sighting makes a version is :func:`ingest.decide`'s rule."""
         if not known.surely_new(obs):
-            return ingest.store(self.db, obs).status
+            return ingest.store(self.db, obs, deferred=self.deferred).status
         page = self.pages.get(normalise_url(entry.link)) if entry.link and self.pages else None
-        if page and page.extracted:
-            ingest.use_page(obs, page.extracted)
-        result = ingest.store(self.db, obs, surely_new=True)
+        wall = (
+            page
+            and page.extracted
+            and suspect.first_page(
+                obs.text,
+                page.extracted.text,
+                title=page.extracted.title or "",
+                summary_title=obs.title,
+            )
+        )
+        if wall:  # a paywall or error page instead of the article: keep the summary
+            assert self.report is not None and page is not None
+            self.report.page_errors.append((page.url, f"suspect page: {wall.reason}"))
+        elif page and page.extracted:
+            ingest.use_page(obs, page.extracted, page.html)
+        # a canonical URL may name an article stored under another link
+        result = ingest.store(self.db, obs, surely_new=not obs.canonical, deferred=self.deferred)
         known.add(obs)
         if obs.origin == Origin.PAGE:
             articles.update(self.db, result.article_id, {"last_checked_at": iso(self.now)})
@@ -511,21 +551,25 @@ class _Run:
             page = PageResult(article["url"], error=f"worker failed: {exc!r}"[:300])
         assert self.report is not None
         self.report.rechecked += 1
+        if page.extracted:
+            obs = Observation(
+                title=page.extracted.title or article["title"],
+                text=page.extracted.text,
+                origin="page",
+                url=article["url"],
+                byline=page.extracted.byline,
+                observed_at=iso(self.now),
+                canonical=page.extracted.url,
+                html=page.html,
+            )
+            # its own transaction, the pair's diff computed before it (not under a lock)
+            status = ingest.store(self.db, obs).status
+            self.report.recheck_versions += status == "updated"
+            self.report.suspects += status == "suspect"
+        else:
+            self.report.page_errors.append((article["url"], page.error or "no text"))
+            log.info("page %s: %s", article["url"], page.error or "no text")
         with self.db.atomic():
-            if page.extracted:
-                obs = Observation(
-                    title=page.extracted.title or article["title"],
-                    text=page.extracted.text,
-                    origin="page",
-                    url=article["url"],
-                    byline=page.extracted.byline,
-                    observed_at=iso(self.now),
-                )
-                if ingest.store(self.db, obs).status == "updated":
-                    self.report.recheck_versions += 1
-            else:
-                self.report.page_errors.append((article["url"], page.error or "no text"))
-                log.info("page %s: %s", article["url"], page.error or "no text")
             articles.update(self.db, article["id"], {"last_checked_at": iso(self.now)})
 
 

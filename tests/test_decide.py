@@ -143,3 +143,97 @@ def test_an_unknown_origin_is_an_error():
                 "observed_at": T0,
             }
         )
+
+
+# -- byline (page, file and standard-input sightings) and suspect pages
+
+
+def byline_version(byline: str | None, origin: str = "page") -> Version:
+    return Version(
+        article_id=1,
+        number=1,
+        title="Headline",
+        text="x",
+        origin=origin,
+        observed_at=T0,
+        content_hash="h1",
+        byline=byline,
+    )
+
+
+@pytest.mark.parametrize("origin", ["page", "file", "stdin"])
+def test_a_byline_change_is_a_new_version(origin):
+    obs = Observation(title="Headline", text="x", origin=origin, byline="Jane Roe")
+    got = decide(
+        article(), byline_version("John Doe"), obs, title="Headline", digest="h1", observed=T1
+    )
+    assert got.action == IngestStatus.UPDATED
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [("John Doe", "john  doe"), ("John Doe", None), ("John Doe", " ")],
+)
+def test_byline_case_spacing_or_a_missing_byline_is_unchanged(old, new):
+    obs = Observation(title="Headline", text="x", origin="page", byline=new)
+    got = decide(article(), byline_version(old), obs, title="Headline", digest="h1", observed=T1)
+    assert got.action == IngestStatus.UNCHANGED
+
+
+def test_a_feed_authors_field_is_not_a_byline_change():
+    obs = feed_obs(byline="Somebody Else")
+    got = decide(
+        article(),
+        byline_version("John Doe", origin="feed"),
+        obs,
+        title="Headline",
+        digest="h1",
+        observed=T1,
+    )
+    assert got.action == IngestStatus.UNCHANGED
+
+
+LONG = (
+    "The regional council voted on Tuesday to close the eastern bridge for repairs after "
+    "engineers found cracks in two of its supporting piers during a routine inspection, and "
+    "traffic will be diverted through the old town for at least four months, officials said."
+)
+WALL = "Subscribe to continue reading. Already a subscriber? Sign in."
+
+
+def long_version() -> Version:
+    return Version(
+        article_id=1,
+        number=1,
+        title="Bridge to close",
+        text=LONG,
+        origin="page",
+        observed_at=T0,
+        content_hash="h1",
+    )
+
+
+def test_a_paywalled_page_is_suspect_then_a_cut_once_it_persists():
+    obs = Observation(title="Bridge to close", text=WALL, origin="page")
+    kw = dict(title="Bridge to close", digest="h2", text=WALL)
+    first = decide(article(), long_version(), obs, observed=T1, **kw)
+    assert first.action == IngestStatus.SUSPECT and first.suspect.kind == "paywall"
+    again = decide(article(), long_version(), obs, observed=T1, suspects=[T1], **kw)
+    assert again.action == IngestStatus.SUSPECT  # the same hour: not yet
+    later = "2025-10-03T00:00:00Z"
+    persisted = decide(article(), long_version(), obs, observed=later, suspects=[T1], **kw)
+    assert persisted.action == IngestStatus.UPDATED and persisted.cut
+
+
+def test_files_are_not_judged_as_walls():
+    obs = Observation(title="Bridge to close", text=WALL, origin="file")
+    got = decide(
+        article(),
+        long_version(),
+        obs,
+        title="Bridge to close",
+        digest="h2",
+        text=WALL,
+        observed=T1,
+    )
+    assert got.action == IngestStatus.UPDATED and not got.cut

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from monitor import __version__
-from monitor.cli import completion, core, diff, feeds, notify, report, themes
+from monitor.cli import completion, core, diff, feeds, notify, reextract, report, themes
 from monitor.cli.app import (
     CONTEXT_SETTINGS,
     DB_HELP,
@@ -87,6 +87,7 @@ for command in (
     themes.retag,
     completion.completion,
     completion.cron,
+    reextract.reextract,
 ):
     add_common_options(command)
     cli.add_command(command)

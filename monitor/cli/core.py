@@ -120,9 +120,15 @@ def describe_result(source: str, result: Any, many: bool) -> str:
     if result.status == "new":
         return f"{prefix}article {result.article_id}: new, stored version 1"
     if result.status == "updated":
+        cut = f", a major cut ({result.suspect.kind})" if result.suspect else ""
         return (
-            f"{prefix}article {result.article_id}: changed, stored version {result.version} "
-            f"(see: monitor diff {result.article_id})"
+            f"{prefix}article {result.article_id}: changed, stored version {result.version}"
+            f"{cut} (see: monitor diff {result.article_id})"
+        )
+    if result.status == "suspect":
+        return (
+            f"{prefix}article {result.article_id}: suspect page, no version stored "
+            f"({result.suspect.reason}); 'monitor show {result.article_id}' lists it"
         )
     return f"{prefix}article {result.article_id}: unchanged (version {result.version})"
 

@@ -307,7 +307,8 @@ def feeds_remove(app: App, feed: str) -> None:
     type=click.FloatRange(min=0, min_open=True),
     metavar="HOURS",
     help="Re-fetch pages of articles first seen within HOURS to catch edits "
-    "(older ones less often).",
+    "(older ones less often). A paywall, consent or error page, or a text that lost "
+    "most of its words, is held back as a suspect page, not stored, until it persists.",
 )
 @click.option(
     "--jobs",
@@ -442,7 +443,9 @@ RUN_COLUMNS = [
 @output_options
 @pass_app
 def status_cmd(app: App, limit: int | None, fmt: str | None, wide: bool) -> None:
-    """The last fetch runs and the feeds that are failing.
+    """The last fetch runs, the feeds that are failing and the suspect pages
+    (a paywall, consent wall, error page or failed extraction held back instead
+    of stored as a version; see 'monitor show ID').
 
     Times are local (--utc: UTC). --json writes one object (runs, failing feeds,
     failing alert destinations; times in UTC); --nl, --csv and --tsv the runs.
@@ -493,6 +496,23 @@ def status_cmd(app: App, limit: int | None, fmt: str | None, wide: bool) -> None
                 f"  {feed['id']}  {line(feed['url'])}  ({state}): {line(feed['last_error'] or '')}"
             )
     _failing_destinations(found.get("failing_destinations") or [])
+    _suspects(found.get("suspects") or {})
+
+
+def _suspects(found: dict[str, Any]) -> None:
+    """Pages held back as suspect (a wall, an error page, a failed extraction)."""
+    if not any(found.get(state) for state in ("pending", "transient", "cut")):
+        return
+    click.echo("")
+    click.echo(
+        f"suspect pages: {found['pending']} waiting for a recheck, {found['transient']} came "
+        f"back (no edit), {found['cut']} persisted (stored as major cuts)"
+    )
+    for s in found.get("latest") or []:
+        click.echo(
+            f"  article {s['article_id']}  {line(s['url'] or '')}  ({s['checks']} checks, "
+            f"last {s['observed_at']}): {line(s['reason'])}"
+        )
 
 
 def _failing_destinations(rows: list[dict[str, Any]]) -> None:

@@ -53,6 +53,12 @@ def render_detail(detail: dict[str, Any], colour: bool = False, utc: bool | None
             if v.get("edits"):
                 lines.append(f"{'':6}{line(v['edits'])}")
         lines.append(f"{'':6}(monitor diff {detail['id']} --all shows each edit)")
+    if detail.get("suspects"):
+        lines += ["", bold("suspect pages (not stored as versions)")]
+        for s in detail["suspects"]:
+            lines.append(
+                f"  {s['observed_at']}  after v{s['version']}  {s['state']:<9}  {line(s['reason'])}"
+            )
     lines += ["", clean(detail["text"], newlines=True)]
     return "\n".join(lines)
 

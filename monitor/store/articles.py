@@ -1,5 +1,9 @@
-"""The ``articles`` and ``versions`` tables: the one module that writes them, and the
-one place that reads "an article with its current version".
+"""The ``articles``, ``versions`` and ``article_aliases`` tables: the one module that
+writes them, and the one place that reads "an article with its current version".
+
+An alias is another identity key of a stored article: the URL a page was reached by
+when its ``rel=canonical`` names another, or the content key of a page or file, so
+the same text added from a file and from a URL is one article.
 
 Writes are plain INSERT/UPDATE statements (sqlite-utils' ``insert()`` re-derives
 its statement for every row, which was a fifth of the cost of storing a feed
@@ -29,9 +33,26 @@ def find(db: Database, key: str, guid: str | None = None) -> dict[str, Any] | No
     article with that GUID (the same entry seen earlier without a link, or under
     another link)."""
     rows = select(db, "select * from articles where key = ?", [key])
+    if not rows:
+        rows = select(
+            db,
+            "select a.* from article_aliases x join articles a on a.id = x.article_id "
+            "where x.key = ?",
+            [key],
+        )
     if not rows and guid:
         rows = select(db, "select * from articles where guid = ? order by id limit 1", [guid])
     return rows[0] if rows else None
+
+
+def add_alias(db: Database, key: str, article_id: int) -> None:
+    """Record ``key`` as another identity of the article (a no-op when ``key`` is
+    already its key or an alias of any article)."""
+    db.execute(
+        "insert or ignore into article_aliases (key, article_id) "
+        "select ?, ? where not exists (select 1 from articles where key = ?)",
+        [key, article_id, key],
+    )
 
 
 def current_version(db: Database, article: dict[str, Any]) -> dict[str, Any]:
@@ -81,6 +102,9 @@ def existing_values(db: Database, column: str, values: set[str], chunk: int = 50
         marks = ", ".join("?" for _ in part)
         sql = f"select {column} from articles where {column} in ({marks})"
         found.update(row[0] for row in db.execute(sql, part))
+        if column == "key":
+            sql = f"select key from article_aliases where key in ({marks})"
+            found.update(row[0] for row in db.execute(sql, part))
     return found
 
 

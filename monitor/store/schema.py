@@ -35,6 +35,12 @@ def pending_backfills(db: Database) -> list[str]:
     return [row[0] for row in db.execute("select name from backfills order by name")]
 
 
+def request_backfill(db: Database, name: str) -> None:
+    """Ask for a backfill (in the caller's transaction): e.g. pairs whose edits are
+    written after the versions' transaction, so a crash between is repaired."""
+    _request_backfill(db, name)
+
+
 def backfill_done(db: Database, name: str) -> None:
     db.execute("delete from backfills where name = ?", [name])
 
@@ -364,3 +370,52 @@ def m090_feed_paused(db: Database) -> None:
     ``fetch`` until resumed. Unlike ``active = 0`` (set by a 410 or a duplicate move) it
     is the user's choice."""
     db.execute("ALTER TABLE feeds ADD COLUMN paused INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations()
+def m070_suspects_pages_aliases(db: Database) -> None:
+    """Three tables for "edits you can trust" (see :mod:`monitor.suspect`):
+
+    * ``suspects``: fetched pages that looked like a paywall, consent wall, error page
+      or a failed extraction, recorded instead of a version (``state``: pending until
+      the page comes back (``transient``) or the loss persists (``cut``, a version);
+    * ``page_html``: the raw HTML of each page version, zlib-compressed, so its text
+      can be extracted again (``monitor reextract``);
+    * ``article_aliases``: other identities of an article (the URL a page was reached
+      by when its ``rel=canonical`` differs; the content key of a page or file).
+    """
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS suspects (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            version INTEGER NOT NULL,
+            observed_at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            kept REAL,
+            ratio REAL,
+            words INTEGER NOT NULL,
+            title TEXT,
+            excerpt TEXT,
+            content_hash TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending',
+            resolved_at TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS suspects_article ON suspects(article_id, state)")
+    db.execute("CREATE INDEX IF NOT EXISTS suspects_state ON suspects(state)")
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS page_html (
+            version_id INTEGER PRIMARY KEY REFERENCES versions(id) ON DELETE CASCADE,
+            url TEXT,
+            encoding TEXT NOT NULL DEFAULT 'zlib',
+            size INTEGER NOT NULL,
+            html BLOB NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS article_aliases (
+            key TEXT PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE
+        )"""
+    )
