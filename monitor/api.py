@@ -11,11 +11,11 @@ imported by the methods that need them, so opening a database stays cheap.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
+from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
 from monitor.store import db as dbmod
 from monitor.store import queries
@@ -142,8 +142,9 @@ class Monitor:
 
     # -- reading
 
-    def articles(self, flt: ArticleFilter | None = None) -> Iterator[dict[str, Any]]:
-        """Articles newest first, with their current title (``monitor list``)."""
+    def articles(self, flt: ArticleFilter | None = None) -> Iterable[dict[str, Any]]:
+        """Articles newest first, with their current title (``monitor list``); the
+        stream's ``columns`` name them before the first row."""
         return queries.iter_articles(self.db, flt or ArticleFilter())
 
     def article(self, article_id: int, version: int | None = None) -> dict[str, Any]:
@@ -342,7 +343,7 @@ class Monitor:
         *,
         flt: ArticleFilter | None = None,
         by: str = "month",
-        out: TextIO | None = None,
+        out: IO[Any] | None = None,
         path: Path | None = None,
         safe: bool = True,
         bom: bool = False,

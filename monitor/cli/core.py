@@ -144,6 +144,14 @@ LIST_COLUMNS = [
     "--limit", type=click.IntRange(min=1, max=MAX_INT), help="At most this many articles."
 )
 @output_options
+@click.option(
+    "--safe/--no-safe",
+    default=True,
+    show_default=True,
+    help="With --csv: prefix with ' the cells a spreadsheet would run as formulas "
+    "(as 'monitor export').",
+)
+@click.option("--bom", is_flag=True, help="With --csv: start with a UTF-8 byte order mark.")
 @pass_app
 def list_(
     app: App,
@@ -155,6 +163,8 @@ def list_(
     min_severity: str | None,
     limit: int | None,
     fmt: str | None,
+    safe: bool,
+    bom: bool,
 ) -> None:
     """List articles, newest first (by published date, else first seen).
 
@@ -171,6 +181,9 @@ def list_(
     )
     flt.min_severity = min_severity
     rows = app.monitor.articles(flt)
+    if fmt == "csv":  # the CSV of 'monitor export' (header even when empty, *_utc times)
+        output.write_csv(rows, sys.stdout, safe=safe, bom=bom)
+        return
     if fmt is None:
         rows = ({**r, "date": (r["dated_at"] or "")[:10]} for r in rows)
     emit_rows(rows, fmt, LIST_COLUMNS, wide="title", empty="no articles match")

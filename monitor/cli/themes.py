@@ -18,6 +18,7 @@ from monitor.cli.app import (
     since_option,
 )
 from monitor.render import rows as output
+from monitor.store.queries import ArticleFilter
 from monitor.themes import trends
 
 SPARK_PERIODS = 24
@@ -34,7 +35,12 @@ SPARK_PERIODS = 24
 )
 @since_option
 @click.option("--json", "fmt", flag_value="json", help="Output a JSON array, one object a theme.")
-@click.option("--csv", "fmt", flag_value="csv", help="Output CSV: one row per theme and period.")
+@click.option(
+    "--csv",
+    "fmt",
+    flag_value="csv",
+    help="Output CSV: one row per theme and period (as 'monitor export theme-trends').",
+)
 @click.pass_context
 def themes(
     ctx: click.Context,
@@ -69,10 +75,9 @@ def themes(
     if fmt == "json":
         output.write_json_array((t.as_dict() for t in found), out)
         return
-    if fmt == "csv":
-        output.write_csv(
-            trends.csv_rows(found), out, columns=["theme", "label", "period", "articles"]
-        )
+    if fmt == "csv":  # the rows and columns of 'monitor export theme-trends'
+        flt = ArticleFilter(story=slug, since=since_iso, until=until_iso)
+        app.monitor.export("theme-trends", "csv", flt=flt, by=by, out=out)
         return
     keys = trends.window_periods(found, by, since_iso, until_iso, limit=SPARK_PERIODS)
     rows = [
