@@ -13,6 +13,8 @@ import hashlib
 import re
 import unicodedata
 
+import regex
+
 from monitor.text.safetext import clean, line
 
 #: longest stored title, in characters; a longer one is cut at a word and ends in "…"
@@ -20,7 +22,8 @@ MAX_TITLE_CHARS = 1000
 
 _WS = re.compile(r"[ \t\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _BLANKS = re.compile(r"\n\s*\n+")
-_WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
+#: a word (the regex module's \w holds combining marks: Hindi हिन्दी is one word, not four)
+_WORD = regex.compile(r"\w+(?:['’]\w+)*")
 #: whitespace controls that separate words: spaces (or a line break for NEL), not nothing
 _SPACING_CONTROLS = {0x0B: " ", 0x0C: " ", 0x1C: "\n", 0x1D: "\n", 0x1E: "\n", 0x85: "\n"}
 
