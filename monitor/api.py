@@ -354,6 +354,26 @@ class Monitor:
         opts = export.ExportOptions(what=what, flt=flt or ArticleFilter(), by=by)
         return export.export(self.db, opts, fmt, out=out, path=path, safe=safe, bom=bom)
 
+    def serve_metadata(self) -> dict[str, Any]:
+        """Datasette metadata for this database: titles, descriptions, canned queries."""
+        from monitor import serve
+
+        return serve.metadata(self._served_path().stem)
+
+    def serve(self, host: str = "127.0.0.1", port: int = 8001) -> None:
+        """Browse this database in Datasette (``monitor serve``) until interrupted."""
+        from monitor import serve
+
+        serve.run(self._served_path(), host, port)
+
+    def _served_path(self) -> Path:
+        if self.path is None:
+            from monitor.errors import InputError
+
+            raise InputError("serve: needs a database file (an in-memory database has none)")
+        _ = self.db  # open it once: migrations bring the views and foreign keys
+        return Path(self.path)
+
     # -- stories and feeds
 
     def stories(self) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from monitor import __version__
-from monitor.cli import core, diff, feeds, notify, report, themes
+from monitor.cli import core, diff, feeds, notify, report, serve, themes
 from monitor.cli.app import EXIT_CODES_HELP, App, MonitorGroup, configure_logging
 from monitor.render import rows as output
 
@@ -75,6 +75,7 @@ for command in (
     report.export_,
     themes.themes,
     themes.retag,
+    serve.serve,
 ):
     cli.add_command(command)
 
