@@ -225,3 +225,18 @@ def test_m080_declares_article_story_and_keeps_versions_fts_and_views(db_path):
         "Title 2",
         "Title 3",
     ]
+
+
+def test_replacing_a_story_keeps_its_articles(invoke):
+    """``articles.story`` is ON DELETE SET NULL: a story saved again is updated in place,
+    never deleted, so its articles keep it."""
+    from conftest import SAMPLES
+
+    assert invoke("add", str(SAMPLES / "articles" / "00-seed-article.txt")).exit_code == 0
+    assert (
+        invoke("stories", "add", str(SAMPLES / "stories" / "pakistan-taliban.toml")).exit_code == 0
+    )
+    import json
+
+    (row,) = json.loads(invoke("list", "--json").stdout)
+    assert row["story"] == "pakistan-taliban"

@@ -125,3 +125,33 @@ def test_portable_lock_excludes_and_waits(tmp_path, monkeypatch):
     assert not lock.is_held(db)
     with lock.exclusive(db):  # free again
         pass
+
+
+def test_lines_are_paragraphs_when_a_text_has_no_blank_lines():
+    from monitor.text.normalise import normalise_text
+
+    long_line = "The talks in Doha ended without agreement, officials said on Monday. " * 2
+    text = f"{long_line}\nA heading\n- a list item\n{long_line}"
+    assert normalise_text(text).split("\n\n") == [
+        long_line.strip(),
+        "A heading",
+        "- a list item",
+        long_line.strip(),
+    ]
+    # hard-wrapped prose (short lines) is still one paragraph
+    assert normalise_text("One short line\nand its wrap.") == "One short line and its wrap."
+    # with blank lines, lines within a paragraph are joined as before
+    assert normalise_text(f"{long_line}\nmore\n\nNext.") == f"{long_line.strip()} more\n\nNext."
+
+
+def test_guid_header_joins_a_revision_without_url(invoke, tmp_path):
+    first = tmp_path / "a.txt"
+    first.write_text("Title: Talks\nGUID: local:talks-1\n\nThe talks began.\n", encoding="utf-8")
+    second = tmp_path / "b.txt"
+    second.write_text(
+        "Title: Talks end\nGUID: local:talks-1\n\nThe talks ended.\n", encoding="utf-8"
+    )
+    assert invoke("add", str(first)).stdout.strip() == "article 1: new, stored version 1"
+    assert invoke("add", str(second)).stdout.startswith("article 1: changed, stored version 2")
+    shown = json.loads(invoke("show", "1", "--json").stdout)
+    assert "GUID" not in shown["text"]
