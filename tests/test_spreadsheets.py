@@ -203,6 +203,14 @@ def test_libreoffice_reads_the_csv_dates_as_date_times(data, invoke, tmp_path):
     assert datetime(2025, 11, 20, 3, 15) in {r[published] for r in rows[1:]}
     titles = {r[header.index("title")] for r in rows[1:]}
     assert URDU in titles and "-Minus Source" in titles
+    assert '\'=HYPERLINK("http://evil")' in titles  # guarded: text, not a formula
+    raw = tmp_path / "raw.csv"
+    raw.write_bytes(invoke("list", "--csv", "--no-safe").stdout_bytes)
+    raw_book = openpyxl.load_workbook(_soffice(tmp_path, "xlsx", raw, infilter="CSV:44,34,76,1"))
+    cells = [c for row in raw_book.active.iter_rows() for c in row]
+    # what the guard is for: unguarded, LibreOffice runs the cell as a formula
+    assert any(c.data_type == "f" and "HYPERLINK" in str(c.value) for c in cells)
+    assert "-Minus Source" in {c.value for c in cells}  # and leaves this text alone
 
 
 @needs_soffice
