@@ -27,7 +27,8 @@ from monitor.text.urls import looks_like_url
 from monitor.themes import stories
 
 # "note" is read and dropped: a remark about the file, not part of the article
-HEADER_KEYS = {"title", "url", "source", "published", "byline", "story", "note"}
+#: ``GUID`` identifies an article that has no URL, so a later revision joins it
+HEADER_KEYS = {"title", "url", "guid", "source", "published", "byline", "story", "note"}
 _HEADER_LINE = re.compile(r"^([A-Za-z]+):[ \t]*(.*)$")
 
 
@@ -122,6 +123,7 @@ def observation_from_source(
         text=text,
         origin=origin,
         url=url,
+        guid=header.get("guid") or None,
         source=site,
         byline=byline,
         published_at=published,

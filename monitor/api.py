@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
+from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
 from monitor.errors import InputError, MonitorError
 from monitor.store import db as dbmod
@@ -161,8 +161,9 @@ class Monitor:
 
     # -- reading
 
-    def articles(self, flt: ArticleFilter | None = None) -> Iterator[dict[str, Any]]:
-        """Articles newest first, with their current title (``monitor list``)."""
+    def articles(self, flt: ArticleFilter | None = None) -> Iterable[dict[str, Any]]:
+        """Articles newest first, with their current title (``monitor list``); the
+        stream's ``columns`` name them before the first row."""
         return queries.iter_articles(self.db, flt or ArticleFilter())
 
     def article(self, article_id: int, version: int | None = None) -> dict[str, Any]:
@@ -366,7 +367,7 @@ class Monitor:
         *,
         flt: ArticleFilter | None = None,
         by: str = "month",
-        out: TextIO | None = None,
+        out: IO[Any] | None = None,
         path: Path | None = None,
         safe: bool = True,
         bom: bool = False,
@@ -376,6 +377,26 @@ class Monitor:
 
         opts = export.ExportOptions(what=what, flt=flt or ArticleFilter(), by=by)
         return export.export(self.db, opts, fmt, out=out, path=path, safe=safe, bom=bom)
+
+    def serve_metadata(self) -> dict[str, Any]:
+        """Datasette metadata for this database: titles, descriptions, canned queries."""
+        from monitor import serve
+
+        return serve.metadata(self._served_path().stem)
+
+    def serve(self, host: str = "127.0.0.1", port: int = 8001) -> None:
+        """Browse this database in Datasette (``monitor serve``) until interrupted."""
+        from monitor import serve
+
+        serve.run(self._served_path(), host, port)
+
+    def _served_path(self) -> Path:
+        if self.path is None:
+            from monitor.errors import InputError
+
+            raise InputError("serve: needs a database file (an in-memory database has none)")
+        _ = self.db  # open it once: migrations bring the views and foreign keys
+        return Path(self.path)
 
     # -- stories and feeds
 

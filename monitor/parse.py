@@ -36,6 +36,8 @@ import time
 from typing import Any
 
 import feedparser
+import lxml.html
+from lxml import etree
 
 from monitor.text.timeutil import published_iso
 from monitor.types import Entry, FeedBody, FeedResult, FetchOutcome, ParsedFeed
@@ -44,26 +46,85 @@ from monitor.types import Entry, FeedBody, FeedResult, FetchOutcome, ParsedFeed
 BENIGN_BOZO = ("CharacterEncodingOverride", "NonXMLContentType")
 
 
-_BLOCK_TAGS = re.compile(
-    r"<\s*(?:br|/p|/div|/li|/h[1-6]|/blockquote|/tr|p|div|li|h[1-6]|blockquote|tr)\b[^>]*>",
-    re.IGNORECASE,
+#: elements that end a paragraph of plain text
+_BLOCKS = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "td",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    ]
 )
-_DROP = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<[^>]+>")
+_DROP = frozenset(("script", "style", "template", "noscript", "head", "title"))
 _HTML_START = re.compile(
     rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html\b|head\b|body\b)", re.I | re.S
 )
 
 
 def html_to_text(value: str) -> str:
-    """Feed summary HTML -> plain text, one blank line between blocks."""
+    """Feed summary HTML -> plain text, one blank line between blocks.
+
+    Parsed by lxml's HTML parser (as a browser would): a ``<`` or ``>`` that starts no
+    tag is text (``5 < 6 and 7 > 3`` survives), entities are decoded, scripts and
+    styles dropped.
+    """
     if "<" not in value and "&" not in value:
         return value.strip()
-    value = _DROP.sub(" ", value)
-    value = _BLOCK_TAGS.sub("\n\n", value)
-    value = html.unescape(_TAG.sub("", value))
-    blocks = [" ".join(block.split()) for block in re.split(r"\n\s*\n", value)]
+    parts: list[str] = []
+    try:
+        root = lxml.html.fragment_fromstring(value, create_parent="div")
+    except (etree.ParserError, ValueError):  # nothing parseable: the text as it is
+        parts.append(html.unescape(value))
+    else:
+        _flatten(root, parts)
+    blocks = [" ".join(block.split()) for block in re.split(r"\n\s*\n", "".join(parts))]
     return "\n\n".join(b for b in blocks if b)
+
+
+def _flatten(element: Any, parts: list[str]) -> None:
+    tag = element.tag if isinstance(element.tag, str) else ""  # comments, PIs: no text
+    if tag.lower() not in _DROP:
+        block = tag.lower() in _BLOCKS
+        if block:
+            parts.append("\n\n")
+        if tag and element.text:
+            parts.append(element.text)
+        for child in element:
+            _flatten(child, parts)
+        if block:
+            parts.append("\n\n")
+    if element.tail:
+        parts.append(element.tail)
 
 
 def looks_like_html(content: bytes) -> bool:

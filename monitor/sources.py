@@ -117,8 +117,56 @@ def read_source(source: str, stdin: BinaryIO | None = None) -> RawSource:
     return RawSource(name=name, data=data, is_html=_looks_html(name, data), path=path)
 
 
+#: the encodings a text file that is not UTF-8 realistically comes in, most common
+#: first: charset-normalizer chooses among these, and the order breaks its ties
+#: (a short text often decodes cleanly in several)
+LEGACY_ENCODINGS = (
+    "cp1252",  # Western European Windows: the old default
+    "cp1256",  # Arabic-script Windows (Urdu, Arabic, Persian)
+    "cp1251",  # Cyrillic Windows
+    "cp1250",  # Central European Windows
+    "cp1253",  # Greek Windows
+    "cp1254",  # Turkish Windows
+    "cp1255",  # Hebrew Windows
+    "cp1257",  # Baltic Windows
+    "cp1258",  # Vietnamese Windows
+    "cp874",  # Thai
+    "iso8859_6",
+    "iso8859_5",
+    "iso8859_7",
+    "koi8_r",
+    "gb18030",
+    "big5",
+    "shift_jis",
+    "euc_jp",
+    "euc_kr",
+    "mac_roman",
+)
+
+
+def guess_encoding(data: bytes) -> str:
+    """The most likely legacy encoding of ``data`` (charset-normalizer), cp1252 when it
+    finds none."""
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS)))
+    if not matches:
+        return "cp1252"
+    order = {name: i for i, name in enumerate(LEGACY_ENCODINGS)}
+    best = min(
+        matches,
+        key=lambda m: (
+            round(m.chaos, 2),
+            -round(m.coherence, 2),
+            order.get(m.encoding, len(order)),
+        ),
+    )
+    return str(best.encoding)
+
+
 def decode_text(raw: RawSource) -> tuple[str, str | None]:
-    """Decode bytes as UTF-8 (BOMs honoured); fall back to cp1252 and say so.
+    """Decode bytes as UTF-8 (BOMs honoured); otherwise guess the encoding with
+    charset-normalizer and say which was used.
 
     Returns the text and a warning (or ``None``).
     """
@@ -128,8 +176,10 @@ def decode_text(raw: RawSource) -> tuple[str, str | None]:
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
-        text = data.decode("cp1252", errors="replace")
+        encoding = guess_encoding(data)
+        text = data.decode(encoding, errors="replace")
         return text, (
-            f"{raw.name}: not valid UTF-8 (byte {exc.start}); read it as Windows-1252 — "
-            "check the text, or convert the file to UTF-8 first"
+            f"{raw.name}: not valid UTF-8 (byte {exc.start}); read it as {encoding} "
+            "(a guess by charset-normalizer) — check the text, or convert the file to "
+            "UTF-8 first"
         )

@@ -11,7 +11,7 @@ m init
 m stories add samples/stories/pakistan-taliban.toml
 echo "== adding the sample articles, then a later revision of the seed article"
 m add samples/articles/*.txt
-m add samples/articles/revised/01-asif-obliterate-v2.txt
+m add samples/articles/revised/00-seed-article-v2.txt
 echo
 echo "== monitor list"
 m list

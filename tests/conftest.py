@@ -47,9 +47,17 @@ def add_article(
     observed: str | None = None,
     origin: str = "file",
 ):
-    """Store one article version through the real ingest path; the IngestResult."""
+    """Store one article version through the real ingest path; the IngestResult.
+
+    A ``story`` gets its row in ``stories`` first (``articles.story`` is a foreign key;
+    the commands check a story exists before storing)."""
     from monitor.ingest import Observation, store
 
+    if story:
+        db.execute(
+            "insert or ignore into stories (slug, name, created_at, updated_at) values (?, ?, ?, ?)",
+            [story, story, "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"],
+        )
     return store(
         db,
         Observation(

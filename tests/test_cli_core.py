@@ -6,13 +6,16 @@ import csv
 import io
 import json
 import sqlite3
+from pathlib import Path
 
+import pytest
 from conftest import ROOT, SAMPLES
 
 from monitor import __version__
 
-SEED = str(SAMPLES / "articles" / "01-asif-obliterate.txt")
-SEED_V2 = str(SAMPLES / "articles" / "revised" / "01-asif-obliterate-v2.txt")
+SEED = str(SAMPLES / "articles" / "00-seed-article.txt")
+SEED_V2 = str(SAMPLES / "articles" / "revised" / "00-seed-article-v2.txt")
+SEED_TEXT = ROOT / ".." / "shared" / "seed" / "seed-article.txt"
 
 
 def test_version_and_help(invoke):
@@ -78,10 +81,20 @@ def test_add_seed_then_revision_gives_two_versions(invoke):
     assert shown["title"].startswith("Taliban reject")
     assert [v["number"] for v in shown["versions"]] == [1, 2]
     assert {"observed_at", "title"} <= set(shown["versions"][0])
-    assert shown["url"] == "https://sample-daily.example/2025/10/29/asif-warns-taliban"
+    assert shown["url"] is None and shown["source"] is None  # no outlet is invented
     old = json.loads(invoke("show", "1", "--version", "1", "--json").stdout)
-    assert old["version"] == 1 and "Attaullah Tarar" in old["text"]
+    assert old["version"] == 1 and "Expert analysts warn" in old["text"]
     assert "Note:" not in old["text"] and "Title:" not in old["text"]
+    assert "GUID:" not in old["text"]
+
+
+def test_seed_sample_is_the_seed_text_verbatim():
+    if not SEED_TEXT.exists():
+        pytest.skip("../shared/seed/seed-article.txt is not here (outside the repository)")
+    sample = Path(SEED).read_bytes()
+    header, _, body = sample.partition(b"\n\n")
+    assert b"seed text" in header and b"Source:" not in header and b"URL:" not in header
+    assert body == SEED_TEXT.read_bytes()
 
 
 def test_add_many_files(invoke):
@@ -186,9 +199,9 @@ def test_list_table_csv_and_nl(invoke):
     table = invoke("list").stdout
     assert "Taliban reject Pakistan" in table and "2025-11-20" in table
     rows = list(csv.DictReader(io.StringIO(invoke("list", "--csv").stdout)))
-    assert len(rows) == 7 and rows[0]["source"] == "Example Tribune"
+    assert len(rows) == 8 and rows[0]["source"] == "Example Tribune"
     lines = invoke("list", "--nl").stdout.splitlines()
-    assert len(lines) == 7 and json.loads(lines[0])["id"] == 7
+    assert len(lines) == 8 and json.loads(lines[0])["id"] == 8
 
 
 def test_list_empty_database_says_so(invoke):

@@ -122,18 +122,29 @@ def test_migration_backfills_pairs_stored_before(db_path):
 
 
 def test_seed_article_revision(invoke):
-    assert invoke("add", str(SAMPLES / "articles" / "01-asif-obliterate.txt")).exit_code == 0
-    assert (
-        invoke("add", str(SAMPLES / "articles" / "revised" / "01-asif-obliterate-v2.txt")).exit_code
-        == 0
-    )
+    """The demo's revision of the seed text (samples/articles/00-seed-article.txt)."""
+    assert invoke("add", str(SAMPLES / "articles" / "00-seed-article.txt")).exit_code == 0
+    revision = SAMPLES / "articles" / "revised" / "00-seed-article-v2.txt"
+    assert invoke("add", str(revision)).exit_code == 0
     (cmp,) = edits.pairs(dbmod.connect(dbmod.default_db_path()), 1)
     named = cmp.edits
     assert named.title_changed
-    assert [(n.old, n.new) for n in named.numbers_changed] == [("more than 60", "more than 70")]
-    assert len(named.quotes_altered) == 1 and "wipe out" in named.quotes_altered[0][1]
+    assert len(named.quotes_altered) == 2
+    assert any("wipe them out" in new for _, new in named.quotes_altered)
     assert len(named.paragraphs_added) == 1 and "Mujahid" in named.paragraphs_added[0]
-    assert len(named.paragraphs_removed) == 1 and "Tarar" in named.paragraphs_removed[0]
+    assert len(named.paragraphs_removed) == 1 and "Expert analysts" in named.paragraphs_removed[0]
+
+
+def test_sample_revision_with_figures(invoke, tmp_path):
+    """A changed casualty figure between two versions of a sample article."""
+    original = (SAMPLES / "articles" / "01-asif-obliterate.txt").read_text(encoding="utf-8")
+    assert "more than 60 soldiers" in original
+    revised = tmp_path / "01-v2.txt"
+    revised.write_text(original.replace("more than 60", "more than 70"), encoding="utf-8")
+    assert invoke("add", str(SAMPLES / "articles" / "01-asif-obliterate.txt")).exit_code == 0
+    assert invoke("add", str(revised)).exit_code == 0
+    (cmp,) = edits.pairs(dbmod.connect(dbmod.default_db_path()), 1)
+    assert [(n.old, n.new) for n in cmp.edits.numbers_changed] == [("more than 60", "more than 70")]
 
 
 def test_unique_pair(db):

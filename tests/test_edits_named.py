@@ -201,7 +201,10 @@ def test_backfill_grades_pairs_stored_before_severities(db_path):
     database = dbmod.connect(db_path)
     store(database, obs("A calm day", "Nothing happened.", "2026-11-01T00:00:00Z"))
     store(database, obs("A calm day", "Nothing happened!", "2026-11-02T00:00:00Z"))
-    # an older database: no severity columns, and this migration not applied yet
+    # an older database: no severity columns, and this migration not applied yet (nor the
+    # later m080, whose edits view reads those columns)
+    database.execute("drop view edits")
+    database.execute("delete from _sqlite_migrations where name = 'm080_datasette'")
     for column in (
         "severity",
         "severity_reason",

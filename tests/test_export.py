@@ -201,15 +201,16 @@ def test_themes_and_trends(data, invoke):
         (1, "talks", "Talks", 0.8),
     ]
     assert json.loads(themes[2]["evidence"]) == {"terms": ["مذاکرات"]}
-    weeks = json.loads(invoke("export", "theme-trends", "--format", "json").stdout_bytes.decode())
-    assert [(w["period"], w["theme"], w["articles"]) for w in weeks] == [
-        ("2026-11-02", "talks", 1),  # 2026-11-02 is a Monday
-        ("2026-11-09", "attacks", 1),
-        ("2026-11-09", "talks", 1),
-    ]
-    months = json.loads(
-        invoke("export", "theme-trends", "--by", "month", "--format", "json").stdout
+    weeks = json.loads(
+        invoke("export", "theme-trends", "--by", "week", "--format", "json").stdout_bytes.decode()
     )
+    # the labels of 'monitor themes' (ISO weeks), with each period's first day beside them
+    assert [(w["period"], w["period_start"], w["theme"], w["articles"]) for w in weeks] == [
+        ("2026-W45", "2026-11-02", "talks", 1),  # 2026-11-02 is a Monday
+        ("2026-W46", "2026-11-09", "attacks", 1),
+        ("2026-W46", "2026-11-09", "talks", 1),
+    ]
+    months = json.loads(invoke("export", "theme-trends", "--format", "json").stdout)  # by month
     assert [(m["period"], m["theme"], m["articles"]) for m in months] == [
         ("2026-11", "attacks", 1),
         ("2026-11", "talks", 2),

@@ -171,3 +171,72 @@ def test_current_articles_view(db):
     ingest.store(db, Observation(title="b", text="two", origin="file", url="https://ex.example/1"))
     rows = list(db["current_articles"].rows)
     assert [(r["id"], r["title"], r["current_version"]) for r in rows] == [(1, "b", 2)]
+
+
+def test_m080_declares_article_story_and_keeps_versions_fts_and_views(db_path):
+    """The rebuild of ``articles`` keeps every row, the versions that reference them (no
+    cascade), the full-text triggers and the older views; the foreign key is declared."""
+    conn, old = _made_before(db_path, "m080_datasette")
+    now = "2025-10-01T00:00:00Z"
+    old.execute(
+        "insert into stories (slug, name, created_at, updated_at) values ('s', 'S', ?, ?)",
+        [now, now],
+    )
+    for article_id, story in [(1, "s"), (2, "gone"), (3, None)]:
+        old.execute(
+            "insert into articles (id, key, story, dated_at, first_seen_at, last_seen_at,"
+            " current_version, version_count) values (?, ?, ?, ?, ?, ?, 1, 1)",
+            [article_id, f"k{article_id}", story, now, now, now],
+        )
+        old.execute(
+            "insert into versions (article_id, number, observed_at, title, text, text_hash,"
+            " content_hash, words, origin) values (?, 1, ?, ?, 'ceasefire talks', 'h', 'c', 2,"
+            " 'file')",
+            [article_id, now, f"Title {article_id}"],
+        )
+    conn.commit()
+    conn.close()
+    db = dbmod.connect(db_path)
+    assert db.execute("pragma foreign_keys").fetchone()[0] == 1
+    assert [
+        (fk.column, fk.other_table) for fk in db["articles"].foreign_keys if fk.column == "story"
+    ] == [("story", "stories")]
+    assert db["articles"].count == 3 and db["versions"].count == 3
+    # an article whose story row was missing keeps its story: the row is made
+    assert db.execute("select name, origin from stories where slug = 'gone'").fetchone() == (
+        "gone",
+        "migrated",
+    )
+    assert {"versions_ai", "versions_ad", "versions_au"} <= {t.name for t in db.triggers}
+    assert {"current_articles", "articles_latest", "edits"} <= set(db.view_names())
+    assert {i.name for i in db["articles"].indexes} >= {"articles_story", "articles_feed_id"}
+    # the full-text triggers still work after the rebuild
+    db.execute(
+        "insert into versions (article_id, number, observed_at, title, text, text_hash,"
+        " content_hash, words, origin) values (1, 2, ?, 'Later', 'Mujahid rejects', 'h2', 'c2',"
+        " 2, 'file')",
+        [now],
+    )
+    db.conn.commit()
+    hits = db.execute("select count(*) from versions_fts where versions_fts match 'Mujahid'")
+    assert hits.fetchone()[0] == 1
+    assert [r["title"] for r in db.query("select title from articles_latest order by id")] == [
+        "Title 1",
+        "Title 2",
+        "Title 3",
+    ]
+
+
+def test_replacing_a_story_keeps_its_articles(invoke):
+    """``articles.story`` is ON DELETE SET NULL: a story saved again is updated in place,
+    never deleted, so its articles keep it."""
+    from conftest import SAMPLES
+
+    assert invoke("add", str(SAMPLES / "articles" / "00-seed-article.txt")).exit_code == 0
+    assert (
+        invoke("stories", "add", str(SAMPLES / "stories" / "pakistan-taliban.toml")).exit_code == 0
+    )
+    import json
+
+    (row,) = json.loads(invoke("list", "--json").stdout)
+    assert row["story"] == "pakistan-taliban"

@@ -40,6 +40,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+import regex
 from diff_match_patch import diff_match_patch
 
 DELETE, EQUAL, INSERT = -1, 0, 1
@@ -64,15 +65,16 @@ _SENTENCE_END = re.compile(
     r"(?:\w\w|\w[\"”’')\]])[.!?…]+[\"”’')\]]*(?:\s|$)|[\u3002\uff01\uff1f\u061f\u06d4\u0964]"
 )
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
-_TOKENS = re.compile(
+# the regex module: its \w holds combining marks, so a Hindi or Bengali word is one unit
+_TOKENS = regex.compile(
     rf"[{_CJK}]"  # one CJK character per token: those scripts have no spaces
     r"|\d+(?:[.,:/]\d+)*%?"  # numbers stay whole: 1,200 / 3.5 / 10:30 / 60%
     rf"|(?:(?![{_CJK}])\w)+(?:['’](?:(?![{_CJK}])\w)+)*"  # words, with apostrophes
     r"|\s+"  # whitespace
     r"|.",  # anything else: punctuation, marks, symbols
-    re.UNICODE | re.DOTALL,
+    regex.DOTALL,
 )
-_WORD = re.compile(r"\w", re.UNICODE)
+_WORD = regex.compile(r"\w")
 
 
 # --- units ------------------------------------------------------------------------------

@@ -13,18 +13,19 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import IO, TYPE_CHECKING, Any, TextIO, cast
 
 from monitor.errors import InputError
 from monitor.render import rows as output
 from monitor.store.articles import CURRENT
 from monitor.store.queries import ArticleFilter
+from monitor.themes import trends
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-FORMATS = ("csv", "json", "nl")
-PERIODS = ("day", "week", "month")
+FORMATS = ("csv", "xlsx", "json", "nl")
+PERIODS = trends.PERIODS
 
 #: which ``list`` filters each export understands (others are a usage error)
 FILTERS: dict[str, set[str]] = {
@@ -43,7 +44,7 @@ WHATS = tuple(FILTERS)
 class ExportOptions:
     what: str
     flt: ArticleFilter
-    by: str = "week"
+    by: str = "month"
 
 
 @dataclass
@@ -67,15 +68,6 @@ def _limit(sql: str, params: list[Any], limit: int | None) -> tuple[str, list[An
     if limit:
         return sql + " limit ?", [*params, limit]
     return sql, params
-
-
-def _period(expr: str, by: str) -> str:
-    if by == "day":
-        return f"substr({expr}, 1, 10)"
-    if by == "month":
-        return f"substr({expr}, 1, 7)"
-    # ISO weeks start on Monday: the Monday on or before the date
-    return f"date({expr}, '-6 days', 'weekday 1')"
 
 
 def query_rows(db: Database, opts: ExportOptions) -> Rows:
@@ -107,15 +99,15 @@ def query_rows(db: Database, opts: ExportOptions) -> Rows:
             left join themes t on t.story = vt.story and t.slug = vt.theme
             {where} order by a.dated_at desc, a.id desc, vt.score desc, vt.theme"""
     elif what == "theme-trends":
-        if opts.by not in PERIODS:
-            raise InputError(f"--by {opts.by!r}: choose one of {', '.join(PERIODS)}")
-        period = _period("a.dated_at", opts.by)
-        sql = f"""select {period} as period, vt.story, vt.theme, max(t.label) as label,
-                count(distinct a.id) as articles, round(avg(vt.score), 4) as mean_score
+        sql = f"""select a.id, a.dated_at, vt.story, vt.theme, t.label, vt.score
             from {CURRENT}
             join version_themes vt on vt.version_id = v.id
             left join themes t on t.story = vt.story and t.slug = vt.theme
-            {where} group by period, vt.story, vt.theme order by period, vt.story, vt.theme"""
+            {where}"""
+        found = trends.period_rows(db, sql, params, opts.by)
+        if flt.limit:
+            found = found[: flt.limit]
+        return Rows(list(trends.TREND_COLUMNS), iter(found))
     elif what == "edits":
         sql = f"""select d.article_id, d.from_number, d.to_number, d.observed_at,
                 d.words_added, d.words_removed, d.paragraphs_added, d.paragraphs_removed,
@@ -142,13 +134,19 @@ def query_rows(db: Database, opts: ExportOptions) -> Rows:
     return _stream(db, sql, params)
 
 
-def write(rows: Rows, fmt: str, out: TextIO, safe: bool = True) -> int:
+def write(rows: Rows, fmt: str, out: IO[Any], safe: bool = True, bom: bool = False) -> int:
+    """Write ``rows`` to ``out`` (a binary stream for xlsx, else text); return the count."""
+    if fmt == "xlsx":
+        from monitor.render import xlsx
+
+        return xlsx.write_xlsx(rows.rows, out, columns=rows.columns)
+    text = cast(TextIO, out)
     if fmt == "csv":
-        return output.write_csv(rows.rows, out, columns=rows.columns, safe=safe)
+        return output.write_csv(rows.rows, text, columns=rows.columns, safe=safe, bom=bom)
     if fmt == "json":
-        return output.write_json_array(rows.rows, out)
+        return output.write_json_array(rows.rows, text)
     if fmt == "nl":
-        return output.write_nl(rows.rows, out)
+        return output.write_nl(rows.rows, text)
     raise InputError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
 
 
@@ -156,18 +154,21 @@ def export(
     db: Database,
     opts: ExportOptions,
     fmt: str,
-    out: TextIO | None = None,
+    out: IO[Any] | None = None,
     path: Path | None = None,
     safe: bool = True,
     bom: bool = False,
 ) -> int:
-    """Export to ``path`` (atomically) or the text stream ``out``; return the row count."""
+    """Export to ``path`` (atomically) or the stream ``out`` (binary for xlsx); return the
+    row count."""
+    if fmt == "xlsx":
+        from monitor.render import xlsx
+
+        xlsx.require()
     rows = query_rows(db, opts)
     if path is None:
         assert out is not None
-        if bom and fmt == "csv":
-            out.write("\ufeff")
-        return write(rows, fmt, out, safe)
+        return write(rows, fmt, out, safe, bom)
     path = Path(path)
     check_output_path(path)
     try:
@@ -175,9 +176,12 @@ def export(
     except OSError as exc:
         raise InputError(f"-o {path}: cannot write in {path.parent} ({exc.strerror})") from exc
     try:
-        encoding = "utf-8-sig" if bom and fmt == "csv" else "utf-8"
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
-            count = write(rows, fmt, handle, safe)
+        if fmt == "xlsx":
+            with os.fdopen(fd, "wb") as binary:
+                count = write(rows, fmt, binary)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                count = write(rows, fmt, handle, safe, bom)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file normal permissions

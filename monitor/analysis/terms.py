@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import functools
 import math
-import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-# a token: letters/digits plus the combining marks of Latin and Arabic-script words
-_MARKS = r"\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"
-_TOKEN = re.compile(rf"(?:[^\W_]|[{_MARKS}])+", re.UNICODE)
-# the same tokens in a text without those marks, twice as fast
-_PLAIN_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
-_HAS_MARK = re.compile(rf"[{_MARKS}]")
+import regex
+
+# a token: letters and digits with their combining marks, in every script (the regex
+# module's \w holds marks: Hindi, Bengali, Arabic-script vowel signs stay in the word)
+_TOKEN = regex.compile(r"[^\W_]+")
+# the same tokens; kept for the fast path below (the regex module's \w holds the marks)
+_PLAIN_TOKEN = _TOKEN
+_HAS_MARK = regex.compile(r"\p{M}")
 
 _STOPWORDS_TEXT = """
     a about above after again against all also am an and any are aren as at be because been

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from monitor import __version__
-from monitor.cli import completion, core, diff, feeds, notify, reextract, report, themes
+from monitor.cli import completion, core, diff, feeds, notify, reextract, report, serve, themes
 from monitor.cli.app import (
     CONTEXT_SETTINGS,
     DB_HELP,
@@ -88,6 +88,7 @@ for command in (
     completion.completion,
     completion.cron,
     reextract.reextract,
+    serve.serve,
 ):
     add_common_options(command)
     cli.add_command(command)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -156,6 +157,14 @@ LIST_KEEP = ("id", "date", "version_count")
 )
 @limit_option
 @output_options
+@click.option(
+    "--safe/--no-safe",
+    default=True,
+    show_default=True,
+    help="With --csv: prefix with ' the cells a spreadsheet would run as formulas "
+    "(as 'monitor export').",
+)
+@click.option("--bom", is_flag=True, help="With --csv: start with a UTF-8 byte order mark.")
 @pass_app
 def list_(
     app: App,
@@ -168,6 +177,8 @@ def list_(
     limit: int | None,
     fmt: str | None,
     wide: bool,
+    safe: bool,
+    bom: bool,
 ) -> None:
     """List articles, newest first (by published date, else first seen).
 
@@ -193,6 +204,11 @@ def list_(
     )
     flt.min_severity = min_severity
     rows = app.monitor.articles(flt)
+    if fmt == "csv":  # the CSV of 'monitor export' (header even when empty, *_utc times)
+        columns_of = getattr(rows, "columns", None)
+        capped = itertools.islice(rows, limit) if limit else rows
+        output.write_csv(capped, sys.stdout, columns=columns_of, safe=safe, bom=bom)
+        return
     columns = LIST_COLUMNS
     if fmt is None:
         rows = ({**r, "date": shown(r["dated_at"], app.utc, date_only=True)} for r in rows)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import click
 
@@ -252,7 +252,8 @@ def search_(
     type=click.Choice(list(exportmod.FORMATS)),
     default="csv",
     show_default=True,
-    help="csv (RFC 4180, UTF-8, header row), json (one array) or nl (JSON lines).",
+    help="csv (RFC 4180, UTF-8, header row), xlsx (an Excel workbook with typed dates; "
+    "needs the xlsx extra), json (one array) or nl (JSON lines).",
 )
 @click.option(
     "-o",
@@ -270,15 +271,16 @@ def search_(
 @click.option(
     "--by",
     type=click.Choice(list(exportmod.PERIODS)),
-    default="week",
+    default="month",
     show_default=True,
-    help="Period of theme-trends.",
+    help="Period of theme-trends (labels as in 'monitor themes': 2025-10, 2025-W44, 2025-10-30).",
 )
 @click.option(
     "--safe/--no-safe",
     default=True,
     show_default=True,
-    help="Prefix cells starting with = + - @ (except plain numbers) with ' so spreadsheets do not run them as formulas (CSV only).",
+    help="Prefix with ' the cells a spreadsheet would run as formulas: = anything, or "
+    "+ - @ followed by a function, reference or sum (never plain numbers or text) (CSV only).",
 )
 @click.option(
     "--bom",
@@ -313,6 +315,10 @@ def export_(
       monitor export versions --story pakistan-taliban --format nl > versions.jsonl
       monitor export theme-trends --by month --format json
       monitor export edits --edited --bom -o edits.csv
+      monitor export articles --format xlsx -o articles.xlsx
+
+    CSV timestamps are UTC, written 2025-11-20 03:15:00 (a date-time to
+    spreadsheets) in columns named *_utc; xlsx cells hold real date-times.
     """
     used = {
         "story": story,
@@ -332,7 +338,13 @@ def export_(
     if path is not None and str(path) == "-":
         path = None
     if path is None:
-        count = app.monitor.export(what, fmt, flt=flt, by=by, out=sys.stdout, safe=safe, bom=bom)
+        out: IO[Any] = sys.stdout
+        if fmt == "xlsx":
+            if sys.stdout.isatty():
+                raise click.UsageError("--format xlsx: give -o FILE.xlsx (a workbook is binary)")
+            out = sys.stdout.buffer
+        count = app.monitor.export(what, fmt, flt=flt, by=by, out=out, safe=safe, bom=bom)
+        sys.stdout.flush()
     else:
         count = app.monitor.export(what, fmt, flt=flt, by=by, path=path, safe=safe, bom=bom)
         click.echo(f"exported {count} {what} rows to {path}", err=True)

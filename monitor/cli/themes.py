@@ -20,6 +20,7 @@ from monitor.cli.app import (
     since_option,
 )
 from monitor.render import rows as output
+from monitor.store.queries import ArticleFilter
 from monitor.text.localtime import shown
 from monitor.themes import trends
 
@@ -75,10 +76,9 @@ def themes(
     if fmt in ("json", "nl"):
         emit_rows((t.as_dict() for t in found), fmt, [], limit=limit)
         return
-    if fmt == "csv":
-        output.write_csv(
-            trends.csv_rows(found), out, columns=["theme", "label", "period", "articles"]
-        )
+    if fmt == "csv":  # the rows and columns of 'monitor export theme-trends'
+        flt = ArticleFilter(story=slug, since=since_iso, until=until_iso)
+        app.monitor.export("theme-trends", "csv", flt=flt, by=by, out=out)
         return
     keys = trends.window_periods(found, by, since_iso, until_iso, limit=_spark_periods(fmt))
     rows = [

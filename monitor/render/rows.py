@@ -5,13 +5,21 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import sys
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any, Literal, TextIO
 
 from monitor.text import safetext
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: a cell starting with one of these is a formula in Excel and LibreOffice ...
+FORMULA_STARTS = ("+", "-", "@")
+#: ... when what follows looks like one: a function call, a DDE/sheet reference, a cell
+#: reference or arithmetic on them (``+A1``, ``-2+3+cmd|' /C calc'!A0``, ``@SUM(A1)``)
+_FORMULA_LIKE = re.compile(
+    r"[A-Za-z_][\w.]*\(|[|!=]|^\$?[A-Za-z]{1,3}\$?\d+\b|^[\d.]+\s*[-+*/^&]\s*[\d.$A-Za-z(]"
+)
+ISO_UTC = re.compile(r"^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(:\d\d)?(?:\.\d+)?(?:Z|[+-]00:?00)$")
 
 
 def colour_forced() -> bool:
@@ -27,22 +35,61 @@ def use_colour(stream: TextIO | None = None) -> bool:
     return colour_forced() or (hasattr(stream, "isatty") and stream.isatty())
 
 
+def is_formula(value: str) -> bool:
+    """Whether a spreadsheet opening this cell would evaluate it.
+
+    ``=`` always starts a formula, and a leading tab or carriage return hides one;
+    ``+``, ``-`` and ``@`` start one only when a formula follows (a function call, a
+    reference, arithmetic). A plain negative number (``-5``), a phone number
+    (``+92 300 1234567``) or text such as ``-Minus Source`` are data and stay as they are.
+    """
+    if not value:
+        return False
+    if value[0] == "=":
+        return len(value) > 1
+    if value[0] in "\t\r":
+        return True
+    if value[0] in FORMULA_STARTS and len(value) > 1:
+        return bool(_FORMULA_LIKE.search(value[1:].lstrip()))
+    return False
+
+
 def csv_safe(value: Any) -> Any:
     """Neutralise a cell a spreadsheet would run as a formula (CSV injection).
 
-    A leading ``'`` is the convention spreadsheets display as "text"; plain
-    negative numbers are left alone. Escape sequences and control characters
-    (other than newlines and tabs) are removed, as on every other output.
+    Only cells :func:`is_formula` finds are changed: a leading ``'`` makes them
+    text (Excel and LibreOffice show the ``'``, which marks what was changed).
+    Escape sequences and control characters (other than newlines and tabs) are
+    removed, as on every other output.
     """
     if isinstance(value, str):
         value = safetext.clean(value, newlines=True, tabs=True)
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        try:
-            float(value)
-            return value
-        except ValueError:
+        if is_formula(value):
             return "'" + value
     return value
+
+
+def utc_column(name: str) -> str:
+    """A timestamp column's name for spreadsheets: ``published_at`` -> ``published_utc``."""
+    return name[:-3] + "_utc" if name.endswith("_at") else name
+
+
+def utc_cell(value: Any) -> Any:
+    """``2025-11-20T03:15:00Z`` -> ``2025-11-20 03:15:00``, the form LibreOffice and Excel
+    read as a date-time (the column name says UTC); anything else unchanged."""
+    if isinstance(value, str):
+        match = ISO_UTC.match(value)
+        if match:
+            return f"{match[1]} {match[2]}{match[3] or ':00'}"
+    return value
+
+
+def columns_of(rows: Iterable[dict[str, Any]], columns: Sequence[str] | None) -> list[str] | None:
+    """The columns given, else those the row stream declares (``rows.columns``)."""
+    if columns:
+        return list(columns)
+    declared = getattr(rows, "columns", None)
+    return list(declared) if declared else None
 
 
 def _json(row: Any) -> str:
@@ -74,23 +121,30 @@ def write_csv(
     out: TextIO,
     columns: Sequence[str] | None = None,
     safe: bool = True,
+    bom: bool = False,
 ) -> int:
-    """RFC 4180 CSV with a header row; columns from ``columns`` or the first row."""
-    writer: csv.DictWriter[str] | None = None
+    """RFC 4180 CSV for spreadsheets and pandas; return the row count.
+
+    A header row always, even with no rows (columns from ``columns``, else
+    ``rows.columns``, else the first row). Timestamp columns (``*_at``) are named
+    ``*_utc`` and written ``2025-11-20 03:15:00``. ``safe`` guards formula cells
+    (:func:`csv_safe`); ``bom`` starts with a UTF-8 byte order mark, which Excel
+    needs to read UTF-8.
+    """
+    if bom:
+        out.write("\ufeff")
+    names = columns_of(rows, columns)
+    writer = csv.writer(out, lineterminator="\r\n")
+    if names is not None:
+        writer.writerow([utc_column(n) for n in names])
     count = 0
     for row in rows:
-        if writer is None:
-            writer = csv.DictWriter(
-                out,
-                fieldnames=list(columns or row.keys()),
-                extrasaction="ignore",
-                lineterminator="\r\n",
-            )
-            writer.writeheader()
-        writer.writerow({k: csv_safe(v) if safe else v for k, v in row.items()})
+        if names is None:
+            names = list(row)
+            writer.writerow([utc_column(n) for n in names])
+        values = (utc_cell(row.get(n)) for n in names)
+        writer.writerow([csv_safe(v) if safe else v for v in values])
         count += 1
-    if writer is None and columns:
-        csv.writer(out, lineterminator="\r\n").writerow(columns)
     return count
 
 

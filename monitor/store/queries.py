@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -68,7 +69,20 @@ ARTICLE_COLUMNS = """a.id, a.url, v.title, a.source, a.story, a.published_at, a.
     a.first_seen_at, a.last_seen_at, a.version_count, a.current_version, v.words, v.byline"""
 
 
-def iter_articles(db: Database, flt: ArticleFilter) -> Iterator[dict[str, Any]]:
+class RowStream:
+    """Rows of a cursor as dicts, one at a time, with their ``columns`` known before the
+    first row (so a CSV of no rows still has its header)."""
+
+    def __init__(self, cursor: sqlite3.Cursor) -> None:
+        self.columns = [d[0] for d in cursor.description]
+        self._cursor = cursor
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for values in self._cursor:
+            yield dict(zip(self.columns, values, strict=True))
+
+
+def iter_articles(db: Database, flt: ArticleFilter) -> RowStream:
     """Articles newest first (by published date, else first seen), with current title."""
     where, params = flt.where()
     sql = f"""select {ARTICLE_COLUMNS}
@@ -77,7 +91,7 @@ def iter_articles(db: Database, flt: ArticleFilter) -> Iterator[dict[str, Any]]:
     if flt.limit:
         sql += " limit ?"
         params.append(flt.limit)
-    yield from db.query(sql, params)
+    return RowStream(db.execute(sql, params))
 
 
 def get_article(db: Database, article_id: int) -> dict[str, Any]:

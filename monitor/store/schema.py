@@ -11,6 +11,9 @@ rows need derived data, a migration records a request in ``backfills`` and
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from sqlite_utils import Database, Migrations
 
 migrations = Migrations("monitor")
@@ -418,4 +421,97 @@ def m070_suspects_pages_aliases(db: Database) -> None:
             key TEXT PRIMARY KEY,
             article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE
         )"""
+    )
+
+
+@migrations(transactional=False)
+def m080_datasette(db: Database) -> None:
+    """For readers of the file (Datasette, sqlite-utils): ``articles.story`` becomes a
+    declared foreign key to ``stories`` (SQLite adds one only by rebuilding the table,
+    done here in one transaction with foreign keys off, as its documentation says;
+    the triggers and views dropped for the rebuild, the full-text triggers among them,
+    are re-created), and two views name things: ``articles_latest`` (each article
+    once, with its current title, dates, URL and version count) and ``edits`` (each
+    version pair with old and new titles and severity)."""
+    conn = db.conn
+    if conn.in_transaction:
+        conn.commit()
+    fks_were_on = bool(conn.execute("PRAGMA foreign_keys").fetchone()[0])
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            _declare_article_story(conn)
+            _datasette_views(conn)
+            problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+            if problems:
+                raise RuntimeError(f"m080: foreign key problems after the rebuild: {problems[:3]}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    finally:
+        if fks_were_on:
+            conn.execute("PRAGMA foreign_keys = ON")
+
+
+def _declare_article_story(conn: Any) -> None:
+    if any(row[3] == "story" for row in conn.execute("PRAGMA foreign_key_list(articles)")):
+        return  # already declared (a re-run after an interrupted record)
+    # an article's story that is not (or no longer) a story row gets one, so no data is lost
+    conn.execute(
+        """INSERT OR IGNORE INTO stories (slug, name, origin, created_at, updated_at)
+           SELECT DISTINCT story, story, 'migrated', min(first_seen_at), min(first_seen_at)
+           FROM articles WHERE story IS NOT NULL
+             AND story NOT IN (SELECT slug FROM stories) GROUP BY story"""
+    )
+    (table_sql,) = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'articles'"
+    ).fetchone()
+    new_sql, found = re.subn(
+        r"\bstory\s+TEXT\b(?!\s+REFERENCES)",
+        "story TEXT REFERENCES stories(slug) ON DELETE SET NULL",
+        table_sql,
+        count=1,
+        flags=re.IGNORECASE,
+    )
+    if not found:
+        raise RuntimeError("m080: articles.story not found in the table definition")
+    new_sql = re.sub(r"^CREATE TABLE\s+\"?articles\"?", "CREATE TABLE articles_new", new_sql)
+    saved = conn.execute(
+        """SELECT type, name, sql FROM sqlite_master
+           WHERE type IN ('trigger', 'view') AND sql IS NOT NULL"""
+    ).fetchall()
+    indexes = conn.execute(
+        """SELECT sql FROM sqlite_master
+           WHERE type = 'index' AND tbl_name = 'articles' AND sql IS NOT NULL"""
+    ).fetchall()
+    for kind, name, _sql in saved:
+        conn.execute(f'DROP {kind.upper()} "{name}"')
+    conn.execute(new_sql)
+    conn.execute("INSERT INTO articles_new SELECT * FROM articles")
+    conn.execute("DROP TABLE articles")
+    conn.execute("ALTER TABLE articles_new RENAME TO articles")
+    for (sql,) in indexes:
+        conn.execute(sql)
+    for _kind, _name, sql in saved:
+        conn.execute(sql)
+
+
+def _datasette_views(conn: Any) -> None:
+    conn.execute(
+        """CREATE VIEW IF NOT EXISTS articles_latest AS
+           SELECT a.id, v.title, a.source, a.story, a.published_at, a.dated_at,
+                  a.first_seen_at, a.last_seen_at, a.version_count AS versions, a.url,
+                  v.byline, v.words, v.id AS version_id
+           FROM articles a JOIN versions v
+             ON v.article_id = a.id AND v.number = a.current_version"""
+    )
+    conn.execute(
+        """CREATE VIEW IF NOT EXISTS edits AS
+           SELECT d.id, d.article_id, d.from_number, d.to_number, d.observed_at, d.severity,
+                  d.headline_change, d.title_changed, d.title_old, d.title_new, d.summary,
+                  d.words_added, d.words_removed, d.quotes_altered, d.numbers_changed,
+                  d.correction_notice, a.source, a.story, a.url
+           FROM diffs d JOIN articles a ON a.id = d.article_id"""
     )

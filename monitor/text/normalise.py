@@ -13,6 +13,8 @@ import hashlib
 import re
 import unicodedata
 
+import regex
+
 from monitor.text.safetext import clean, line
 
 #: longest stored title, in characters; a longer one is cut at a word and ends in "…"
@@ -20,7 +22,11 @@ MAX_TITLE_CHARS = 1000
 
 _WS = re.compile(r"[ \t\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _BLANKS = re.compile(r"\n\s*\n+")
-_WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
+#: a word (the regex module's \w holds combining marks: Hindi हिन्दी is one word, not four)
+_WORD = regex.compile(r"\w+(?:['’]\w+)*")
+#: a line longer than this is not hard-wrapped prose: in a text without blank lines,
+#: such lines are paragraphs
+PARAGRAPH_LINE = 100
 #: whitespace controls that separate words: spaces (or a line break for NEL), not nothing
 _SPACING_CONTROLS = {0x0B: " ", 0x0C: " ", 0x1C: "\n", 0x1D: "\n", 0x1E: "\n", 0x85: "\n"}
 
@@ -30,14 +36,19 @@ def normalise_text(text: str) -> str:
 
     NFC Unicode, ``\\r\\n`` to ``\\n``, runs of spaces collapsed, lines stripped,
     paragraphs separated by exactly one blank line, no leading/trailing space.
-    Two texts that differ only in whitespace or Unicode composition normalise equal.
+    A text with no blank line at all whose lines are paragraphs (one longer than
+    :data:`PARAGRAPH_LINE` characters: no hard wrap) keeps each line as a paragraph;
+    otherwise lines within a paragraph are joined. Two texts that differ only in whitespace or Unicode composition normalise equal.
     Control characters (NUL included), escape sequences and bidi controls are removed.
     """
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = clean(text.translate(_SPACING_CONTROLS), newlines=True, tabs=True)
     text = text.replace("\u200b", "").replace("\ufeff", "")
     paragraphs = []
-    for block in _BLANKS.split(text):
+    blocks = _BLANKS.split(text.strip())
+    if len(blocks) == 1 and max(len(row) for row in text.split("\n")) > PARAGRAPH_LINE:
+        blocks = text.split("\n")  # one paragraph a line, as word processors save text
+    for block in blocks:
         lines = [_WS.sub(" ", line).strip() for line in block.split("\n")]
         joined = " ".join(line for line in lines if line)
         if joined:

@@ -188,10 +188,35 @@ def window_periods(
     return keys[-limit:] if limit else keys
 
 
-def csv_rows(trends: list[ThemeTrend]) -> list[dict[str, Any]]:
-    """One row per theme and period it appears in."""
+#: the columns of a trend table, the same for ``themes --csv`` and ``export theme-trends``
+TREND_COLUMNS = ["period", "period_start", "story", "theme", "label", "articles", "mean_score"]
+
+
+def period_rows(db: Database, sql: str, params: list[Any], by: str) -> list[dict[str, Any]]:
+    """One row per period, story and theme, in :data:`TREND_COLUMNS`.
+
+    ``sql`` selects ``article_id, dated_at, story, theme, label, score`` (one row per
+    tagged current version). ``period`` is the label ``themes`` shows (``2025-W44``,
+    ``2025-10``, ``2025-10-30``); ``period_start`` is its first day, a date that
+    spreadsheets sort and chart.
+    """
+    if by not in PERIODS:
+        raise InputError(f"--by {by!r}: use one of {', '.join(PERIODS)}")
+    groups: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for article_id, dated, story, theme, label, score in db.execute(sql, params):
+        key = (period_key(dated, by), story, theme)
+        group = groups.setdefault(key, {"label": label or theme, "ids": set(), "scores": []})
+        group["ids"].add(article_id)
+        group["scores"].append(score)
     return [
-        {"theme": t.theme, "label": t.label, "period": period, "articles": count}
-        for t in trends
-        for period, count in sorted(t.periods.items())
+        {
+            "period": period,
+            "period_start": _period_start(period, by).isoformat(),
+            "story": story,
+            "theme": theme,
+            "label": group["label"],
+            "articles": len(group["ids"]),
+            "mean_score": round(sum(group["scores"]) / len(group["scores"]), 4),
+        }
+        for (period, story, theme), group in sorted(groups.items())
     ]
