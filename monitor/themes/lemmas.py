@@ -23,6 +23,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 import simplemma
 
@@ -30,6 +31,9 @@ import simplemma
 # (written as runs of letters, then of marks: much faster than one alternation a letter)
 _M = "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"
 _WORD = re.compile(rf"[^\W_]+(?:[{_M}]+[^\W_]*)*|[{_M}]+(?:[^\W_]+[{_M}]*)*", re.UNICODE)
+#: what makes a word of :data:`_WORD` differ from a run of ``\\w``
+_SPECIAL = re.compile(rf"[_{_M}]")
+_RUNS = re.compile(r"(\w+)")
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 _MARKS = re.compile(
     r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640]"
@@ -159,6 +163,31 @@ def tokens(text: str) -> Tokens:
     found = _LAST.get(text)
     if found is not None:
         return found
+    if _SPECIAL.search(text) is None:
+        # no underscore and no combining mark: the words are exactly the runs of ``\\w``,
+        # and one split gives them with their offsets (the pieces alternate between
+        # what separates words and words; their lengths add up to the offsets)
+        pieces = _RUNS.split(text)
+        offsets = list(accumulate(map(len, pieces), initial=0))
+        words = pieces[1::2]
+        known = _KNOWN
+        hits = [known.get(word) or _lookup(word) for word in words]
+        found = Tokens(
+            offsets[1::2][: len(words)],
+            offsets[2::2][: len(words)],
+            [hit[0] for hit in hits],
+            [hit[1] for hit in hits],
+        )
+    else:
+        found = tokens_reference(text)
+    if len(_LAST) >= 2:
+        _LAST.clear()
+    _LAST[text] = found
+    return found
+
+
+def tokens_reference(text: str) -> Tokens:
+    """:func:`tokens` word by word with the full word pattern (the reference; no cache)."""
     starts: list[int] = []
     ends: list[int] = []
     keys: list[str] = []
@@ -171,11 +200,7 @@ def tokens(text: str) -> Tokens:
         ends.append(m.end())
         keys.append(hit[0])
         base.append(hit[1])
-    found = Tokens(starts, ends, keys, base)
-    if len(_LAST) >= 2:
-        _LAST.clear()
-    _LAST[text] = found
-    return found
+    return Tokens(starts, ends, keys, base)
 
 
 def words(text: str) -> list[str]:
@@ -214,11 +239,9 @@ class LemmaIndex:
         base = toks.base
         size = len(lemmas)
         first = self.first
-        for i, key in enumerate(lemmas):
-            found = first.get(key)
-            if found is None:
-                continue
-            for term, seq in found:
+        # the places whose lemma begins a term, picked out in one comprehension
+        for i in [i for i, key in enumerate(lemmas) if key in first]:
+            for term, seq in first[lemmas[i]]:
                 n = len(seq)
                 if i + n <= size and (n == 1 or tuple(lemmas[i : i + n]) == seq):
                     if inflected and all(base[i : i + n]):

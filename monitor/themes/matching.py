@@ -154,13 +154,13 @@ class TermScanner:
     are checked one by one, as :func:`contains` does.
     """
 
-    def __init__(self, terms: list[str]):
+    def __init__(self, terms: list[str], fast: bool = True):
         self.terms = list(dict.fromkeys(terms))
         self.slow = {t for t in self.terms if _empty_or_invalid(t)}
-        fast = [t for t in self.terms if t not in self.slow]
-        self.scanned = frozenset(fast)
+        plain = [t for t in self.terms if t not in self.slow]
+        self.scanned = frozenset(plain)
         self.pattern: re.Pattern[str] | None
-        self.pattern, self.ordered = alternation(fast) if fast else (None, [])
+        self.pattern, self.ordered = alternation(plain) if plain else (None, [])
         # group i + 1 captures when ordered[i] matches right here
         self.at = _at_pattern(self.ordered)
         # the same for the terms that can start with one letter (lower-cased), plus the
@@ -178,6 +178,9 @@ class TermScanner:
             c: (_at_pattern(ts + anywhere), ts + anywhere) for c, ts in by_letter.items()
         }
         self.at_other = (_at_pattern(anywhere), anywhere) if anywhere else None
+        #: finds the pattern's matches looking only where a term can start (None: the
+        #: plain scan, kept as the reference the tests compare with)
+        self.gate = Gate(self.pattern, self.ordered) if fast and self.pattern else None
 
     def scan(self, text: str) -> TermPresence:
         places = self.places(text)
@@ -192,8 +195,12 @@ class TermScanner:
         found: dict[str, list[int]] = {}
         if self.pattern is None:
             return found
-        for span in self.pattern.finditer(text):
-            for start in _START.finditer(text, span.start(), span.end()):
+        if self.gate is not None:
+            spans = [(start, end) for start, end, _ in self.gate.finditer(text)]
+        else:
+            spans = [m.span() for m in self.pattern.finditer(text)]
+        for span_start, span_end in spans:
+            for start in _START.finditer(text, span_start, span_end):
                 place = start.start()
                 letter = text[place : place + 1].lower()
                 if len(letter) == 1 and letter in self.at_letter:
@@ -251,3 +258,173 @@ class TermPresence:
         if term in self.scanner.scanned:
             return term in self.found
         return contains(term, self.text)  # not scanned: the plain way
+
+
+# --- an alternation's matches without trying every place of the text ---
+
+_RUN = re.compile(r"\w+")
+_GATE_MEMO_MAX = 200_000
+
+
+@lru_cache(maxsize=64)
+def _runs(n: int) -> re.Pattern[str]:
+    """n runs of word characters and what separates them (fewer at the end of the text)."""
+    return re.compile(rf"\w+(?:\W+\w+){{0,{n - 1}}}")
+
+
+#: a match found by :class:`Gate`: ``(start, end, name of the term's group)``
+Found = tuple[int, int, str | None]
+
+
+def _is_word_char(char: str) -> bool:
+    """``\\w`` of :mod:`re` on ``str`` (letters and digits of every script, underscore)."""
+    return char.isalnum() or char == "_"
+
+
+def _plain(char: str) -> bool:
+    """A character case-insensitive matching treats simply: ASCII, or without case."""
+    return char.isascii() or char.lower() == char == char.upper()
+
+
+def _extent(term: str) -> tuple[int, int]:
+    """How far a match of ``term`` can read: ``(runs of word characters, characters after)``.
+
+    Each word of the term is its runs of word characters, plus one run for a
+    possessive ("'s") before the next word; after the last run come the word's
+    trailing non-word characters, a possessive and the look at one more character.
+    """
+    words = [w for w in _BREAK.split(term) if w]
+    runs = [len(_RUN.findall(w.removesuffix("*"))) for w in words]
+    last = words[-1].removesuffix("*")
+    trailing = len(last) - len(re.sub(r"\W+$", "", last))
+    return sum(runs) + len(words) - 1, trailing + 3
+
+
+class Gate:
+    """The matches of an :func:`alternation`, exactly as ``pattern.finditer`` finds them,
+    trying the pattern only where a word can begin a term, and once per distinct
+    stretch of text.
+
+    Every term begins with a letter or digit after a non-word character, and the
+    pattern of its first word is followed in the term by a space, a hyphen or the
+    end of the term (never a word character); so a match starts where a run of
+    word characters (``\\w+``) starts, and when the first word is written in
+    word characters only, its pattern matches that whole run (a possessive "'s"
+    after it is optional). Each distinct run is judged once (memo): the terms it
+    can begin, and how far those can read (:func:`_extent`: a number of runs
+    and a few characters after them). The anchored pattern at such a place reads
+    nothing outside that window (the terms that cannot begin there fail inside the
+    run), so its answer is a function of the window's text and is remembered by
+    it: a text repeats its words and a story's versions repeat their sentences.
+    ``finditer`` from a position returns the match at the first place after it
+    where the anchored pattern matches, and every such place is tried, so the
+    matches are the same. A term whose first word has other characters ("U.S.")
+    is judged by its leading letters (ASCII or caseless; a word with other cased
+    letters, such as "ſ" or "K", is always tried). Where none of this holds (a term
+    that starts with a non-word character or can match nothing) the gate is off
+    and the plain scan runs.
+    """
+
+    def __init__(self, pattern: re.Pattern[str], ordered: list[str]):
+        self.pattern = pattern
+        self.on = True
+        # first word pattern -> (compiled, runs, chars after) of the terms it begins,
+        # by the first letter of the pattern (None: a letter not plain)
+        self._firsts: dict[str | None, dict[str, tuple[re.Pattern[str], int, int]]] = {}
+        # terms judged by leading letters: (letters, runs, chars after)
+        self._prefixed: list[tuple[str, int, int]] = []
+        for term in ordered:
+            literal = _literal_prefix(term_body(term))[0]
+            if not literal or _empty_or_invalid(term):
+                self.on = False
+                return
+            runs, after = _extent(term)
+            first = next(w for w in _BREAK.split(term) if w)
+            if all(_is_word_char(c) for c in first.removesuffix("*")):
+                body = _word_regex(first)
+                key = literal[0] if _plain(literal[0]) else None
+                group = self._firsts.setdefault(key, {})
+                old = group.get(body)
+                compiled = old[0] if old else re.compile(body, _FLAGS)
+                group[body] = (
+                    compiled,
+                    max(runs, old[1] if old else 0),
+                    max(after, old[2] if old else 0),
+                )
+                continue
+            safe = ""
+            for char in literal:
+                if not _plain(char):
+                    break
+                safe += char
+            self._prefixed.append((safe, runs, after))
+        self._runs: dict[str, tuple[int, int] | None] = {}
+        self._windows: dict[str, tuple[int, str | None] | None] = {}
+
+    def _reach(self, word: str) -> tuple[int, int] | None:
+        """How far the terms ``word`` can begin can read, or None when it begins none."""
+        runs = after = 0
+        plain = all(_plain(c) for c in word)
+        letter = word[0].lower() if plain else None
+        groups = [self._firsts.get(letter, {}), self._firsts.get(None, {})]
+        if letter is None:
+            groups = list(self._firsts.values())
+        for group in groups:
+            for compiled, r, a in group.values():
+                if compiled.fullmatch(word) is not None:
+                    runs, after = max(runs, r), max(after, a)
+        key = word.lower()
+        for safe, r, a in self._prefixed:
+            if not plain or key.startswith(safe):
+                runs, after = max(runs, r), max(after, a)
+        return (runs, after) if runs else None
+
+    def finditer(self, text: str) -> list[Found]:
+        """``(start, end, lastgroup)`` of each match of ``pattern.finditer(text)``."""
+        if not self.on:
+            return [(m.start(), m.end(), m.lastgroup) for m in self.pattern.finditer(text)]
+        memo = self._runs
+        if len(memo) > _GATE_MEMO_MAX:
+            memo.clear()
+        size_text = len(text)
+        tries: list[tuple[int, int, int]] = []
+        for word in set(_RUN.findall(text)):
+            if word in memo:
+                reach = memo[word]
+            else:
+                reach = memo[word] = self._reach(word)
+            if reach is None:
+                continue
+            size = len(word)
+            at = text.find(word)
+            while at != -1:
+                after = at + size
+                if (at == 0 or not _is_word_char(text[at - 1])) and (
+                    after == size_text or not _is_word_char(text[after])
+                ):
+                    tries.append((at, *reach))
+                at = text.find(word, after)
+        tries.sort()
+        windows = self._windows
+        if len(windows) > _GATE_MEMO_MAX:
+            windows.clear()
+        match = self.pattern.match
+        found: list[Found] = []
+        end = 0
+        for place, runs, after in tries:
+            if place < end:
+                continue
+            reach_end = _runs(runs).match(text, place)
+            assert reach_end is not None  # a run starts here
+            window = text[place : reach_end.end() + after]
+            if window in windows:
+                answer = windows[window]
+            else:
+                here = match(text, place)
+                answer = windows[window] = (
+                    (here.end() - place, here.lastgroup) if here is not None else None
+                )
+            if answer is not None:
+                found.append((place, place + answer[0], answer[1]))
+                end = place + answer[0]
+        return found

@@ -293,8 +293,9 @@ class CompiledTaxonomy:
     is not seen.
     """
 
-    def __init__(self, themes: list[Theme]):
+    def __init__(self, themes: list[Theme], fast: bool = True):
         self.parsed = themes
+        self.fast = fast
         self.themes = [CompiledTheme(t) for t in themes]
         words: list[str] = []
         for t in themes:
@@ -305,6 +306,9 @@ class CompiledTaxonomy:
         self.ordered: list[str]
         self.pattern, self.ordered = matching.alternation(words) if words else (None, [])
         self.index = {word: i for i, word in enumerate(self.ordered)}
+        # the matches of the pattern found by looking only where a word can start
+        # (``fast=False``: the plain scan, the reference the tests compare with)
+        self.gate = matching.Gate(self.pattern, self.ordered) if fast and self.pattern else None
         self.lemma_index = lemmas.LemmaIndex(self.ordered)
         # what a match holds for each theme: the theme's own words inside the matched
         # text, with their counts. Terms count longest first ("Doha talks" holds "Doha
@@ -355,8 +359,12 @@ class CompiledTaxonomy:
         found: list[tuple[_Holds, int, int]] = []
         if self.pattern is None:
             return toks, found
-        for match in self.pattern.finditer(text):
-            found.append((self._holds_compact(match.group(0)), match.start(), match.end()))
+        if self.gate is not None:
+            spans = [(start, end) for start, end, _ in self.gate.finditer(text)]
+        else:
+            spans = [m.span() for m in self.pattern.finditer(text)]
+        for start, end in spans:
+            found.append((self._holds_compact(text[start:end]), start, end))
         if self.lemma_index:
             # lemma matches only where the scan matched nothing (its matches are in order
             # and do not overlap: the last one starting before a place is the one to check)
