@@ -93,6 +93,8 @@ def lemma(word: str) -> str:
 
 
 def _arabic_key(word: str) -> str:
+    if not word:  # only vowel marks: nothing to look up (simplemma refuses "")
+        return word
     for lang in ARABIC_LANGS:
         found = simplemma.lemmatize(word, lang=lang)
         if found and found != word:

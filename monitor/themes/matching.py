@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import accumulate
 
 # Endings a plain word may take and still be "the same term" (English inflection,
 # possessive). Kept conservative: "attack" matches "attacks/attacked/attacking",
@@ -263,6 +264,7 @@ class TermPresence:
 # --- an alternation's matches without trying every place of the text ---
 
 _RUN = re.compile(r"\w+")
+_SPLIT = re.compile(r"(\w+)")
 _GATE_MEMO_MAX = 200_000
 
 
@@ -386,25 +388,22 @@ class Gate:
         memo = self._runs
         if len(memo) > _GATE_MEMO_MAX:
             memo.clear()
-        size_text = len(text)
-        tries: list[tuple[int, int, int]] = []
-        for word in set(_RUN.findall(text)):
+        # the pieces alternate between what separates runs and runs: their lengths add
+        # up to the offsets of the runs
+        pieces = _SPLIT.split(text)
+        words = pieces[1::2]
+        reaches: dict[str, tuple[int, int]] = {}
+        for word in set(words):
             if word in memo:
                 reach = memo[word]
             else:
                 reach = memo[word] = self._reach(word)
-            if reach is None:
-                continue
-            size = len(word)
-            at = text.find(word)
-            while at != -1:
-                after = at + size
-                if (at == 0 or not _is_word_char(text[at - 1])) and (
-                    after == size_text or not _is_word_char(text[after])
-                ):
-                    tries.append((at, *reach))
-                at = text.find(word, after)
-        tries.sort()
+            if reach is not None:
+                reaches[word] = reach
+        if not reaches:
+            return []
+        starts = list(accumulate(map(len, pieces), initial=0))[1::2]
+        tries = [(starts[i], *reaches[w]) for i, w in enumerate(words) if w in reaches]
         windows = self._windows
         if len(windows) > _GATE_MEMO_MAX:
             windows.clear()
