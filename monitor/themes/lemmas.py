@@ -23,9 +23,10 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
 
 import simplemma
+
+from monitor.themes import matching
 
 # a word: letters/digits plus the combining marks of Latin and Arabic-script words
 # (written as runs of letters, then of marks: much faster than one alternation a letter)
@@ -33,7 +34,6 @@ _M = "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u0
 _WORD = re.compile(rf"[^\W_]+(?:[{_M}]+[^\W_]*)*|[{_M}]+(?:[^\W_]+[{_M}]*)*", re.UNICODE)
 #: what makes a word of :data:`_WORD` differ from a run of ``\\w``
 _SPECIAL = re.compile(rf"[_{_M}]")
-_RUNS = re.compile(r"(\w+)")
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 _MARKS = re.compile(
     r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640]"
@@ -166,17 +166,13 @@ def tokens(text: str) -> Tokens:
     if found is not None:
         return found
     if _SPECIAL.search(text) is None:
-        # no underscore and no combining mark: the words are exactly the runs of ``\\w``,
-        # and one split gives them with their offsets (the pieces alternate between
-        # what separates words and words; their lengths add up to the offsets)
-        pieces = _RUNS.split(text)
-        offsets = list(accumulate(map(len, pieces), initial=0))
-        words = pieces[1::2]
+        # no underscore and no combining mark: the words are exactly the runs of ``\\w``
+        words, starts, ends = matching.runs(text)
         known = _KNOWN
         hits = [known.get(word) or _lookup(word) for word in words]
         found = Tokens(
-            offsets[1::2][: len(words)],
-            offsets[2::2][: len(words)],
+            list(starts),
+            list(ends),
             [hit[0] for hit in hits],
             [hit[1] for hit in hits],
         )

@@ -182,6 +182,7 @@ class TermScanner:
         #: finds the pattern's matches looking only where a term can start (None: the
         #: plain scan, kept as the reference the tests compare with)
         self.gate = Gate(self.pattern, self.ordered) if fast and self.pattern else None
+        self._at_memo: dict[str, tuple[str, ...]] = {}
 
     def scan(self, text: str) -> TermPresence:
         places = self.places(text)
@@ -196,27 +197,57 @@ class TermScanner:
         found: dict[str, list[int]] = {}
         if self.pattern is None:
             return found
-        if self.gate is not None:
-            spans = [(start, end) for start, end, _ in self.gate.finditer(text)]
-        else:
-            spans = [m.span() for m in self.pattern.finditer(text)]
-        for span_start, span_end in spans:
+        if self.gate is not None and self.gate.on:
+            return self._places_gated(text)
+        for span in self.pattern.finditer(text):
+            for start in _START.finditer(text, span.start(), span.end()):
+                place = start.start()
+                for term in self._at_place(text, place):
+                    found.setdefault(term, []).append(place)
+        return found
+
+    def _at_place(self, text: str, place: int) -> list[str]:
+        """The terms that match at ``place`` (one anchored pattern of a few terms)."""
+        letter = text[place : place + 1].lower()
+        if len(letter) == 1 and letter in self.at_letter:
+            at, ordered = self.at_letter[letter]
+        elif len(letter) == 1 and letter.isascii():
+            if self.at_other is None:
+                return []  # no term starts with this letter, nor without one
+            at, ordered = self.at_other
+        else:  # a letter whose case folding is not one letter: try every term
+            at, ordered = self.at, self.ordered
+        here = at.match(text, place)
+        if here is None:
+            return []
+        return [ordered[i] for i, g in enumerate(here.groups()) if g is not None]
+
+    def _places_gated(self, text: str) -> dict[str, list[int]]:
+        """:meth:`places` from the :class:`Gate`'s matches, each place's answer remembered
+        by the window of text its terms can read (every term begins with a letter or
+        digit, so only the starts of runs of word characters inside a match can hold
+        one, and only those whose run can begin a term)."""
+        assert self.gate is not None
+        gate = self.gate
+        memo = self._at_memo
+        if len(memo) > _GATE_MEMO_MAX:
+            memo.clear()
+        found: dict[str, list[int]] = {}
+        for span_start, span_end, _ in gate.finditer(text):
             for start in _START.finditer(text, span_start, span_end):
                 place = start.start()
-                letter = text[place : place + 1].lower()
-                if len(letter) == 1 and letter in self.at_letter:
-                    at, ordered = self.at_letter[letter]
-                elif len(letter) == 1 and letter.isascii():
-                    if self.at_other is None:
-                        continue  # no term starts with this letter, nor without one
-                    at, ordered = self.at_other
-                else:  # a letter whose case folding is not one letter: try every term
-                    at, ordered = self.at, self.ordered
-                here = at.match(text, place)
-                if here is not None:
-                    for i, g in enumerate(here.groups()):
-                        if g is not None:
-                            found.setdefault(ordered[i], []).append(place)
+                run = _RUN.match(text, place)
+                if run is None:
+                    continue
+                reach = gate.reach(run.group())
+                if reach is None:
+                    continue
+                window = gate.window(text, place, reach)
+                terms = memo.get(window)
+                if terms is None:
+                    terms = memo[window] = tuple(self._at_place(text, place))
+                for term in terms:
+                    found.setdefault(term, []).append(place)
         return found
 
 
@@ -276,6 +307,26 @@ def _runs(n: int) -> re.Pattern[str]:
 
 #: a match found by :class:`Gate`: ``(start, end, name of the term's group)``
 Found = tuple[int, int, str | None]
+
+
+#: the last texts split into runs (a rule and a taxonomy read the same text in turn)
+_LAST_RUNS: dict[str, tuple[list[str], list[int], list[int]]] = {}
+
+
+def runs(text: str) -> tuple[list[str], list[int], list[int]]:
+    """The runs of word characters (``\\w+``) of ``text`` with their starts and ends."""
+    found = _LAST_RUNS.get(text)
+    if found is None:
+        # the pieces alternate between what separates runs and runs: their lengths add
+        # up to the offsets
+        pieces = _SPLIT.split(text)
+        words = pieces[1::2]
+        offsets = list(accumulate(map(len, pieces), initial=0))
+        found = (words, offsets[1::2][: len(words)], offsets[2::2][: len(words)])
+        if len(_LAST_RUNS) >= 2:
+            _LAST_RUNS.clear()
+        _LAST_RUNS[text] = found
+    return found
 
 
 def _is_word_char(char: str) -> bool:
@@ -381,6 +432,23 @@ class Gate:
                 runs, after = max(runs, r), max(after, a)
         return (runs, after) if runs else None
 
+    def reach(self, word: str) -> tuple[int, int] | None:
+        """:meth:`_reach` of a run of word characters, remembered."""
+        memo = self._runs
+        if word in memo:
+            return memo[word]
+        if len(memo) > _GATE_MEMO_MAX:
+            memo.clear()
+        found = memo[word] = self._reach(word)
+        return found
+
+    @staticmethod
+    def window(text: str, place: int, reach: tuple[int, int]) -> str:
+        """The text a term beginning at ``place`` can read (see :func:`_extent`)."""
+        runs = _runs(reach[0]).match(text, place)
+        assert runs is not None  # a run starts here
+        return text[place : runs.end() + reach[1]]
+
     def finditer(self, text: str) -> list[Found]:
         """``(start, end, lastgroup)`` of each match of ``pattern.finditer(text)``."""
         if not self.on:
@@ -388,10 +456,7 @@ class Gate:
         memo = self._runs
         if len(memo) > _GATE_MEMO_MAX:
             memo.clear()
-        # the pieces alternate between what separates runs and runs: their lengths add
-        # up to the offsets of the runs
-        pieces = _SPLIT.split(text)
-        words = pieces[1::2]
+        words, starts, _ = runs(text)
         reaches: dict[str, tuple[int, int]] = {}
         for word in set(words):
             if word in memo:
@@ -402,7 +467,6 @@ class Gate:
                 reaches[word] = reach
         if not reaches:
             return []
-        starts = list(accumulate(map(len, pieces), initial=0))[1::2]
         tries = [(starts[i], *reaches[w]) for i, w in enumerate(words) if w in reaches]
         windows = self._windows
         if len(windows) > _GATE_MEMO_MAX:
@@ -410,12 +474,10 @@ class Gate:
         match = self.pattern.match
         found: list[Found] = []
         end = 0
-        for place, runs, after in tries:
+        for place, count, after in tries:
             if place < end:
                 continue
-            reach_end = _runs(runs).match(text, place)
-            assert reach_end is not None  # a run starts here
-            window = text[place : reach_end.end() + after]
+            window = self.window(text, place, (count, after))
             if window in windows:
                 answer = windows[window]
             else:
