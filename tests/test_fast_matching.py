@@ -201,3 +201,20 @@ def test_dev_set_tags_and_rule_answers_are_identical():
 def test_tokens_equal_the_word_by_word_reference(text: str):
     lemmas._LAST.clear()
     assert lemmas.tokens(text) == lemmas.tokens_reference(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 60), max_size=12), st.integers(0, 60), st.integers(1, 20))
+def test_any_within_is_the_plain_distance_check(places: list[int], place: int, within: int):
+    expected = any(abs(place - s) <= within for s in places)
+    assert taxonomy._any_within(sorted(places), place, within) is expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts())
+def test_tag_is_the_tagged_part_of_explain(text: str):
+    fast, slow = _pair()
+    expected = [
+        taxonomy.Hit(s.theme, s.score, s.terms, s.snippet) for s in slow.explain(text) if s.tagged
+    ]
+    assert fast.tag(text) == expected

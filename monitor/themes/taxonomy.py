@@ -384,8 +384,9 @@ class CompiledTaxonomy:
                 found = sorted(found + extra, key=lambda f: f[1])
         return toks, found
 
-    def explain(self, text: str) -> list[ThemeScore]:
-        """Every theme with at least one term in ``text``: tagged ones and near-misses."""
+    def explain(self, text: str, misses: bool = True) -> list[ThemeScore]:
+        """Every theme with at least one term in ``text``: tagged ones and near-misses
+        (without ``misses``, the tagged ones only)."""
         toks, found = self._occurrences(text)
         if not found:
             return []
@@ -402,7 +403,7 @@ class CompiledTaxonomy:
         out: list[ThemeScore] = []
         for theme, theirs in zip(self.parsed, places, strict=True):
             if theirs:
-                score = _score_theme(theme, theirs, headline_end, scale, text)
+                score = _score_theme(theme, theirs, headline_end, scale, text, misses)
                 if score is not None:
                     out.append(score)
         return out
@@ -413,7 +414,8 @@ class CompiledTaxonomy:
         return sorted(missed, key=lambda s: (s.short_by, s.theme))
 
     def tag(self, text: str) -> list[Hit]:
-        return [Hit(s.theme, s.score, s.terms, s.snippet) for s in self.explain(text) if s.tagged]
+        found = self.explain(text, misses=False)
+        return [Hit(s.theme, s.score, s.terms, s.snippet) for s in found if s.tagged]
 
 
 _Holds = tuple[tuple[int, tuple[str, ...]], ...]
@@ -428,13 +430,21 @@ def length_scale(words: int) -> float:
     return min(1.0, max(SHORT_TEXT_SCALE, words / LONG_TEXT_WORDS))
 
 
+def _any_within(ordered: list[int], place: int, within: int) -> bool:
+    """Whether some word index of ``ordered`` (sorted) is at most ``within`` from ``place``."""
+    i = bisect_left(ordered, place - within)
+    return i < len(ordered) and ordered[i] <= place + within
+
+
 def _score_theme(
     theme: Theme,
     places: dict[str, list[tuple[int, int, int]]],
     headline_end: int,
     scale: float,
     text: str,
+    misses: bool = True,
 ) -> ThemeScore | None:
+    """The theme's score; None when no term counts (or, without ``misses``, when not tagged)."""
     counts: dict[str, int] = {}
     total = 0.0
     first: tuple[int, int] | None = None
@@ -448,15 +458,15 @@ def _score_theme(
         if near is not None:
             words, within = near
             for group in theme.near_groups.get(term) or [words]:
-                senses = [p[0] for w in group for p in places.get(w, [])]
-                where = [p for p in where if any(abs(p[0] - s) <= within for s in senses)]
+                senses = sorted(p[0] for w in group for p in places.get(w, []))
+                where = [p for p in where if _any_within(senses, p[0], within)]
             if not where:
                 continue
         far_from = theme.not_near.get(term)
         if far_from is not None:
             words, within = far_from
-            vetoes = [p[0] for w in words for p in places.get(w, [])]
-            where = [p for p in where if all(abs(p[0] - v) > within for v in vetoes)]
+            vetoes = sorted(p[0] for w in words for p in places.get(w, []))
+            where = [p for p in where if not _any_within(vetoes, p[0], within)]
             if not where:
                 continue
         counts[term] = len(where)
@@ -478,6 +488,8 @@ def _score_theme(
         veto = next((w for w in theme.exclude if w in places), None)
         if veto is not None:
             reason = f"excluded by {veto!r}"
+    if reason and not misses:
+        return None
     return ThemeScore(
         theme.slug,
         total,
