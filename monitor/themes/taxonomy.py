@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -394,12 +394,38 @@ class CompiledTaxonomy:
         scale = length_scale(len(toks))
         # every occurrence of each theme's words: word -> [(token index, start, end)]
         places: list[dict[str, list[tuple[int, int, int]]]] = [{} for _ in self.parsed]
+        # the occurrences of one matched text share what it holds: gather their places
+        # first, then hand each theme's words the lot (sorted again where a word gets
+        # places from two different matched texts, so every list is in text order)
+        if not self.fast:  # the reference: occurrence by occurrence
+            for holds, start, end in found:
+                place = (toks.index_at(start), start, end)
+                for i, words in holds:
+                    for word in words:
+                        places[i].setdefault(word, []).append(place)
+            found = []
+        starts = toks.starts
+        by_holds: dict[_Holds, list[tuple[int, int, int]]] = {}
         for holds, start, end in found:
-            place = (toks.index_at(start), start, end)
+            place = (max(0, bisect_right(starts, start) - 1), start, end)
+            same = by_holds.get(holds)
+            if same is None:
+                by_holds[holds] = [place]
+            else:
+                same.append(place)
+        mixed: set[tuple[int, str]] = set()
+        for holds, where in by_holds.items():
             for i, words in holds:
                 theirs = places[i]
                 for word in words:
-                    theirs.setdefault(word, []).append(place)
+                    have = theirs.get(word)
+                    if have is None:
+                        theirs[word] = list(where)
+                    else:
+                        have.extend(where)
+                        mixed.add((i, word))
+        for i, word in mixed:
+            places[i][word].sort()
         out: list[ThemeScore] = []
         for theme, theirs in zip(self.parsed, places, strict=True):
             if theirs:
