@@ -413,6 +413,11 @@ class Gate:
             self._prefixed.append((safe, runs, after))
         self._runs: dict[str, tuple[int, int] | None] = {}
         self._windows: dict[str, tuple[int, str | None] | None] = {}
+        # one pattern of every first word: most words of a text begin no term, and one
+        # fullmatch tells so
+        bodies = [body for group in self._firsts.values() for body in group]
+        items = [(*_literal_prefix(body), i) for i, body in enumerate(dict.fromkeys(bodies))]
+        self._any_first = re.compile(_trie(items), _FLAGS) if items else None
 
     def _reach(self, word: str) -> tuple[int, int] | None:
         """How far the terms ``word`` can begin can read, or None when it begins none."""
@@ -422,6 +427,8 @@ class Gate:
         groups = [self._firsts.get(letter, {}), self._firsts.get(None, {})]
         if letter is None:
             groups = list(self._firsts.values())
+        if self._any_first is None or self._any_first.fullmatch(word) is None:
+            groups = []  # no first word matches it: only the terms judged by letters may
         for group in groups:
             for compiled, r, a in group.values():
                 if compiled.fullmatch(word) is not None:
