@@ -422,13 +422,14 @@ class Gate:
     def _reach(self, word: str) -> tuple[int, int] | None:
         """How far the terms ``word`` can begin can read, or None when it begins none."""
         runs = after = 0
-        plain = all(_plain(c) for c in word)
-        letter = word[0].lower() if plain else None
-        groups = [self._firsts.get(letter, {}), self._firsts.get(None, {})]
-        if letter is None:
-            groups = list(self._firsts.values())
-        if self._any_first is None or self._any_first.fullmatch(word) is None:
-            groups = []  # no first word matches it: only the terms judged by letters may
+        plain = word.isascii() or all(_plain(c) for c in word)
+        groups: list[dict[str, tuple[re.Pattern[str], int, int]]] = []
+        if self._any_first is not None and self._any_first.fullmatch(word) is not None:
+            # (otherwise no first word matches it: only the terms judged by letters may)
+            letter = word[0].lower() if plain else None
+            groups = [self._firsts.get(letter, {}), self._firsts.get(None, {})]
+            if letter is None:
+                groups = list(self._firsts.values())
         for group in groups:
             for compiled, r, a in group.values():
                 if compiled.fullmatch(word) is not None:

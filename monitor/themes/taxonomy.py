@@ -322,7 +322,9 @@ class CompiledTaxonomy:
                 *t.exclude,
                 *(w for n, _ in [*t.near.values(), *t.not_near.values()] for w in n),
             ]
-            self._scans.append((pattern, ordered, matching.TermScanner(aux) if aux else None))
+            # (matched texts are short and each is scanned once: the plain scan, no gate)
+            scanner = matching.TermScanner(aux, fast=False) if aux else None
+            self._scans.append((pattern, ordered, scanner))
         self._inside: dict[str, list[dict[str, int]]] = {}
         self._compact: dict[str, _Holds] = {}
         # a lemma match holds what its word holds ("fled" matched the term "flee")
