@@ -163,7 +163,9 @@ class TermScanner:
         self.pattern: re.Pattern[str] | None
         self.pattern, self.ordered = alternation(plain) if plain else (None, [])
         # group i + 1 captures when ordered[i] matches right here
-        self.at = _at_pattern(self.ordered)
+        # (compiled on first use: a taxonomy has a scanner a theme, most letters never
+        # come up, and compiling them all cost most of a taxonomy's compile time)
+        self._at_compiled: dict[str | None, tuple[re.Pattern[str], list[str]]] = {}
         # the same for the terms that can start with one letter (lower-cased), plus the
         # terms that start with no literal letter: a place is tried against a few terms,
         # not all of them
@@ -175,10 +177,8 @@ class TermScanner:
                 by_letter.setdefault(prefix[0], []).append(t)
             else:
                 anywhere.append(t)
-        self.at_letter = {
-            c: (_at_pattern(ts + anywhere), ts + anywhere) for c, ts in by_letter.items()
-        }
-        self.at_other = (_at_pattern(anywhere), anywhere) if anywhere else None
+        self.at_letter = {c: ts + anywhere for c, ts in by_letter.items()}
+        self.at_other = anywhere
         #: finds the pattern's matches looking only where a term can start (None: the
         #: plain scan, kept as the reference the tests compare with)
         self.gate = Gate(self.pattern, self.ordered) if fast and self.pattern else None
@@ -209,14 +209,20 @@ class TermScanner:
     def _at_place(self, text: str, place: int) -> list[str]:
         """The terms that match at ``place`` (one anchored pattern of a few terms)."""
         letter = text[place : place + 1].lower()
+        key: str | None
         if len(letter) == 1 and letter in self.at_letter:
-            at, ordered = self.at_letter[letter]
+            key = letter
         elif len(letter) == 1 and letter.isascii():
-            if self.at_other is None:
+            if not self.at_other:
                 return []  # no term starts with this letter, nor without one
-            at, ordered = self.at_other
+            key = ""
         else:  # a letter whose case folding is not one letter: try every term
-            at, ordered = self.at, self.ordered
+            key = None
+        found = self._at_compiled.get(key)
+        if found is None:
+            terms = self.ordered if key is None else self.at_letter.get(key, self.at_other)
+            found = self._at_compiled[key] = (_at_pattern(terms), terms)
+        at, ordered = found
         here = at.match(text, place)
         if here is None:
             return []
@@ -297,6 +303,7 @@ class TermPresence:
 _RUN = re.compile(r"\w+")
 _SPLIT = re.compile(r"(\w+)")
 _GATE_MEMO_MAX = 200_000
+_NEVER = re.compile(r"(?!)")
 
 
 @lru_cache(maxsize=64)
@@ -327,6 +334,12 @@ def runs(text: str) -> tuple[list[str], list[int], list[int]]:
             _LAST_RUNS.clear()
         _LAST_RUNS[text] = found
     return found
+
+
+@lru_cache(maxsize=20_000)
+def _first_word(body: str) -> re.Pattern[str]:
+    """A term's first word pattern, compiled on first use (most are never needed)."""
+    return re.compile(body, _FLAGS)
 
 
 def _is_word_char(char: str) -> bool:
@@ -381,14 +394,15 @@ class Gate:
     def __init__(self, pattern: re.Pattern[str], ordered: list[str]):
         self.pattern = pattern
         self.on = True
-        # first word pattern -> (compiled, runs, chars after) of the terms it begins,
-        # by the first letter of the pattern (None: a letter not plain)
-        self._firsts: dict[str | None, dict[str, tuple[re.Pattern[str], int, int]]] = {}
+        # first word pattern -> (runs, chars after) of the terms it begins, by the
+        # first letter of the pattern (None: a letter not plain)
+        self._firsts: dict[str | None, dict[str, tuple[int, int]]] = {}
         # terms judged by leading letters: (letters, runs, chars after)
         self._prefixed: list[tuple[str, int, int]] = []
         for term in ordered:
+            # (a term whose pattern begins with a letter cannot match nothing)
             literal = _literal_prefix(term_body(term))[0]
-            if not literal or _empty_or_invalid(term):
+            if not literal:
                 self.on = False
                 return
             runs, after = _extent(term)
@@ -397,13 +411,8 @@ class Gate:
                 body = _word_regex(first)
                 key = literal[0] if _plain(literal[0]) else None
                 group = self._firsts.setdefault(key, {})
-                old = group.get(body)
-                compiled = old[0] if old else re.compile(body, _FLAGS)
-                group[body] = (
-                    compiled,
-                    max(runs, old[1] if old else 0),
-                    max(after, old[2] if old else 0),
-                )
+                old = group.get(body, (0, 0))
+                group[body] = (max(runs, old[0]), max(after, old[1]))
                 continue
             safe = ""
             for char in literal:
@@ -411,6 +420,9 @@ class Gate:
                     break
                 safe += char
             self._prefixed.append((safe, runs, after))
+        self._items = [(*_literal_prefix(term_body(t)), i) for i, t in enumerate(ordered)]
+        self._letters_plain = all(_plain(prefix[0]) for prefix, _, _ in self._items)
+        self._letter_patterns: dict[str, re.Pattern[str]] = {}
         self._runs: dict[str, tuple[int, int] | None] = {}
         self._windows: dict[str, tuple[int, str | None] | None] = {}
         # one pattern of every first word: most words of a text begin no term, and one
@@ -423,7 +435,7 @@ class Gate:
         """How far the terms ``word`` can begin can read, or None when it begins none."""
         runs = after = 0
         plain = word.isascii() or all(_plain(c) for c in word)
-        groups: list[dict[str, tuple[re.Pattern[str], int, int]]] = []
+        groups: list[dict[str, tuple[int, int]]] = []
         if self._any_first is not None and self._any_first.fullmatch(word) is not None:
             # (otherwise no first word matches it: only the terms judged by letters may)
             letter = word[0].lower() if plain else None
@@ -431,14 +443,34 @@ class Gate:
             if letter is None:
                 groups = list(self._firsts.values())
         for group in groups:
-            for compiled, r, a in group.values():
-                if compiled.fullmatch(word) is not None:
+            for body, (r, a) in group.items():
+                if _first_word(body).fullmatch(word) is not None:
                     runs, after = max(runs, r), max(after, a)
         key = word.lower()
         for safe, r, a in self._prefixed:
             if not plain or key.startswith(safe):
                 runs, after = max(runs, r), max(after, a)
         return (runs, after) if runs else None
+
+    def _by_letter(self, char: str) -> re.Pattern[str]:
+        """The alternation of just the terms that begin with ``char``'s letter.
+
+        The alternation is a trie whose first branches are the terms' first letters
+        (lower-cased); when they are all ASCII or caseless, a text letter that is
+        ASCII or caseless can enter only the branch of its own lower case, so the
+        branch alone (the same trie of the same terms, the same group names) gives
+        the same match. Compiled on first use. Any other letter: the whole pattern.
+        """
+        if not self._letters_plain or not _plain(char):
+            return self.pattern
+        letter = char.lower()
+        found = self._letter_patterns.get(letter)
+        if found is None:
+            items = [item for item in self._items if item[0][:1] == letter]
+            found = self._letter_patterns[letter] = (
+                re.compile(rf"(?<!\w){_trie(items)}(?!\w)", _FLAGS) if items else _NEVER
+            )
+        return found
 
     def reach(self, word: str) -> tuple[int, int] | None:
         """:meth:`_reach` of a run of word characters, remembered."""
@@ -479,7 +511,6 @@ class Gate:
         windows = self._windows
         if len(windows) > _GATE_MEMO_MAX:
             windows.clear()
-        match = self.pattern.match
         found: list[Found] = []
         end = 0
         for place, count, after in tries:
@@ -489,7 +520,7 @@ class Gate:
             if window in windows:
                 answer = windows[window]
             else:
-                here = match(text, place)
+                here = self._by_letter(text[place]).match(text, place)
                 answer = windows[window] = (
                     (here.end() - place, here.lastgroup) if here is not None else None
                 )
