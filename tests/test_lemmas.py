@@ -246,3 +246,11 @@ def test_wildcard_credit_follows_the_matched_text():
     text = "Talks in Doha, the Qatari ministry said."
     together = {h.theme: h.terms for h in taxonomy.CompiledTaxonomy([talks, other]).tag(text)}
     assert together["t"] == {"talks": 1}
+
+
+def test_a_word_of_vowel_marks_alone_does_not_crash_tagging():
+    # a lone Quranic mark folds to nothing; simplemma raised ValueError on ""
+    from monitor.themes import lemmas
+
+    assert lemmas.lemma("\u06d6") == ""
+    assert len(lemmas.tokens("Taliban \u06d6 Pakistan")) == 3

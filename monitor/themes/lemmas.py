@@ -26,10 +26,14 @@ from functools import lru_cache
 
 import simplemma
 
+from monitor.themes import matching
+
 # a word: letters/digits plus the combining marks of Latin and Arabic-script words
 # (written as runs of letters, then of marks: much faster than one alternation a letter)
 _M = "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"
 _WORD = re.compile(rf"[^\W_]+(?:[{_M}]+[^\W_]*)*|[{_M}]+(?:[^\W_]+[{_M}]*)*", re.UNICODE)
+#: what makes a word of :data:`_WORD` differ from a run of ``\\w``
+_SPECIAL = re.compile(rf"[_{_M}]")
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 _MARKS = re.compile(
     r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640]"
@@ -89,6 +93,8 @@ def lemma(word: str) -> str:
 
 
 def _arabic_key(word: str) -> str:
+    if not word:  # only vowel marks: nothing to look up (simplemma refuses "")
+        return word
     for lang in ARABIC_LANGS:
         found = simplemma.lemmatize(word, lang=lang)
         if found and found != word:
@@ -159,6 +165,27 @@ def tokens(text: str) -> Tokens:
     found = _LAST.get(text)
     if found is not None:
         return found
+    if _SPECIAL.search(text) is None:
+        # no underscore and no combining mark: the words are exactly the runs of ``\\w``
+        words, starts, ends = matching.runs(text)
+        known = _KNOWN
+        hits = [known.get(word) or _lookup(word) for word in words]
+        found = Tokens(
+            list(starts),
+            list(ends),
+            [hit[0] for hit in hits],
+            [hit[1] for hit in hits],
+        )
+    else:
+        found = tokens_reference(text)
+    if len(_LAST) >= 2:
+        _LAST.clear()
+    _LAST[text] = found
+    return found
+
+
+def tokens_reference(text: str) -> Tokens:
+    """:func:`tokens` word by word with the full word pattern (the reference; no cache)."""
     starts: list[int] = []
     ends: list[int] = []
     keys: list[str] = []
@@ -171,11 +198,7 @@ def tokens(text: str) -> Tokens:
         ends.append(m.end())
         keys.append(hit[0])
         base.append(hit[1])
-    found = Tokens(starts, ends, keys, base)
-    if len(_LAST) >= 2:
-        _LAST.clear()
-    _LAST[text] = found
-    return found
+    return Tokens(starts, ends, keys, base)
 
 
 def words(text: str) -> list[str]:
@@ -214,11 +237,9 @@ class LemmaIndex:
         base = toks.base
         size = len(lemmas)
         first = self.first
-        for i, key in enumerate(lemmas):
-            found = first.get(key)
-            if found is None:
-                continue
-            for term, seq in found:
+        # the places whose lemma begins a term, picked out in one comprehension
+        for i in [i for i, key in enumerate(lemmas) if key in first]:
+            for term, seq in first[lemmas[i]]:
                 n = len(seq)
                 if i + n <= size and (n == 1 or tuple(lemmas[i : i + n]) == seq):
                     if inflected and all(base[i : i + n]):

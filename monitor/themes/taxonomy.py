@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -293,8 +293,9 @@ class CompiledTaxonomy:
     is not seen.
     """
 
-    def __init__(self, themes: list[Theme]):
+    def __init__(self, themes: list[Theme], fast: bool = True):
         self.parsed = themes
+        self.fast = fast
         self.themes = [CompiledTheme(t) for t in themes]
         words: list[str] = []
         for t in themes:
@@ -305,6 +306,9 @@ class CompiledTaxonomy:
         self.ordered: list[str]
         self.pattern, self.ordered = matching.alternation(words) if words else (None, [])
         self.index = {word: i for i, word in enumerate(self.ordered)}
+        # the matches of the pattern found by looking only where a word can start
+        # (``fast=False``: the plain scan, the reference the tests compare with)
+        self.gate = matching.Gate(self.pattern, self.ordered) if fast and self.pattern else None
         self.lemma_index = lemmas.LemmaIndex(self.ordered)
         # what a match holds for each theme: the theme's own words inside the matched
         # text, with their counts. Terms count longest first ("Doha talks" holds "Doha
@@ -318,7 +322,9 @@ class CompiledTaxonomy:
                 *t.exclude,
                 *(w for n, _ in [*t.near.values(), *t.not_near.values()] for w in n),
             ]
-            self._scans.append((pattern, ordered, matching.TermScanner(aux) if aux else None))
+            # (matched texts are short and each is scanned once: the plain scan, no gate)
+            scanner = matching.TermScanner(aux, fast=False) if aux else None
+            self._scans.append((pattern, ordered, scanner))
         self._inside: dict[str, list[dict[str, int]]] = {}
         self._compact: dict[str, _Holds] = {}
         # a lemma match holds what its word holds ("fled" matched the term "flee")
@@ -355,8 +361,12 @@ class CompiledTaxonomy:
         found: list[tuple[_Holds, int, int]] = []
         if self.pattern is None:
             return toks, found
-        for match in self.pattern.finditer(text):
-            found.append((self._holds_compact(match.group(0)), match.start(), match.end()))
+        if self.gate is not None:
+            spans = [(start, end) for start, end, _ in self.gate.finditer(text)]
+        else:
+            spans = [m.span() for m in self.pattern.finditer(text)]
+        for start, end in spans:
+            found.append((self._holds_compact(text[start:end]), start, end))
         if self.lemma_index:
             # lemma matches only where the scan matched nothing (its matches are in order
             # and do not overlap: the last one starting before a place is the one to check)
@@ -376,8 +386,9 @@ class CompiledTaxonomy:
                 found = sorted(found + extra, key=lambda f: f[1])
         return toks, found
 
-    def explain(self, text: str) -> list[ThemeScore]:
-        """Every theme with at least one term in ``text``: tagged ones and near-misses."""
+    def explain(self, text: str, misses: bool = True) -> list[ThemeScore]:
+        """Every theme with at least one term in ``text``: tagged ones and near-misses
+        (without ``misses``, the tagged ones only)."""
         toks, found = self._occurrences(text)
         if not found:
             return []
@@ -385,16 +396,42 @@ class CompiledTaxonomy:
         scale = length_scale(len(toks))
         # every occurrence of each theme's words: word -> [(token index, start, end)]
         places: list[dict[str, list[tuple[int, int, int]]]] = [{} for _ in self.parsed]
+        # the occurrences of one matched text share what it holds: gather their places
+        # first, then hand each theme's words the lot (sorted again where a word gets
+        # places from two different matched texts, so every list is in text order)
+        if not self.fast:  # the reference: occurrence by occurrence
+            for holds, start, end in found:
+                place = (toks.index_at(start), start, end)
+                for i, words in holds:
+                    for word in words:
+                        places[i].setdefault(word, []).append(place)
+            found = []
+        starts = toks.starts
+        by_holds: dict[_Holds, list[tuple[int, int, int]]] = {}
         for holds, start, end in found:
-            place = (toks.index_at(start), start, end)
+            place = (max(0, bisect_right(starts, start) - 1), start, end)
+            same = by_holds.get(holds)
+            if same is None:
+                by_holds[holds] = [place]
+            else:
+                same.append(place)
+        mixed: set[tuple[int, str]] = set()
+        for holds, where in by_holds.items():
             for i, words in holds:
                 theirs = places[i]
                 for word in words:
-                    theirs.setdefault(word, []).append(place)
+                    have = theirs.get(word)
+                    if have is None:
+                        theirs[word] = list(where)
+                    else:
+                        have.extend(where)
+                        mixed.add((i, word))
+        for i, word in mixed:
+            places[i][word].sort()
         out: list[ThemeScore] = []
         for theme, theirs in zip(self.parsed, places, strict=True):
             if theirs:
-                score = _score_theme(theme, theirs, headline_end, scale, text)
+                score = _score_theme(theme, theirs, headline_end, scale, text, misses)
                 if score is not None:
                     out.append(score)
         return out
@@ -405,7 +442,8 @@ class CompiledTaxonomy:
         return sorted(missed, key=lambda s: (s.short_by, s.theme))
 
     def tag(self, text: str) -> list[Hit]:
-        return [Hit(s.theme, s.score, s.terms, s.snippet) for s in self.explain(text) if s.tagged]
+        found = self.explain(text, misses=False)
+        return [Hit(s.theme, s.score, s.terms, s.snippet) for s in found if s.tagged]
 
 
 _Holds = tuple[tuple[int, tuple[str, ...]], ...]
@@ -420,13 +458,21 @@ def length_scale(words: int) -> float:
     return min(1.0, max(SHORT_TEXT_SCALE, words / LONG_TEXT_WORDS))
 
 
+def _any_within(ordered: list[int], place: int, within: int) -> bool:
+    """Whether some word index of ``ordered`` (sorted) is at most ``within`` from ``place``."""
+    i = bisect_left(ordered, place - within)
+    return i < len(ordered) and ordered[i] <= place + within
+
+
 def _score_theme(
     theme: Theme,
     places: dict[str, list[tuple[int, int, int]]],
     headline_end: int,
     scale: float,
     text: str,
+    misses: bool = True,
 ) -> ThemeScore | None:
+    """The theme's score; None when no term counts (or, without ``misses``, when not tagged)."""
     counts: dict[str, int] = {}
     total = 0.0
     first: tuple[int, int] | None = None
@@ -440,15 +486,15 @@ def _score_theme(
         if near is not None:
             words, within = near
             for group in theme.near_groups.get(term) or [words]:
-                senses = [p[0] for w in group for p in places.get(w, [])]
-                where = [p for p in where if any(abs(p[0] - s) <= within for s in senses)]
+                senses = sorted(p[0] for w in group for p in places.get(w, []))
+                where = [p for p in where if _any_within(senses, p[0], within)]
             if not where:
                 continue
         far_from = theme.not_near.get(term)
         if far_from is not None:
             words, within = far_from
-            vetoes = [p[0] for w in words for p in places.get(w, [])]
-            where = [p for p in where if all(abs(p[0] - v) > within for v in vetoes)]
+            vetoes = sorted(p[0] for w in words for p in places.get(w, []))
+            where = [p for p in where if not _any_within(vetoes, p[0], within)]
             if not where:
                 continue
         counts[term] = len(where)
@@ -470,6 +516,8 @@ def _score_theme(
         veto = next((w for w in theme.exclude if w in places), None)
         if veto is not None:
             reason = f"excluded by {veto!r}"
+    if reason and not misses:
+        return None
     return ThemeScore(
         theme.slug,
         total,
