@@ -49,9 +49,21 @@ def _lemma_index(term: str) -> lemmas.LemmaIndex:
 def term_places(term: str, text: str, toks: lemmas.Tokens | None = None) -> list[int]:
     """The word indexes where ``term`` occurs in ``text``, as written or on lemmas."""
     toks = toks if toks is not None else lemmas.tokens(text)
-    found = {toks.index_at(m.start()) for m in matching.find_all(term, text)}
+    found = {toks.index_at(start) for start in _starts(term, text)}
     found.update(first for _, first, _ in _lemma_index(term).find(toks, inflected=True))
     return sorted(found)
+
+
+def _starts(term: str, text: str) -> list[int]:
+    """Every offset where ``term`` occurs, overlapping occurrences included ("d aa *" in
+    "d aa d aa a" occurs at 0 and at 5), as the one-scan evaluation finds them."""
+    pattern = matching.term_regex(term)
+    found: list[int] = []
+    pos = 0
+    while (match := pattern.search(text, pos)) is not None:
+        found.append(match.start())
+        pos = match.start() + 1
+    return found
 
 
 def contains(term: str, text: str) -> bool:
