@@ -31,11 +31,12 @@ if TYPE_CHECKING:
     from monitor.derive import RetagResult
     from monitor.feedcheck import FeedChecker
     from monitor.notify import DestinationResult, NotifyOptions
+    from monitor.runreport import FeedReport, RunReport
     from monitor.themes.discover import Candidate
     from monitor.themes.evaluate import Evaluation
     from monitor.themes.stories import Story
     from monitor.themes.trends import ThemeTrend
-    from monitor.update import FeedReport, FetchOptions, RunReport
+    from monitor.update import FetchOptions
 
 
 def open(path: str | Path | None = None, create: bool = True) -> Monitor:  # noqa: A001
@@ -328,31 +329,10 @@ class Monitor:
         nothing is stored. ``story``: a .toml file, a built-in slug or a stored story."""
         from monitor.themes import evaluate
 
-        return evaluate.evaluate_files(labels, self._story_for_eval(story))
-
-    def _story_for_eval(self, value: str | None) -> Story:
-        from monitor.errors import InputError
-        from monitor.themes import stories
-
-        builtin = stories.builtin_stories()
-        if value is None:
-            if len(builtin) == 1:
-                return next(iter(builtin.values()))
-            raise InputError("give --story SLUG or --story FILE.toml")
-        path = Path(value)
-        if value.endswith(".toml") or path.is_file():
-            if not path.is_file():
-                raise InputError(f"{path}: no such file; give a story .toml file or a story slug")
-            try:
-                text = path.read_text(encoding="utf-8")
-            except UnicodeDecodeError as exc:
-                raise InputError(f"{path}: not UTF-8 text") from exc
-            return stories.parse_story(text, str(path))
-        if value in builtin:
-            return builtin[value]
-        if self._db is not None or (self.path is not None and self.path.exists()):
-            return stories.get_story(self.db, value)
-        raise InputError(f"story {value!r}: not built in; give its .toml file with --story FILE")
+        has_db = self._db is not None or (self.path is not None and self.path.exists())
+        return evaluate.evaluate_files(
+            labels, evaluate.story_for_eval(story, self.db if has_db and story else None)
+        )
 
     def retag(self, story: str | None = None, every: bool = False) -> RetagResult:
         """Re-apply the taxonomies that changed (``every``: all) to the stored versions."""

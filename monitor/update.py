@@ -7,9 +7,7 @@ Work split:
   network releases the GIL), sharing one HTTP client: :func:`download_feed_job`
   makes a conditional GET with the stored ``ETag``/``Last-Modified`` (a local
   file is read from disk).
-* **Worker processes** (at most one a CPU, at a lower priority, started only
-  when there is something to parse, so a run of 304s starts none) do the
-  CPU-heavy work: :func:`parse_feed_job` parses a body with feedparser;
+* **Worker processes** (:mod:`monitor.pool`) do the CPU-heavy work: :func:`parse_feed_job` parses a body with feedparser;
   :func:`fetch_page_job` downloads an article page and extracts its text. They
   return plain data. With ``jobs = 1`` everything runs inline, feed by feed.
 * **The main process alone writes** SQLite: each feed's outcome and all its
@@ -19,24 +17,10 @@ Work split:
 Which entries are kept: all of them for a feed without a story; otherwise those
 whose title and text match the story's relevance rule.
 
-Identity: an entry is the article with its normalised link, else with its GUID.
-A GUID that is a URL, a ``tag:`` or ``urn:`` id is global; any other ("12345")
-is only unique within its feed and is stored as ``feed<id>:<guid>``, so two sites'
-item 12345 stay two articles.
+Identity (a normalised link, else a feed-scoped GUID) and which sighting makes a
+version (a feed summary never replaces a page, a file or another feed's text) are
+:mod:`monitor.ingest`'s rules (``decide()``).
 
-Versions from feeds, pages and files (the rule that keeps versions meaningful):
-
-* A new article from a feed is stored with the feed's text (``origin = feed``);
-  with ``--full-text`` its page is fetched first and, when an article can be
-  extracted, version 1 holds the page text instead (``origin = page``).
-* A later sighting in a feed stores a new version (title or text changed) only
-  when the current version came from **that same feed** (``origin = feed`` and
-  the article's ``feed_id`` is this feed). Otherwise (the current version is a
-  page, a file, or another feed's summary) the sighting only updates
-  ``last_seen_at``: a summary never replaces a fuller text, and two feeds with
-  different summaries of one article never flip it back and forth. When the
-  feed's headline differs from a page version's, ``last_checked_at`` is cleared
-  so the next ``--recheck`` fetches the page at once.
 * ``--recheck HOURS`` re-fetches the pages of articles first seen within HOURS,
   each at most every ``max(15 min, age / 4)`` (so older articles are checked
   less often), and stores a new ``page`` version when the text changed. The
@@ -60,7 +44,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from monitor import ingest, schedule, suspect
-from monitor.errors import ExitCode, FeedError, HttpError, InputError, ParseError
+from monitor.errors import InputError
 from monitor.extract import extract_page_job
 from monitor.fetch import (
     FeedJob,
@@ -72,6 +56,7 @@ from monitor.fetch import (
 from monitor.http import HttpOptions
 from monitor.parse import parse_feed_job
 from monitor.pool import InlineExecutor, make_downloader, make_executor
+from monitor.runreport import FeedReport, RunReport
 from monitor.store import articles, runs
 from monitor.store import feeds as feedstore
 from monitor.text.safetext import line
@@ -128,129 +113,6 @@ def fetch_page_job(job: PageJob) -> PageResult:
     """Download one article page and extract its text. Never raises."""
     got = download_page_job(job)
     return got if isinstance(got, PageResult) else extract_page_job(got)
-
-
-@dataclass
-class FeedReport:
-    feed_id: int
-    url: str
-    error: str | None = None
-    warning: str | None = None
-    status: int = 0
-    not_modified: bool = False
-    entries: int = 0
-    kept: int = 0
-    new_articles: int = 0
-    new_versions: int = 0
-    seen: int = 0  # kept entries already stored and unchanged
-    skipped: int = 0  # entries that could not be stored (each rolled back alone)
-    skip_reasons: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-    @property
-    def failure(self) -> FeedError | None:
-        """The failure as an exception carrying the URL and the cause."""
-        if self.error is None:
-            return None
-        kind = ParseError if self.error.startswith(("not a feed", "empty response")) else HttpError
-        return kind(self.url, self.error)
-
-
-@dataclass
-class RunReport:
-    run_id: int
-    feeds: list[FeedReport] = field(default_factory=list)
-    followed: int = 0  # active feeds in the database (not paused)
-    pages_fetched: int = 0
-    page_errors: list[tuple[str, str]] = field(default_factory=list)
-    rechecked: int = 0
-    recheck_versions: int = 0
-    suspects: int = 0  # pages recorded as suspect instead of a version
-    out_of_time: int = 0  # feeds left when the run budget was spent
-    recheck_asked: bool = False
-    seconds: float = 0.0
-
-    @property
-    def feeds_ok(self) -> int:
-        return sum(1 for f in self.feeds if f.ok)
-
-    @property
-    def feeds_failed(self) -> int:
-        return sum(1 for f in self.feeds if not f.ok)
-
-    @property
-    def new_articles(self) -> int:
-        return sum(f.new_articles for f in self.feeds)
-
-    @property
-    def new_versions(self) -> int:
-        return sum(f.new_versions for f in self.feeds) + self.recheck_versions
-
-    @property
-    def status(self) -> str:
-        if self.out_of_time:
-            return "partial" if self.feeds_ok or self.rechecked else "failed"
-        if not self.feeds:
-            if self.rechecked:
-                return "ok"
-            if self.recheck_asked:
-                return "idle"  # nothing due: not a failure
-            return "nothing" if not self.followed else "idle"
-        if not self.feeds_failed:
-            return "ok"
-        return "failed" if not self.feeds_ok else "partial"
-
-    @property
-    def exit_code(self) -> int:
-        return {
-            "ok": ExitCode.OK,
-            "idle": ExitCode.OK,
-            "partial": ExitCode.PARTIAL,
-            "failed": ExitCode.NOTHING_RAN,
-            "nothing": ExitCode.NOTHING_RAN,
-        }[self.status]
-
-    def summary(self) -> str:
-        if self.out_of_time:
-            return (
-                f"stopped when the run budget was spent: {len(self.feeds)} feeds stored, "
-                f"{self.out_of_time} left for the next run (--timeout to allow more)"
-            )
-        if self.status == "nothing":
-            return "no feeds to fetch: add one with 'monitor feeds add URL'"
-        if self.status == "idle" and not self.feeds and not self.rechecked and self.recheck_asked:
-            return f"no feed due yet ({self.followed} followed) and no page due a recheck"
-        if self.status == "idle":
-            return f"no feed due yet ({self.followed} followed); nothing fetched"
-        if not self.feeds:
-            return (
-                f"no feed fetched; {self.rechecked} pages rechecked, "
-                f"{self.recheck_versions} new versions"
-                + (f", {self.suspects} suspect pages held back" if self.suspects else "")
-                + f" in {self.seconds:.1f} s"
-            )
-        failed = f" ({self.feeds_failed} failed)" if self.feeds_failed else ""
-        extra = ""
-        if self.pages_fetched:
-            extra += f", {self.pages_fetched} pages"
-            if self.page_errors:
-                extra += f" ({len(self.page_errors)} failed)"
-        if self.rechecked:
-            extra += f", {self.rechecked} rechecked"
-        if self.suspects:
-            extra += f", {self.suspects} suspect pages held back"
-        skipped = sum(f.skipped for f in self.feeds)
-        if skipped:
-            extra += f", {skipped} entries skipped"
-        return (
-            f"fetched {len(self.feeds)} feed{'s' if len(self.feeds) != 1 else ''}{failed}, "
-            f"{self.new_articles} new articles, {self.new_versions} new versions{extra} "
-            f"in {self.seconds:.1f} s"
-        )
 
 
 @dataclass

@@ -26,7 +26,7 @@ from monitor.text.localtime import shown, zone_name
 from monitor.text.safetext import line
 
 if TYPE_CHECKING:
-    from monitor.update import FeedReport
+    from monitor.runreport import FeedReport
 
 PAGE_ERRORS_SHOWN = 5
 

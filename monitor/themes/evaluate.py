@@ -26,9 +26,12 @@ import csv
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from monitor.errors import InputError
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 from monitor.themes import tagger as tagging
 from monitor.themes.stories import Story
 from monitor.themes.taxonomy import ThemeScore
@@ -447,3 +450,29 @@ def case_line(case: Case) -> str:
         detail += f" ({ev['reason']})"
     title = case.item.title if len(case.item.title) <= 90 else case.item.title[:89] + "…"
     return f"  {case.item.id}: {title}\n      {detail}"
+
+
+def story_for_eval(value: str | None, db: Database | None = None) -> Story:
+    """The story ``themes eval`` judges: a .toml file, a built-in slug, or (with ``db``) a
+    stored story; the built-in one when there is only one and none is named."""
+    from monitor.themes import stories
+
+    builtin = stories.builtin_stories()
+    if value is None:
+        if len(builtin) == 1:
+            return next(iter(builtin.values()))
+        raise InputError("give --story SLUG or --story FILE.toml")
+    path = Path(value)
+    if value.endswith(".toml") or path.is_file():
+        if not path.is_file():
+            raise InputError(f"{path}: no such file; give a story .toml file or a story slug")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}: not UTF-8 text") from exc
+        return stories.parse_story(text, str(path))
+    if value in builtin:
+        return builtin[value]
+    if db is not None:
+        return stories.get_story(db, value)
+    raise InputError(f"story {value!r}: not built in; give its .toml file with --story FILE")
