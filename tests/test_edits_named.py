@@ -336,3 +336,30 @@ def test_the_word_correction_in_a_sentence_is_no_notice():
         "Row over", "Row over", "He asked for a fix.", "He asked for a correction. Nothing came."
     )
     assert not e.correction_notice
+
+
+@pytest.mark.parametrize(
+    ("title_old", "title_new"),
+    [
+        ("Miners wait as rescuers search for the missing crew", "Missing crew found dead"),
+        ("Senate holds hearing on the budget bill", "Senate rejects the budget bill"),
+        (
+            "Mayor visits the harbour city, seeks a trade pact",
+            "Mayor and harbour city agree a pact",
+        ),
+        ("Port braces for the storm surge", "Storm surge collapsed the old port wall"),
+    ],
+)
+def test_an_outcome_replacing_a_process_headline_is_major(title_old, title_new):
+    e = named(title_old, title_new, "Officials spoke on Monday.", "Officials spoke on Monday.")
+    assert e.severity == "major"
+
+
+def test_an_outcome_headline_after_another_outcome_is_not_major():
+    e = named(
+        "Court convicts the three accused",
+        "Three accused sentenced to two years",
+        "The court sat in the capital.",
+        "The court sat in the capital.",
+    )
+    assert e.severity != "major"

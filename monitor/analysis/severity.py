@@ -51,6 +51,38 @@ _PENDING = re.compile(
     re.IGNORECASE,
 )
 
+#: a headline about a process still going on: a search, a visit, a hearing, a wait
+_PROCESS = re.compile(
+    r"\b(?:search(?:es|ing)? for|hunt(?:s|ing)? for|manhunt|seeks?|seeking|visits?|visiting|"
+    r"arriv(?:e|es|ing) (?:at|in)|maintains?|braces?|bracing|talks|hearing|on trial|awaits?|"
+    r"awaiting|vote on|heads? to|heading to|under ?way|in progress|continues|"
+    r"szuka\w*|poszukiw\w*|czeka\w*|rozmawia\w*|przesłuchan\w*)\b",
+    re.IGNORECASE,
+)
+#: a headline reporting an outcome: won or lost, agreed or rejected, arrested, dead, landed
+_OUTCOME = re.compile(
+    r"\b(?:wins?|won|loses?|lost|beats?|defeat(?:s|ed)?|sinks?|sank|arrested|detained|charged|"
+    r"convicted|sentenced|jailed|acquitted|found dead|dies|died|agrees?|agreed|approve[sd]?|"
+    r"rejects?|rejected|signs?|signed|resigns?|resigned|erupts?|erupted|lands|landed|"
+    r"washed out|cancell?ed|called off|postponed|abandoned|ruled|verdict|overturned|upheld|"
+    r"collapsed|wygra\w*|przegra\w*|zatrzyman\w*|aresztowan\w*|skazan\w*|uniewinnion\w*|"
+    r"nie żyje|zginęł\w*|zginął|zmarł\w*|odwołan\w*|podpisał\w*|odrzucił\w*|przyjął|przyjęł\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _outcomes(text: str) -> set[str]:
+    return {m.group().casefold()[:4] for m in _OUTCOME.finditer(_unquoted(text))}
+
+
+def _superseded(title_old: str, title_new: str) -> bool:
+    """The old headline told of a process (pending, searching, visiting, on trial)
+    and the new one reports an outcome the old did not: the result replaced it."""
+    old = _unquoted(title_old)
+    if not (_PROCESS.search(old) or _PENDING.search(old)):
+        return False
+    return bool(_outcomes(title_new) - _outcomes(title_old))
+
 
 #: words that hedge a claim or attribute it: adding or dropping one changes what is claimed
 _HEDGE = re.compile(
@@ -232,6 +264,8 @@ def grade(e: Edits, old_text: str = "", new_text: str = "") -> tuple[str, str]:
         and not _QUESTION.search(e.title_new)  # "What to know about …" reports nothing new
     ):
         return "major", "the headline now reports what it announced as pending"
+    if e.headline.kind == wording.REWRITTEN and _superseded(e.title_old, e.title_new):
+        return "major", "the headline now reports the outcome of what was under way"
     if (
         e.headline.kind == wording.REWRITTEN
         and _ROLLING.search(e.title_old)
