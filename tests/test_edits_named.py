@@ -363,3 +363,23 @@ def test_an_outcome_headline_after_another_outcome_is_not_major():
         "The court sat in the capital.",
     )
     assert e.severity != "major"
+
+
+def test_a_headline_reporting_another_outcome_is_major():
+    e = named(
+        "Climber crashed on the glacier. Rescue under way",
+        "Climber missing on the glacier. Rescue under way",
+        "Teams flew out at dawn.",
+        "Teams flew out at dawn.",
+    )
+    assert e.severity == "major"
+
+
+def test_a_new_outcome_in_the_headline_is_a_new_development():
+    e = named(
+        "Crowds storm the parliament building",
+        "Protest leaders arrested as crowds storm the parliament building",
+        "Windows were broken.",
+        "Windows were broken.",
+    )
+    assert e.severity == "substantive"

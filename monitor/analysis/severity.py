@@ -59,20 +59,30 @@ _PROCESS = re.compile(
     r"szuka\w*|poszukiw\w*|czeka\w*|rozmawia\w*|przesłuchan\w*)\b",
     re.IGNORECASE,
 )
-#: a headline reporting an outcome: won or lost, agreed or rejected, arrested, dead, landed
-_OUTCOME = re.compile(
-    r"\b(?:wins?|won|loses?|lost|beats?|defeat(?:s|ed)?|sinks?|sank|arrested|detained|charged|"
-    r"convicted|sentenced|jailed|acquitted|found dead|dies|died|agrees?|agreed|approve[sd]?|"
-    r"rejects?|rejected|signs?|signed|resigns?|resigned|erupts?|erupted|lands|landed|"
-    r"washed out|cancell?ed|called off|postponed|abandoned|ruled|verdict|overturned|upheld|"
-    r"collapsed|wygra\w*|przegra\w*|zatrzyman\w*|aresztowan\w*|skazan\w*|uniewinnion\w*|"
-    r"nie żyje|zginęł\w*|zginął|zmarł\w*|odwołan\w*|podpisał\w*|odrzucił\w*|przyjął|przyjęł\w*)\b",
-    re.IGNORECASE,
-)
+#: outcomes a headline reports, by kind: the same kind worded otherwise is no new outcome
+_OUTCOME_KINDS = {
+    "result": r"wins?|won|loses?|lost|beats?|defeat(?:s|ed)?|sinks?|sank|wygra\w*|przegra\w*",
+    "arrest": r"arrested|detained|zatrzyman\w*|aresztowan\w*",
+    "verdict": r"charged|convicted|sentenced|jailed|acquitted|ruled|verdict|overturned|upheld|"
+    r"skazan\w*|uniewinnion\w*",
+    "death": r"found dead|dies|died|killed|nie żyje|zginęł\w*|zginął|zmarł\w*",
+    "accord": r"agrees?|agreed|approve[sd]?|signs?|signed|podpisał\w*|przyjął|przyjęł\w*",
+    "refusal": r"rejects?|rejected|odrzucił\w*",
+    "exit": r"resigns?|resigned|rezygn\w*|dymisj\w*",
+    "event": r"erupts?|erupted|lands|landed|collapsed|crashe[sd]|rozbił\w*",
+    "missing": r"missing|zaginął|zaginęł\w*|zaginion\w*",
+    "off": r"washed out|cancell?ed|called off|postponed|abandoned|odwołan\w*",
+}
+_OUTCOME = [
+    (kind, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE))
+    for kind, pattern in _OUTCOME_KINDS.items()
+]
 
 
 def _outcomes(text: str) -> set[str]:
-    return {m.group().casefold()[:4] for m in _OUTCOME.finditer(_unquoted(text))}
+    """The kinds of outcome ``text`` reports (quotations left out)."""
+    text = _unquoted(text)
+    return {kind for kind, pattern in _OUTCOME if pattern.search(text)}
 
 
 def _superseded(title_old: str, title_new: str) -> bool:
@@ -266,6 +276,13 @@ def grade(e: Edits, old_text: str = "", new_text: str = "") -> tuple[str, str]:
         return "major", "the headline now reports what it announced as pending"
     if e.headline.kind == wording.REWRITTEN and _superseded(e.title_old, e.title_new):
         return "major", "the headline now reports the outcome of what was under way"
+    if e.headline.kind == wording.REWRITTEN:
+        was, now = _outcomes(e.title_old), _outcomes(e.title_new)
+        if was - now and now - was:
+            return (
+                "major",
+                f"the headline reports another outcome ({min(was - now)} → {min(now - was)})",
+            )
     if (
         e.headline.kind == wording.REWRITTEN
         and _ROLLING.search(e.title_old)
@@ -290,6 +307,9 @@ def grade(e: Edits, old_text: str = "", new_text: str = "") -> tuple[str, str]:
         return "substantive", f"quote {quoted[0].kind}"
     if e.correction_notice:
         return "substantive", "correction notice added"
+    fresh = _outcomes(e.title_new) - _outcomes(e.title_old + "\n" + old_text)
+    if e.headline.kind == wording.REWRITTEN and fresh:
+        return "substantive", f"the headline reports a new development ({min(fresh)})"
     facts = new_facts(e, old_text, new_text)
     if facts:
         return "substantive", "new facts: " + ", ".join(facts[:3])
