@@ -383,3 +383,27 @@ def test_a_new_outcome_in_the_headline_is_a_new_development():
         "Windows were broken.",
     )
     assert e.severity == "substantive"
+
+
+@pytest.mark.parametrize(
+    ("title_old", "title_new"),
+    [
+        ("Hosts thrash visitors by six wickets", "Hosts' openers rip through the visitors' attack"),
+        (
+            "Minister resigns after the expenses row",
+            "Minister under pressure after the expenses row",
+        ),
+    ],
+)
+def test_an_outcome_dropped_from_the_whole_version_is_major(title_old, title_new):
+    assert named(title_old, title_new).severity == "major"
+
+
+def test_an_outcome_moved_from_the_headline_to_the_text_is_not_major():
+    e = named(
+        "Minister resigns after the expenses row",
+        "Minister under pressure after the expenses row",
+        "The minister faced questions.",
+        "The minister resigned on Friday after facing questions.",
+    )
+    assert e.severity != "major"

@@ -61,7 +61,8 @@ _PROCESS = re.compile(
 )
 #: outcomes a headline reports, by kind: the same kind worded otherwise is no new outcome
 _OUTCOME_KINDS = {
-    "result": r"wins?|won|loses?|lost|beats?|defeat(?:s|ed)?|sinks?|sank|wygra\w*|przegra\w*",
+    "result": r"wins?|won|loses?|lost|beats?|defeat(?:s|ed)?|sinks?|sank|thrash(?:es|ed)?|"
+    r"routs?|routed|crush(?:es|ed)?|wygra\w*|przegra\w*",
     "arrest": r"arrested|detained|zatrzyman\w*|aresztowan\w*",
     "verdict": r"charged|convicted|sentenced|jailed|acquitted|ruled|verdict|overturned|upheld|"
     r"skazan\w*|uniewinnion\w*",
@@ -283,6 +284,9 @@ def grade(e: Edits, old_text: str = "", new_text: str = "") -> tuple[str, str]:
                 "major",
                 f"the headline reports another outcome ({min(was - now)} → {min(now - was)})",
             )
+        gone = was - _outcomes(e.title_new + "\n" + new_text)
+        if gone:
+            return "major", f"the outcome the headline reported is gone ({min(gone)})"
     if (
         e.headline.kind == wording.REWRITTEN
         and _ROLLING.search(e.title_old)
