@@ -407,3 +407,13 @@ def test_an_outcome_moved_from_the_headline_to_the_text_is_not_major():
         "The minister resigned on Friday after facing questions.",
     )
     assert e.severity != "major"
+
+
+def test_a_text_rewritten_much_shorter_with_no_new_fact_is_minor():
+    old = (
+        "On a grey morning the ferry left the harbour late, its deck crowded with "
+        "commuters who had waited an hour in the rain for the crossing to begin."
+    )
+    e = named("Ferry service resumes", "Ferry service resumes", old, "The ferry crossing resumed.")
+    assert e.paragraphs_added and e.paragraphs_removed
+    assert e.severity == "minor"

@@ -5,12 +5,17 @@ The rule, from the named edits (the strongest one decides):
 * **major** -- the central claim changed: the headline now reports a
   different event (headline and text rewritten with little left in common),
   a headline figure changed by a factor of two or more, or quotes or figures
-  changed under a correction notice;
+  changed under a correction notice; an outcome replacing a process the old
+  headline told of (a search → arrested, a visit → agreed), one kind of outcome
+  replacing another (crashed → missing), or an outcome the old headline
+  reported gone from the new version;
 * **substantive** -- facts changed while the central claim stands: a figure
   changed, a quotation added, removed or altered, a correction notice added,
-  or new facts (names or figures the old version did not have);
+  or new facts (names or figures the old version did not have, a kind of
+  outcome new to the headline);
 * **minor** -- wording changed but not the facts: a headline or text
-  rewritten with the same names and figures, details dropped, a byline
+  rewritten with the same names and figures, details dropped (a text
+  rewritten much shorter with nothing new), a byline
   changed, an update notice added;
 * **cosmetic** -- only case, punctuation, spelling, abbreviations or the
   update time changed.
@@ -328,6 +333,8 @@ def grade(e: Edits, old_text: str = "", new_text: str = "") -> tuple[str, str]:
     if added:
         return "substantive", f"new sentence: {added[:60]}"
     if e.paragraphs_added and e.paragraphs_removed and (text_overlap or 0) < 0.5:
+        if e.words_added <= 0.6 * e.words_removed:  # no new fact, and much shorter
+            return "minor", "text shortened: rewritten with less detail"
         return "substantive", "text replaced by a newly written one"
     if e.headline.kind == wording.REWRITTEN or e.text.kind == wording.REWRITTEN:
         return "minor", "reworded with the same facts"
