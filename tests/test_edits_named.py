@@ -336,3 +336,84 @@ def test_the_word_correction_in_a_sentence_is_no_notice():
         "Row over", "Row over", "He asked for a fix.", "He asked for a correction. Nothing came."
     )
     assert not e.correction_notice
+
+
+@pytest.mark.parametrize(
+    ("title_old", "title_new"),
+    [
+        ("Miners wait as rescuers search for the missing crew", "Missing crew found dead"),
+        ("Senate holds hearing on the budget bill", "Senate rejects the budget bill"),
+        (
+            "Mayor visits the harbour city, seeks a trade pact",
+            "Mayor and harbour city agree a pact",
+        ),
+        ("Port braces for the storm surge", "Storm surge collapsed the old port wall"),
+    ],
+)
+def test_an_outcome_replacing_a_process_headline_is_major(title_old, title_new):
+    e = named(title_old, title_new, "Officials spoke on Monday.", "Officials spoke on Monday.")
+    assert e.severity == "major"
+
+
+def test_an_outcome_headline_after_another_outcome_is_not_major():
+    e = named(
+        "Court convicts the three accused",
+        "Three accused sentenced to two years",
+        "The court sat in the capital.",
+        "The court sat in the capital.",
+    )
+    assert e.severity != "major"
+
+
+def test_a_headline_reporting_another_outcome_is_major():
+    e = named(
+        "Climber crashed on the glacier. Rescue under way",
+        "Climber missing on the glacier. Rescue under way",
+        "Teams flew out at dawn.",
+        "Teams flew out at dawn.",
+    )
+    assert e.severity == "major"
+
+
+def test_a_new_outcome_in_the_headline_is_a_new_development():
+    e = named(
+        "Crowds storm the parliament building",
+        "Protest leaders arrested as crowds storm the parliament building",
+        "Windows were broken.",
+        "Windows were broken.",
+    )
+    assert e.severity == "substantive"
+
+
+@pytest.mark.parametrize(
+    ("title_old", "title_new"),
+    [
+        ("Hosts thrash visitors by six wickets", "Hosts' openers rip through the visitors' attack"),
+        (
+            "Minister resigns after the expenses row",
+            "Minister under pressure after the expenses row",
+        ),
+    ],
+)
+def test_an_outcome_dropped_from_the_whole_version_is_major(title_old, title_new):
+    assert named(title_old, title_new).severity == "major"
+
+
+def test_an_outcome_moved_from_the_headline_to_the_text_is_not_major():
+    e = named(
+        "Minister resigns after the expenses row",
+        "Minister under pressure after the expenses row",
+        "The minister faced questions.",
+        "The minister resigned on Friday after facing questions.",
+    )
+    assert e.severity != "major"
+
+
+def test_a_text_rewritten_much_shorter_with_no_new_fact_is_minor():
+    old = (
+        "On a grey morning the ferry left the harbour late, its deck crowded with "
+        "commuters who had waited an hour in the rain for the crossing to begin."
+    )
+    e = named("Ferry service resumes", "Ferry service resumes", old, "The ferry crossing resumed.")
+    assert e.paragraphs_added and e.paragraphs_removed
+    assert e.severity == "minor"

@@ -139,3 +139,12 @@ def test_ages_pair_across_wordings_and_season_years_are_not_figures():
         "Police named the 63-year-old driver.", "Police named the 68-year-old driver."
     ) == [("63", "68")]
     assert figures.figures("The 2022-23 season") == []
+
+
+def test_figure_replaced_inside_a_rewritten_phrase_is_paired_whatever_the_diff_layout() -> None:
+    # the readable diff shows "$5 or $15" → "roughly $15 or so" as one replaced block;
+    # the words kept inside it still frame the $15 that became "$15 or so"
+    old = "Members save, but $5 or $15 off every season is welcome when budgets are tight."
+    new = "Members save, but spending $15 or so off every season is welcome when budgets are tight."
+    found = figures.changes(old, new)
+    assert [(c.old, c.new) for c in found] == [("$15", "$15 or so")]

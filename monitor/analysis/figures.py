@@ -77,6 +77,44 @@ def _common_words(found: list[Figure]) -> set[str]:
     return {word for word, count in seen.items() if count > 1}
 
 
+_SIGNS = {"$", "£", "€", "¥", "₹"}
+_FINE_WORDS = 80  # replaced blocks up to this many words are re-diffed word by word
+
+
+def _units(text: str) -> list[str]:
+    """Word units with a currency sign kept on its number ("$", "20" → "$20")."""
+    units: list[str] = []
+    for unit in diffing.word_units(text):
+        if units and units[-1] in _SIGNS and unit[:1].isdigit():
+            units[-1] += unit
+        else:
+            units.append(unit)
+    return units
+
+
+def _fine(ops: list[diffing.Op]) -> list[diffing.Op]:
+    """``ops`` with each moderate replaced block re-diffed word by word.
+
+    A readable diff shows a rewritten sentence as one removed and one added
+    block; the words inside that both keep ("$10 or [$20] less" → "paying
+    [$20] or so less") still frame the figures replaced among them, so
+    figure pairing does not depend on how the diff chose to display them.
+    Offsets are unchanged: the ops' texts concatenate to the same texts."""
+    out: list[diffing.Op] = []
+    k = 0
+    while k < len(ops):
+        op, text = ops[k]
+        if op == diffing.DELETE and k + 1 < len(ops) and ops[k + 1][0] == diffing.INSERT:
+            removed, added = _units(text), _units(ops[k + 1][1])
+            if len(removed) <= 2 * _FINE_WORDS and len(added) <= 2 * _FINE_WORDS:
+                out.extend(diffing.diff_units(removed, added))
+                k += 2
+                continue
+        out.append((op, text))
+        k += 1
+    return diffing.merge(out)
+
+
 def _diff_spots(ops: list[diffing.Op]) -> tuple[dict[int, set[int]], list[tuple[int, int, int]]]:
     """From a word diff: (old offset → new offsets) of small replacements inside
     an unchanged frame ("Premium tier: [$8 → $9]/month (two users)"), and
@@ -84,6 +122,7 @@ def _diff_spots(ops: list[diffing.Op]) -> tuple[dict[int, set[int]], list[tuple[
     spots: dict[int, set[int]] = {}
     same: list[tuple[int, int, int]] = []
     a = b = 0
+    ops = _fine(ops)
     for k, (op, text) in enumerate(ops):
         if op == diffing.EQUAL:
             same.append((a, b, len(text)))

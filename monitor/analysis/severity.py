@@ -5,12 +5,17 @@ The rule, from the named edits (the strongest one decides):
 * **major** -- the central claim changed: the headline now reports a
   different event (headline and text rewritten with little left in common),
   a headline figure changed by a factor of two or more, or quotes or figures
-  changed under a correction notice;
+  changed under a correction notice; an outcome replacing a process the old
+  headline told of (a search → arrested, a visit → agreed), one kind of outcome
+  replacing another (crashed → missing), or an outcome the old headline
+  reported gone from the new version;
 * **substantive** -- facts changed while the central claim stands: a figure
   changed, a quotation added, removed or altered, a correction notice added,
-  or new facts (names or figures the old version did not have);
+  or new facts (names or figures the old version did not have, a kind of
+  outcome new to the headline);
 * **minor** -- wording changed but not the facts: a headline or text
-  rewritten with the same names and figures, details dropped, a byline
+  rewritten with the same names and figures, details dropped (a text
+  rewritten much shorter with nothing new), a byline
   changed, an update notice added;
 * **cosmetic** -- only case, punctuation, spelling, abbreviations or the
   update time changed.
@@ -50,6 +55,49 @@ _PENDING = re.compile(
     r"what to expect|preview|zmierza|może|mogą|ma zostać|mają zostać|planuje|trwa|trwają)\b",
     re.IGNORECASE,
 )
+
+#: a headline about a process still going on: a search, a visit, a hearing, a wait
+_PROCESS = re.compile(
+    r"\b(?:search(?:es|ing)? for|hunt(?:s|ing)? for|manhunt|seeks?|seeking|visits?|visiting|"
+    r"arriv(?:e|es|ing) (?:at|in)|maintains?|braces?|bracing|talks|hearing|on trial|awaits?|"
+    r"awaiting|vote on|heads? to|heading to|under ?way|in progress|continues|"
+    r"szuka\w*|poszukiw\w*|czeka\w*|rozmawia\w*|przesłuchan\w*)\b",
+    re.IGNORECASE,
+)
+#: outcomes a headline reports, by kind: the same kind worded otherwise is no new outcome
+_OUTCOME_KINDS = {
+    "result": r"wins?|won|loses?|lost|beats?|defeat(?:s|ed)?|sinks?|sank|thrash(?:es|ed)?|"
+    r"routs?|routed|crush(?:es|ed)?|wygra\w*|przegra\w*",
+    "arrest": r"arrested|detained|zatrzyman\w*|aresztowan\w*",
+    "verdict": r"charged|convicted|sentenced|jailed|acquitted|ruled|verdict|overturned|upheld|"
+    r"skazan\w*|uniewinnion\w*",
+    "death": r"found dead|dies|died|killed|nie żyje|zginęł\w*|zginął|zmarł\w*",
+    "accord": r"agrees?|agreed|approve[sd]?|signs?|signed|podpisał\w*|przyjął|przyjęł\w*",
+    "refusal": r"rejects?|rejected|odrzucił\w*",
+    "exit": r"resigns?|resigned|rezygn\w*|dymisj\w*",
+    "event": r"erupts?|erupted|lands|landed|collapsed|crashe[sd]|rozbił\w*",
+    "missing": r"missing|zaginął|zaginęł\w*|zaginion\w*",
+    "off": r"washed out|cancell?ed|called off|postponed|abandoned|odwołan\w*",
+}
+_OUTCOME = [
+    (kind, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE))
+    for kind, pattern in _OUTCOME_KINDS.items()
+]
+
+
+def _outcomes(text: str) -> set[str]:
+    """The kinds of outcome ``text`` reports (quotations left out)."""
+    text = _unquoted(text)
+    return {kind for kind, pattern in _OUTCOME if pattern.search(text)}
+
+
+def _superseded(title_old: str, title_new: str) -> bool:
+    """The old headline told of a process (pending, searching, visiting, on trial)
+    and the new one reports an outcome the old did not: the result replaced it."""
+    old = _unquoted(title_old)
+    if not (_PROCESS.search(old) or _PENDING.search(old)):
+        return False
+    return bool(_outcomes(title_new) - _outcomes(title_old))
 
 
 #: words that hedge a claim or attribute it: adding or dropping one changes what is claimed
@@ -232,6 +280,18 @@ def grade(e: Edits, old_text: str = "", new_text: str = "") -> tuple[str, str]:
         and not _QUESTION.search(e.title_new)  # "What to know about …" reports nothing new
     ):
         return "major", "the headline now reports what it announced as pending"
+    if e.headline.kind == wording.REWRITTEN and _superseded(e.title_old, e.title_new):
+        return "major", "the headline now reports the outcome of what was under way"
+    if e.headline.kind == wording.REWRITTEN:
+        was, now = _outcomes(e.title_old), _outcomes(e.title_new)
+        if was - now and now - was:
+            return (
+                "major",
+                f"the headline reports another outcome ({min(was - now)} → {min(now - was)})",
+            )
+        gone = was - _outcomes(e.title_new + "\n" + new_text)
+        if gone:
+            return "major", f"the outcome the headline reported is gone ({min(gone)})"
     if (
         e.headline.kind == wording.REWRITTEN
         and _ROLLING.search(e.title_old)
@@ -256,6 +316,9 @@ def grade(e: Edits, old_text: str = "", new_text: str = "") -> tuple[str, str]:
         return "substantive", f"quote {quoted[0].kind}"
     if e.correction_notice:
         return "substantive", "correction notice added"
+    fresh = _outcomes(e.title_new) - _outcomes(e.title_old + "\n" + old_text)
+    if e.headline.kind == wording.REWRITTEN and fresh:
+        return "substantive", f"the headline reports a new development ({min(fresh)})"
     facts = new_facts(e, old_text, new_text)
     if facts:
         return "substantive", "new facts: " + ", ".join(facts[:3])
@@ -270,6 +333,8 @@ def grade(e: Edits, old_text: str = "", new_text: str = "") -> tuple[str, str]:
     if added:
         return "substantive", f"new sentence: {added[:60]}"
     if e.paragraphs_added and e.paragraphs_removed and (text_overlap or 0) < 0.5:
+        if e.words_added <= 0.6 * e.words_removed:  # no new fact, and much shorter
+            return "minor", "text shortened: rewritten with less detail"
         return "substantive", "text replaced by a newly written one"
     if e.headline.kind == wording.REWRITTEN or e.text.kind == wording.REWRITTEN:
         return "minor", "reworded with the same facts"
