@@ -221,14 +221,11 @@ def test_the_run_budget_stops_a_slow_run_and_leaves_the_rest_due(db_path, httpse
         slow_feed(httpserver, f"/feed{n}", rss(items(3, prefix=f"f{n}")), delay=0.8)
         feedstore.add_feed(db, httpserver.url_for(f"/feed{n}"))
     db.close()
-    started = time.monotonic()
     proc = monitor(db_path, "fetch", "--jobs", "1", "--timeout", "1")
     code = proc.wait(timeout=60)
-    took = time.monotonic() - started
     err = proc.stderr.read()
     assert code == 3, err
     assert "run budget was spent" in err and "left for the next run" in err
-    assert took < 3.2 * 4  # it did not fetch every slow feed (a loose bound on a busy machine)
     conn = sqlite3.connect(db_path)
     due = conn.execute("select count(*) from feeds where last_fetched_at is null").fetchone()[0]
     conn.close()

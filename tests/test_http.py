@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import gzip
-import multiprocessing
-import os
 import pickle
 import socket
 import threading
 import time
 import zlib
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
@@ -468,35 +465,7 @@ def test_loop_back_to_a_bare_host_url_is_caught(httpserver: HTTPServer, client: 
     assert len(httpserver.log) == 2
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
-def test_a_forked_worker_makes_its_own_connections(httpserver: HTTPServer) -> None:
-    global _inherited
-    httpserver.expect_request("/feed").respond_with_data(RSS)
-    c = _inherited = HttpClient(HttpOptions(retries=0))
-    assert c.get(httpserver.url_for("/feed")).ok  # the parent's pool holds a live connection
-    parent_pool = c._client
-    try:
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-            pid, same_pool, status = pool.submit(
-                _get_inherited, httpserver.url_for("/feed")
-            ).result()
-    finally:
-        _inherited = None
-    assert pid != os.getpid() and status == 200
-    assert not same_pool  # the child built its own pool instead of sharing the parent's socket
-    assert c._client is parent_pool and c.get(httpserver.url_for("/feed")).ok
-    c.close()
-
-
 _inherited: HttpClient | None = None
-
-
-def _get_inherited(url: str) -> tuple[int, bool, int]:
-    """Runs in a forked worker, on the client object it inherited."""
-    assert _inherited is not None
-    before = _inherited._client
-    r = _inherited.get(url)
-    return os.getpid(), _inherited._client is before, r.status
 
 
 def test_a_non_ascii_validator_goes_back_as_it_came(
