@@ -521,6 +521,13 @@ class Monitor:
 
         return feeds.list_feeds(self.db)
 
+    def rejected(self, ref: str, limit: int = 50) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """The feed and the last headlines its story's rule dropped (newest first)."""
+        from monitor.store import feeds
+
+        feed = feeds.resolve_feed(self.db, ref)
+        return feed, feeds.rejected(self.db, feed["id"], limit)
+
     def remove_feed(self, ref: str) -> dict[str, Any]:
         from monitor.store import feeds
 

@@ -18,6 +18,7 @@ class FeedReport:
     not_modified: bool = False
     entries: int = 0
     kept: int = 0
+    dropped: int = 0  # entries the feed's story rule did not keep ('feeds rejected ID')
     new_articles: int = 0
     new_versions: int = 0
     seen: int = 0  # kept entries already stored and unchanged
@@ -121,6 +122,9 @@ class RunReport:
             extra += f", {self.rechecked} rechecked"
         if self.suspects:
             extra += f", {self.suspects} suspect pages held back"
+        dropped = sum(f.dropped for f in self.feeds)
+        if dropped:
+            extra += f", {dropped} entries dropped by story rules"
         skipped = sum(f.skipped for f in self.feeds)
         if skipped:
             extra += f", {skipped} entries skipped"

@@ -144,6 +144,7 @@ class _Run:
         self.page_futures: dict[str, Future[Any]] = {}
         self.pending: dict[int, _Pending] = {}
         self.rules: dict[str, rules.Rule | None] = {}  # None: the story keeps everything
+        self.dropped: dict[int, list[tuple[str, str | None]]] = {}  # by the story's rule
         self.deadline = (
             None if options.budget is None else time.monotonic() + max(options.budget, 0.0)
         )
@@ -238,6 +239,11 @@ class _Run:
 
     def feed_done(self, feed: dict[str, Any], result: FeedResult) -> None:
         kept = [e for e in result.entries if self.is_relevant(feed, e)]
+        if len(kept) < len(result.entries):
+            kept_ids = {id(e) for e in kept}
+            self.dropped[feed["id"]] = [
+                (e.title, e.link) for e in result.entries if id(e) not in kept_ids
+            ]
         waiting: set[str] = set()
         if self.options.full_text and result.outcome.error is None:
             for entry in kept:
@@ -283,12 +289,15 @@ class _Run:
             not_modified=outcome.not_modified,
             entries=len(result.entries),
             kept=len(pending.kept),
+            dropped=len(self.dropped.get(feed["id"], [])),
         )
         before = len(self.deferred)  # pairs a busy database left from earlier feeds stay
         try:
             with self.db.atomic():  # BEGIN IMMEDIATE: nothing else adds articles meanwhile
                 if outcome.error is None:
                     self.store_entries(feed, pending.kept, outcome, report)
+                    dropped = self.dropped.pop(feed["id"], [])
+                    feedstore.record_rejected(self.db, feed["id"], dropped, iso(self.now))
                 if report.skipped:
                     first = report.skip_reasons[0]
                     note = f"{report.skipped} entries skipped (first: {first})"

@@ -421,3 +421,38 @@ def test_an_entry_link_with_a_bad_port_does_not_cost_the_feed(db, httpserver):
     feedstore.add_feed(db, httpserver.url_for("/feed"))
     report = fetch(db)
     assert report.feeds_failed == 0 and report.new_articles == 2
+
+
+def test_entries_a_story_rule_drops_are_counted_and_listed(db, httpserver, invoke):
+    httpserver.expect_request("/feed").respond_with_data(
+        rss(
+            [
+                Item("g1", "Pakistan and Taliban talks resume", link="https://news.example/1"),
+                Item(
+                    "g2",
+                    "Cricket: Lahore win the final",
+                    summary="A cricket match.",
+                    link="https://news.example/2",
+                ),
+                Item(
+                    "g3",
+                    "Stock markets rally",
+                    summary="Shares rose.",
+                    link="https://news.example/3",
+                ),
+            ]
+        ),
+        content_type=XML,
+    )
+    stories.ensure_builtin(db)
+    feedstore.add_feed(db, httpserver.url_for("/feed"), story="pakistan-taliban")
+    report = fetch(db)
+    assert report.feeds[0].dropped == 2 and "2 entries dropped by story rules" in report.summary()
+    result = invoke("feeds", "rejected", "1")
+    assert result.exit_code == 0
+    assert (
+        "Stock markets rally" in result.stdout and "Cricket: Lahore win the final" in result.stdout
+    )
+    assert "talks resume" not in result.stdout
+    fetch(db)  # the same headlines again are not doubled
+    assert db["rejected_entries"].count == 2

@@ -280,6 +280,37 @@ def _table_row(row: dict[str, Any], utc: bool = False) -> dict[str, Any]:
     }
 
 
+@feeds_group.command(name="rejected")
+@click.argument("feed", metavar="ID|URL")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1, max=50),
+    default=20,
+    show_default=True,
+    help="At most this many headlines.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Output a JSON array.")
+@pass_app
+def feeds_rejected(app: App, feed: str, limit: int, as_json: bool) -> None:
+    """The last headlines a feed's story rule dropped: what the rule misses.
+
+    \b
+    Examples:
+      monitor feeds rejected 3
+      monitor feeds rejected 3 --json
+    """
+    row, found = app.monitor.rejected(feed, limit)
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    if not found:
+        story = row["story"] or "none"
+        click.echo(f"feed {row['id']} (story {line(story)}): no entry dropped yet", err=True)
+        return
+    for item in found:
+        click.echo(f"{item['seen_at'][:16].replace('T', ' ')}  {line(item['title'])}")
+
+
 @feeds_group.command(name="remove")
 @click.argument("feed")
 @pass_app

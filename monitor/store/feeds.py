@@ -236,3 +236,39 @@ def next_fetch_label(row: dict[str, Any], now: datetime | None = None) -> str:
     if when is None or when <= (now or utcnow()):
         return "next run"
     return row["next_fetch_at"]
+
+
+#: dropped headlines kept per feed
+REJECTED_KEPT = 50
+
+
+def record_rejected(
+    db: Database, feed_id: int, entries: list[tuple[str, str | None]], when: str
+) -> None:
+    """Remember the (title, link) of entries the feed's story rule dropped (the last
+    :data:`REJECTED_KEPT` a feed; a headline seen again is not doubled)."""
+    if not entries:
+        return
+    known = {
+        row[0]
+        for row in db.execute("select title from rejected_entries where feed_id = ?", [feed_id])
+    }
+    fresh = [(feed_id, t[:1000], link, when) for t, link in entries if t not in known]
+    db.conn.executemany(
+        "insert into rejected_entries (feed_id, title, link, seen_at) values (?, ?, ?, ?)", fresh
+    )
+    db.execute(
+        """delete from rejected_entries where feed_id = ? and id not in
+           (select id from rejected_entries where feed_id = ? order by id desc limit ?)""",
+        [feed_id, feed_id, REJECTED_KEPT],
+    )
+
+
+def rejected(db: Database, feed_id: int, limit: int = REJECTED_KEPT) -> list[dict[str, Any]]:
+    """The last headlines the feed's story rule dropped, newest first."""
+    rows = db.execute(
+        """select seen_at, title, link from rejected_entries where feed_id = ?
+           order by id desc limit ?""",
+        [feed_id, limit],
+    ).fetchall()
+    return [{"seen_at": r[0], "title": r[1], "link": r[2]} for r in rows]

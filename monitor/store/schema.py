@@ -515,3 +515,19 @@ def _datasette_views(conn: Any) -> None:
                   d.correction_notice, a.source, a.story, a.url
            FROM diffs d JOIN articles a ON a.id = d.article_id"""
     )
+
+
+@migrations()
+def m095_rejected_entries(db: Database) -> None:
+    """The last headlines each feed's story rule dropped, so a user can see what the rule
+    misses (``monitor feeds rejected ID``)."""
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS rejected_entries (
+            id INTEGER PRIMARY KEY,
+            feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+            title TEXT NOT NULL,
+            link TEXT,
+            seen_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS rejected_entries_feed ON rejected_entries(feed_id, id)")
