@@ -13,7 +13,18 @@ from pathlib import Path
 import click
 
 from monitor import __version__
-from monitor.cli import completion, core, diff, feeds, notify, reextract, report, serve, themes
+from monitor.cli import (
+    completion,
+    core,
+    diff,
+    feeds,
+    notify,
+    reextract,
+    report,
+    serve,
+    status,
+    themes,
+)
 from monitor.cli.app import (
     CONTEXT_SETTINGS,
     DB_HELP,
@@ -78,7 +89,7 @@ for command in (
     diff.diff,
     feeds.feeds_group,
     feeds.fetch_cmd,
-    feeds.status_cmd,
+    status.status_cmd,
     report.changes,
     notify.notify,
     report.search_,
