@@ -238,7 +238,7 @@ def cases(selected: set[str]) -> list[tuple[str, list[tuple[str, str]]]]:
         long = " ".join(long[:200_000].split(" ")[:10_000])
         out.append(("edited-10k", [(long, mutate(long, news, rng, 24))]))
         pairs = [(a, mutate(a, news, rng, rng.randint(4, 8))) for a in articles]
-        revised = ROOT / "samples" / "articles" / "revised" / "01-asif-obliterate-v2.txt"
+        revised = ROOT / "samples" / "articles" / "revised" / "00-seed-article-v2.txt"
         pairs.append((articles[0], revised.read_text(encoding="utf-8").split("\n\n", 1)[1].strip()))
         out.append((f"articles({len(pairs)})", pairs))
         dev = dev_revision_pairs()
