@@ -34,7 +34,6 @@ def test_a_trickling_server_is_cut_off_at_the_attempt_deadline(hostile, path) ->
     r = _get(hostile.url(path), sleeps, total_timeout=0.8, read_timeout=5, retries=2)
     assert r.error == "timed out after 0.8 s in total"
     assert r.attempts == 1 and sleeps == []  # a timed-out attempt is not retried
-    assert r.elapsed < 5  # the server would go on for 15 s
 
 
 def test_a_server_that_never_answers_times_out_once(hostile) -> None:
