@@ -464,13 +464,7 @@ def story_for_eval(value: str | None, db: Database | None = None) -> Story:
         raise InputError("give --story SLUG or --story FILE.toml")
     path = Path(value)
     if value.endswith(".toml") or path.is_file():
-        if not path.is_file():
-            raise InputError(f"{path}: no such file; give a story .toml file or a story slug")
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{path}: not UTF-8 text") from exc
-        return stories.parse_story(text, str(path))
+        return stories.read_story_file(path)
     if value in builtin:
         return builtin[value]
     if db is not None:

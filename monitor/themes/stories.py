@@ -117,7 +117,8 @@ def save_story(db: Database, story: Story) -> None:
     )
 
 
-def add_story_file(db: Database, path: Path) -> Story:
+def read_story_file(path: Path) -> Story:
+    """A story parsed from its .toml file; a clear error for a missing or unreadable one."""
     if not path.exists():
         raise InputError(f"{path}: no such file; give the path of a story .toml file")
     if path.is_dir():
@@ -126,7 +127,11 @@ def add_story_file(db: Database, path: Path) -> Story:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 text; save the story file as UTF-8") from exc
-    story = parse_story(text, str(path))
+    return parse_story(text, str(path))
+
+
+def add_story_file(db: Database, path: Path) -> Story:
+    story = read_story_file(path)
     from monitor.themes import taxonomy
 
     taxonomy.parse_themes(story)  # validate before anything is written
