@@ -40,10 +40,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from monitor.themes import lemmas, matching
+from monitor.themes import lemmas, matching, tokenmatch
 from monitor.themes.taxonomy_file import (  # noqa: F401 - parsing's names, re-exported
     DEFAULT_MIN_SCORE,
     Theme,
@@ -128,44 +129,48 @@ class CompiledTaxonomy:
             words += [*t.terms, *t.context, *t.exclude]
             for near_words, _within in [*t.near.values(), *t.not_near.values()]:
                 words += near_words
-        self.pattern: re.Pattern[str] | None
-        self.ordered: list[str]
-        self.pattern, self.ordered = matching.alternation(words) if words else (None, [])
+        self.ordered = tokenmatch.ordered_terms(words) if words else []
         self.index = {word: i for i, word in enumerate(self.ordered)}
-        # the matches of the pattern found by looking only where a word can start
-        # (``fast=False``: the plain scan, the reference the tests compare with)
-        self.gate = matching.Gate(self.pattern, self.ordered) if fast and self.pattern else None
+        #: the terms found by word lookups (:mod:`monitor.themes.tokenmatch`): nothing
+        #: to compile. ``fast=False``, or a taxonomy the lookups cannot answer for: the
+        #: one pattern of every word (:func:`matching.alternation`), the reference the
+        #: tests compare with, found through the :class:`matching.Gate` when ``fast``
+        self.engine = tokenmatch.TokenTerms(words) if fast and words else None
+        if self.engine is not None and not self.engine.on:
+            self.engine = None
+        self.pattern: re.Pattern[str] | None = None
+        self.gate: matching.Gate | None = None
+        if words and self.engine is None:
+            self.pattern = matching.alternation(words)[0]
+            self.gate = matching.Gate(self.pattern, self.ordered) if fast else None
         self.lemma_index = lemmas.LemmaIndex(self.ordered)
         # what a match holds for each theme: the theme's own words inside the matched
         # text, with their counts. Terms count longest first ("Doha talks" holds "Doha
         # talks", or "Doha" + "talks"); a context, exclude or near word counts wherever
         # it occurs inside ("Pakistani Taliban" holds the context word "Pakistan*").
-        self._scans: list[tuple[re.Pattern[str], list[str], matching.TermScanner | None]] = []
+        self._scans: list[tuple[_Counter, _Finder | None]] = []
         for t in themes:
-            pattern, ordered = matching.alternation(list(t.terms))
             aux = [
                 *t.context,
                 *t.exclude,
                 *(w for n, _ in [*t.near.values(), *t.not_near.values()] for w in n),
             ]
-            # (matched texts are short and each is scanned once: the plain scan, no gate)
-            scanner = matching.TermScanner(aux, fast=False) if aux else None
-            self._scans.append((pattern, ordered, scanner))
+            self._scans.append(_theme_scan(list(t.terms), aux, fast))
         self._inside: dict[str, list[dict[str, int]]] = {}
         self._compact: dict[str, _Holds] = {}
-        # a lemma match holds what its word holds ("fled" matched the term "flee")
-        self.inside = [self.holds(word) for word in self.ordered]
-        self._lemma_holds = [_compact(h) for h in self.inside]
+        # a lemma match holds what its word holds ("fled" matched the term "flee"):
+        # filled on first use (most words are never matched on a lemma)
+        self._lemma_holds: dict[str, _Holds] = {}
 
     def holds(self, matched: str) -> list[dict[str, int]]:
         """Each theme's words inside the text of one match (cached)."""
         found = self._inside.get(matched)
         if found is None:
             found = []
-            for pattern, ordered, scanner in self._scans:
-                counts = matching.count_terms(pattern, ordered, matched)
-                if scanner is not None:
-                    for w in scanner.found(matched):
+            for count, aux in self._scans:
+                counts = count(matched)
+                if aux is not None:
+                    for w in aux(matched):
                         counts.setdefault(w, 1)
                 found.append(counts)
             if len(self._inside) > 50_000:
@@ -185,12 +190,14 @@ class CompiledTaxonomy:
         """The matches in text order: ``(what it holds for each theme, start, end)``."""
         toks = lemmas.tokens(text)
         found: list[tuple[_Holds, int, int]] = []
-        if self.pattern is None:
-            return toks, found
-        if self.gate is not None:
+        if self.engine is not None:
+            spans = [(start, end) for start, end, _ in self.engine.finditer(text)]
+        elif self.gate is not None:
             spans = [(start, end) for start, end, _ in self.gate.finditer(text)]
-        else:
+        elif self.pattern is not None:
             spans = [m.span() for m in self.pattern.finditer(text)]
+        else:
+            return toks, found
         for start, end in spans:
             found.append((self._holds_compact(text[start:end]), start, end))
         if self.lemma_index:
@@ -207,7 +214,10 @@ class CompiledTaxonomy:
                 if not used.isdisjoint(range(first, last)):
                     continue
                 used.update(range(first, last))
-                extra.append((self._lemma_holds[self.index[word]], start, end))
+                holds = self._lemma_holds.get(word)
+                if holds is None:
+                    holds = self._lemma_holds[word] = _compact(self.holds(word))
+                extra.append((holds, start, end))
             if extra:
                 found = sorted(found + extra, key=lambda f: f[1])
         return toks, found
@@ -273,6 +283,28 @@ class CompiledTaxonomy:
 
 
 _Holds = tuple[tuple[int, tuple[str, ...]], ...]
+#: a theme's term counts in a matched text; the theme's other words found in it
+_Counter = Callable[[str], dict[str, int]]
+_Finder = Callable[[str], set[str]]
+
+
+def _theme_scan(terms: list[str], aux: list[str], fast: bool) -> tuple[_Counter, _Finder | None]:
+    """How one theme reads a matched text: its terms counted as :func:`matching.
+    count_terms` counts them, and which of its other words occur anywhere in it."""
+    engine = tokenmatch.TokenTerms(terms) if fast else None
+    if engine is not None and engine.on:
+        count: _Counter = engine.counts
+    else:
+        pattern, ordered = matching.alternation(terms)
+
+        def count(matched: str) -> dict[str, int]:
+            return matching.count_terms(pattern, ordered, matched)
+
+    if not aux:
+        return count, None
+    # (matched texts are short and each is scanned once: the plain scan, no gate)
+    scanner = tokenmatch.scanner(aux) if fast else matching.TermScanner(aux, fast=False)
+    return count, scanner.found
 
 
 def _compact(holds: list[dict[str, int]]) -> _Holds:
