@@ -156,11 +156,15 @@ class CompiledTaxonomy:
                 *(w for n, _ in [*t.near.values(), *t.not_near.values()] for w in n),
             ]
             self._scans.append(_theme_scan(list(t.terms), aux, fast))
+        # words a theme only needs the presence of (context and exclude words that are
+        # not also its terms or sense words): kept out of the places (``fast``; the
+        # commonest words are the context words every theme shares)
+        self._presence_only = [_presence_only(t) if fast else frozenset() for t in themes]
         self._inside: dict[str, list[dict[str, int]]] = {}
-        self._compact: dict[str, _Holds] = {}
+        self._compact: dict[str, _Held] = {}
         # a lemma match holds what its word holds ("fled" matched the term "flee"):
         # filled on first use (most words are never matched on a lemma)
-        self._lemma_holds: dict[str, _Holds] = {}
+        self._lemma_holds: dict[str, _Held] = {}
 
     def holds(self, matched: str) -> list[dict[str, int]]:
         """Each theme's words inside the text of one match (cached)."""
@@ -179,17 +183,28 @@ class CompiledTaxonomy:
             self._inside[matched] = found
         return found
 
-    def _holds_compact(self, matched: str) -> _Holds:
-        """:meth:`holds` as ``(theme index, words)`` for the themes it holds anything of."""
+    def _holds_compact(self, matched: str) -> _Held:
+        """:meth:`holds` as ``(theme index, words)`` for the themes it holds anything of,
+        and apart the words held that a theme needs only the presence of."""
         found = self._compact.get(matched)
         if found is None:
-            found = self._compact[matched] = _compact(self.holds(matched))
+            found = self._compact[matched] = self._split(self.holds(matched))
         return found
 
-    def _occurrences(self, text: str) -> tuple[lemmas.Tokens, list[tuple[_Holds, int, int]]]:
+    def _split(self, holds: list[dict[str, int]]) -> _Held:
+        only = self._presence_only
+        placed = tuple(
+            (i, kept)
+            for i, words in enumerate(holds)
+            if (kept := tuple(w for w in words if w not in only[i]))
+        )
+        present = frozenset(w for i, words in enumerate(holds) for w in words if w in only[i])
+        return placed, present
+
+    def _occurrences(self, text: str) -> tuple[lemmas.Tokens, list[tuple[_Held, int, int]]]:
         """The matches in text order: ``(what it holds for each theme, start, end)``."""
         toks = lemmas.tokens(text)
-        found: list[tuple[_Holds, int, int]] = []
+        found: list[tuple[_Held, int, int]] = []
         if self.engine is not None:
             spans = [(start, end) for start, end, _ in self.engine.finditer(text)]
         elif self.gate is not None:
@@ -205,7 +220,7 @@ class CompiledTaxonomy:
             # and do not overlap: the last one starting before a place is the one to check)
             starts = [start for _, start, _ in found]
             used: set[int] = set()
-            extra: list[tuple[_Holds, int, int]] = []
+            extra: list[tuple[_Held, int, int]] = []
             for word, first, last in self.lemma_index.find(toks, inflected=True):
                 start, end = toks.starts[first], toks.ends[last - 1]
                 j = bisect_left(starts, end) - 1
@@ -216,7 +231,7 @@ class CompiledTaxonomy:
                 used.update(range(first, last))
                 holds = self._lemma_holds.get(word)
                 if holds is None:
-                    holds = self._lemma_holds[word] = _compact(self.holds(word))
+                    holds = self._lemma_holds[word] = self._split(self.holds(word))
                 extra.append((holds, start, end))
             if extra:
                 found = sorted(found + extra, key=lambda f: f[1])
@@ -236,23 +251,25 @@ class CompiledTaxonomy:
         # first, then hand each theme's words the lot (sorted again where a word gets
         # places from two different matched texts, so every list is in text order)
         if not self.fast:  # the reference: occurrence by occurrence
-            for holds, start, end in found:
+            for (holds, _), start, end in found:
                 place = (toks.index_at(start), start, end)
                 for i, words in holds:
                     for word in words:
                         places[i].setdefault(word, []).append(place)
             found = []
         starts = toks.starts
-        by_holds: dict[_Holds, list[tuple[int, int, int]]] = {}
-        for holds, start, end in found:
+        by_holds: dict[_Held, list[tuple[int, int, int]]] = {}
+        for held, start, end in found:
             place = (max(0, bisect_right(starts, start) - 1), start, end)
-            same = by_holds.get(holds)
+            same = by_holds.get(held)
             if same is None:
-                by_holds[holds] = [place]
+                by_holds[held] = [place]
             else:
                 same.append(place)
         mixed: set[tuple[int, str]] = set()
-        for holds, where in by_holds.items():
+        present: set[str] = set()
+        for (holds, only), where in by_holds.items():
+            present.update(only)
             for i, words in holds:
                 theirs = places[i]
                 for word in words:
@@ -267,7 +284,7 @@ class CompiledTaxonomy:
         out: list[ThemeScore] = []
         for theme, theirs in zip(self.parsed, places, strict=True):
             if theirs:
-                score = _score_theme(theme, theirs, headline_end, scale, text, misses)
+                score = _score_theme(theme, theirs, headline_end, scale, text, misses, present)
                 if score is not None:
                     out.append(score)
         return out
@@ -283,6 +300,9 @@ class CompiledTaxonomy:
 
 
 _Holds = tuple[tuple[int, tuple[str, ...]], ...]
+#: what a matched text holds: the themes' words that need places, and the words that
+#: only need to be present (:func:`_presence_only`)
+_Held = tuple[_Holds, frozenset[str]]
 #: a theme's term counts in a matched text; the theme's other words found in it
 _Counter = Callable[[str], dict[str, int]]
 _Finder = Callable[[str], set[str]]
@@ -307,8 +327,23 @@ def _theme_scan(terms: list[str], aux: list[str], fast: bool) -> tuple[_Counter,
     return count, scanner.found
 
 
-def _compact(holds: list[dict[str, int]]) -> _Holds:
-    return tuple((i, tuple(words)) for i, words in enumerate(holds) if words)
+def _presence_only(theme: Theme) -> frozenset[str]:
+    """The theme's context and exclude words that are none of its terms or sense words.
+
+    Held by a matched text exactly when found in it (by any theme listing them), so
+    one set of them for a whole text answers every theme's context and exclude checks.
+    """
+    senses = {w for words, _ in [*theme.near.values(), *theme.not_near.values()] for w in words}
+    return frozenset({*theme.context, *theme.exclude} - set(theme.terms) - senses)
+
+
+def _absent(
+    places: dict[str, list[tuple[int, int, int]]],
+    present: set[str] | frozenset[str],
+    words: list[str],
+) -> bool:
+    """Whether none of ``words`` was found (placed or merely present)."""
+    return places.keys().isdisjoint(words) and present.isdisjoint(words)
 
 
 def length_scale(words: int) -> float:
@@ -322,6 +357,28 @@ def _any_within(ordered: list[int], place: int, within: int) -> bool:
     return i < len(ordered) and ordered[i] <= place + within
 
 
+def _cannot_tag(
+    theme: Theme,
+    places: dict[str, list[tuple[int, int, int]]],
+    scale: float,
+    present: set[str] | frozenset[str],
+) -> bool:
+    """Whether the theme is surely not tagged, judged before scoring: a context group
+    without a word, an exclude word, or a score that cannot reach the threshold even
+    with every occurrence counted and every term in the headline."""
+    if any(_absent(places, present, group) for group in theme.context_groups):
+        return True
+    if not _absent(places, present, theme.exclude):
+        return True
+    terms = theme.terms
+    most = 0.0
+    for term, where in places.items():
+        weight = terms.get(term)
+        if weight is not None:
+            most += weight * (min(len(where), MAX_COUNT) + HEADLINE_BONUS)
+    return round(most, 3) < round(theme.min_score * scale, 3)
+
+
 def _score_theme(
     theme: Theme,
     places: dict[str, list[tuple[int, int, int]]],
@@ -329,13 +386,21 @@ def _score_theme(
     scale: float,
     text: str,
     misses: bool = True,
+    present: set[str] | frozenset[str] = frozenset(),
 ) -> ThemeScore | None:
-    """The theme's score; None when no term counts (or, without ``misses``, when not tagged)."""
+    """The theme's score; None when no term counts (or, without ``misses``, when not tagged).
+
+    ``present``: the theme's words found that need no places (:func:`_presence_only`).
+    """
+    terms = theme.terms
+    if not misses and _cannot_tag(theme, places, scale, present):
+        return None
     counts: dict[str, int] = {}
     total = 0.0
     first: tuple[int, int] | None = None
     best = -1.0
-    terms = theme.terms
+    # the sense words' places, sorted, once per group (terms share their groups)
+    senses_of: dict[int, list[int]] = {}
     for term, where in places.items():
         weight = terms.get(term)
         if weight is None:
@@ -344,7 +409,11 @@ def _score_theme(
         if near is not None:
             words, within = near
             for group in theme.near_groups.get(term) or [words]:
-                senses = sorted(p[0] for w in group for p in places.get(w, []))
+                senses = senses_of.get(id(group))
+                if senses is None:
+                    senses = senses_of[id(group)] = sorted(
+                        p[0] for w in group for p in places.get(w, [])
+                    )
                 where = [p for p in where if _any_within(senses, p[0], within)]
             if not where:
                 continue
@@ -368,10 +437,10 @@ def _score_theme(
     reason = ""
     if total < threshold:
         reason = "below threshold"
-    elif any(places.keys().isdisjoint(group) for group in theme.context_groups):
+    elif any(_absent(places, present, group) for group in theme.context_groups):
         reason = "no context word"
-    elif not places.keys().isdisjoint(theme.exclude):
-        veto = next((w for w in theme.exclude if w in places), None)
+    elif not _absent(places, present, theme.exclude):
+        veto = next((w for w in theme.exclude if w in places or w in present), None)
         if veto is not None:
             reason = f"excluded by {veto!r}"
     if reason and not misses:

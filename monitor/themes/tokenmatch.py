@@ -60,6 +60,8 @@ _APOSTROPHES = ("'", "’")
 _MEMO_MAX = 200_000
 
 WordSpec = tuple[int, "str | dict[str, int]"]
+#: a run's candidates given the next run: by priority, by index, how a sure one ends
+_Narrowed = tuple[tuple[int, ...], tuple[int, ...], int]
 
 
 def _plain_word(word: str) -> bool:
@@ -196,7 +198,7 @@ class TokenTerms:
         self._cands: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
         self._plain: dict[str, bool] = {}
         self._joins: dict[str, bool] = {}
-        self._pairs: dict[tuple[str, str | None], tuple[tuple[int, ...], tuple[int, ...]]] = {}
+        self._pairs: dict[tuple[str, str | None], _Narrowed] = {}
 
     # -- which terms can begin at a run --
 
@@ -241,11 +243,12 @@ class TokenTerms:
             return run.lower().startswith(data)  # type: ignore[arg-type]
         return (run if kind == EXACT else run.lower()) in data
 
-    def _narrow(self, word: str, after: str | None) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    def _narrow(self, word: str, after: str | None) -> _Narrowed:
         """The candidates of run ``word`` followed by run ``after`` (None: the last run):
         without the terms of several words whose second word cannot be ``after`` (nor
         a possessive "s" before it), and, by priority, none after the first term of one
-        word that is sure to match (the alternation never gets past it)."""
+        word that is sure to match (the alternation never gets past it). Third: when
+        the first by priority is such a term, how it takes a possessive, else -1."""
         key = (word, after)
         found = self._pairs.get(key)
         if found is not None:
@@ -264,14 +267,24 @@ class TokenTerms:
             if after is None or (not unsure and not self._accepts(second, after)):
                 drop.add(i)
         kept: list[int] = []
+        sure = -1
         for i in prio:
             if i in drop:
                 continue
             kept.append(i)
             specs = self.specs[i]
             if plain and specs is not None and len(specs) == 1 and self._accepts(specs[0], word):
-                break  # (a word of its own, matching this run: it wins here)
-        found = self._pairs[key] = (tuple(kept), tuple(i for i in by_index if i not in drop))
+                # (a word of its own, matching this run: it wins here)
+                if len(kept) == 1:
+                    kind, data = specs[0]
+                    forms = data if isinstance(data, dict) else {}
+                    sure = NONE if kind == WILD else forms[word if kind == EXACT else word.lower()]
+                break
+        found = self._pairs[key] = (
+            tuple(kept),
+            tuple(i for i in by_index if i not in drop),
+            sure,
+        )
         return found
 
     def _is_plain(self, word: str) -> bool:
@@ -377,11 +390,28 @@ class TokenTerms:
             place = starts[i]
             if place < upto:
                 continue
-            for index in self._narrow(words[i], words[i + 1] if i < last else None)[0]:
-                end = self._end_at(index, text, words, starts, ends, i)
-                if end is not None:
-                    found.append((place, end, ordered[index]))
-                    upto = end
+            prio, _, sure = self._narrow(words[i], words[i + 1] if i < last else None)
+            if sure >= 0:  # one word sure to match here: only its possessive to settle
+                end = ends[i]
+                if (
+                    sure == GREEDY
+                    and i < last
+                    and starts[i + 1] == end + 1
+                    and text[end] in _APOSTROPHES
+                ):
+                    after = words[i + 1]
+                    if after in ("s", "S"):
+                        end = ends[i + 1]
+                    elif len(after) == 1 and not self._is_plain(after):
+                        end = self._end_at(prio[0], text, words, starts, ends, i) or ends[i]
+                found.append((place, end, ordered[prio[0]]))
+                upto = end
+                continue
+            for index in prio:
+                got = self._end_at(index, text, words, starts, ends, i)
+                if got is not None:
+                    found.append((place, got, ordered[index]))
+                    upto = got
                     break
         return found
 
