@@ -253,6 +253,8 @@ class TokenTerms:
         found = self._pairs.get(key)
         if found is not None:
             return found
+        if len(self._pairs) > _MEMO_MAX:  # (a long fetch run sees many pairs of words)
+            self._pairs.clear()
         prio, by_index = self._cands[word]
         plain = self._is_plain(word)
         unsure = after is None or after in ("s", "S") or not self._is_plain(after)
