@@ -204,8 +204,8 @@ def retag(
                 rows += tagger.tag_rows(
                     version_id, tagger.tags_for(taggers, article_story, title, text)
                 )
-            tagstore.delete_range(db, stories, last, upto)
-            tagstore.insert(db, rows)
+            # (only the rows that changed are written: most survive a taxonomy edit)
+            tagstore.replace_changed(db, tagstore.rows_between(db, stories, last, upto), rows)
             tagstore.set_progress(db, scope, digest, upto, now_iso())
         versions += len(rows_in)
         tags += len(rows)

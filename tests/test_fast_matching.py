@@ -1,8 +1,9 @@
 """The fast matching paths give exactly the answers of the plain scans they replace.
 
-:class:`monitor.themes.matching.Gate` tries an alternation only where a word can
-begin a term; ``fast=False`` keeps the plain ``pattern.finditer`` scan as the
-reference. These tests compare the two on random texts built from the built-in
+The taxonomy and the rule find terms by word lookups
+(:mod:`monitor.themes.tokenmatch`); :class:`monitor.themes.matching.Gate` tries an
+alternation only where a word can begin a term; ``fast=False`` keeps the plain
+``pattern.finditer`` scan as the reference. These tests compare the two on random texts built from the built-in
 taxonomy's own vocabulary (inflected, hyphenated, in capitals, Urdu) mixed with
 noise, and on the development set when it is present.
 """
@@ -125,6 +126,10 @@ def _spans(matches: Iterable[re.Match[str]]) -> list[tuple[int, int, str | None]
     return [(m.start(), m.end(), m.lastgroup) for m in matches]
 
 
+def _terms(matches: Iterable[re.Match[str]], ordered: list[str]) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), ordered[int(str(m.lastgroup)[1:])]) for m in matches]
+
+
 def _exact(scores: list[taxonomy.ThemeScore]) -> list[tuple[object, ...]]:
     """Scores with the order of their evidence terms (JSON keeps it; == on dicts does not)."""
     return [(s, list(s.terms.items())) for s in scores]
@@ -132,8 +137,8 @@ def _exact(scores: list[taxonomy.ThemeScore]) -> list[tuple[object, ...]]:
 
 def _same_everywhere(text: str) -> None:
     fast, slow = _pair()
-    assert fast.gate is not None and fast.gate.on
-    assert fast.gate.finditer(text) == _spans(slow.pattern.finditer(text))
+    assert fast.engine is not None and slow.pattern is not None  # the token engine is on
+    assert fast.engine.finditer(text) == _terms(slow.pattern.finditer(text), slow.ordered)
     assert _exact(fast.explain(text)) == _exact(slow.explain(text))
     rule_fast, rule_slow = _rules()
     assert rule_fast.matches(text) == rule_slow.matches(text)

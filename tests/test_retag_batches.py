@@ -224,3 +224,35 @@ def test_cli_retag_skips_unchanged_stories_unless_all(db, invoke, monkeypatch):
     assert first.exit_code == 0 and "retagged 1 versions" in first.stderr
     assert "retagged 0 versions" in invoke("retag").stderr
     assert "retagged 1 versions" in invoke("retag", "--all").stderr
+
+
+def test_retag_writes_only_the_tags_that_changed(archive):
+    """A retag rewrites the rows its taxonomy changed, not every tag: a second retag
+    with the same taxonomy deletes and inserts no tag at all, and the result is the
+    same as writing everything."""
+    db = dbmod.connect(archive)
+    derive.retag(db, "pakistan-taliban", batch=7)
+    done = all_tags(db)
+    # the tag rows written or deleted by the next retag (sqlite counts each one)
+    db.conn.execute(
+        "create temp table written (n integer)",
+    )
+    db.conn.execute(
+        "create temp trigger w_ins after insert on version_themes "
+        "begin insert into written values (1); end"
+    )
+    db.conn.execute(
+        "create temp trigger w_del after delete on version_themes "
+        "begin insert into written values (1); end"
+    )
+    again = derive.retag(db, "pakistan-taliban", batch=7)
+    assert again.tags == len([t for t in done if t[1] == "pakistan-taliban"]) > 0
+    assert db.execute("select count(*) from written").fetchone()[0] == 0
+    assert all_tags(db) == done
+    # one tag's row changed by hand: the retag puts back that one, and only that one
+    db.execute(
+        "update version_themes set score = score + 1 where rowid = (select min(rowid) from version_themes)"
+    )
+    derive.retag(db, "pakistan-taliban", batch=7)
+    assert all_tags(db) == done
+    assert db.execute("select count(*) from written").fetchone()[0] == 2  # a delete, an insert

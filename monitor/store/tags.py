@@ -38,13 +38,33 @@ def delete_story(db: Database, story: str | None) -> None:
         db.execute("delete from version_themes where story = ?", [story])
 
 
-def delete_range(db: Database, stories: list[str] | None, after: int, upto: int) -> None:
-    """Drop the tags of versions ``after < id <= upto``: those of ``stories``, or all."""
+def rows_between(db: Database, stories: list[str] | None, after: int, upto: int) -> set[TagRow]:
+    """The tags of versions ``after < id <= upto``: those of ``stories``, or all."""
     where, params = _stories_clause("story", stories)
-    db.execute(
-        f"delete from version_themes where version_id > ? and version_id <= ?{where}",
-        [after, upto, *params],
-    )
+    return {
+        (int(r[0]), r[1], r[2], r[3], r[4])
+        for r in db.execute(
+            "select version_id, story, theme, score, evidence from version_themes "
+            f"where version_id > ? and version_id <= ?{where}",
+            [after, upto, *params],
+        ).fetchall()
+    }
+
+
+def replace_changed(db: Database, old: set[TagRow], new: list[TagRow]) -> int:
+    """Make the rows ``old`` (all the tags of some versions and stories) become ``new``,
+    writing only the difference: a retag after a small taxonomy change rewrites a few
+    rows, not every tag. Returns the number of rows written or deleted."""
+    keep = set(new)
+    stale = [(r[0], r[1], r[2]) for r in old if r not in keep]
+    fresh = [r for r in new if r not in old]
+    if stale:
+        db.conn.executemany(
+            "delete from version_themes where version_id = ? and story = ? and theme = ?",
+            stale,
+        )
+    insert(db, fresh)
+    return len(stale) + len(fresh)
 
 
 def _stories_clause(column: str, stories: list[str] | None) -> tuple[str, list[Any]]:

@@ -42,7 +42,7 @@ from sqlite_utils import Database
 
 from monitor.errors import InputError
 from monitor.store.articles import CURRENT
-from monitor.themes import lemmas, matching
+from monitor.themes import lemmas, matching, tokenmatch
 from monitor.themes import tagger as tagging
 
 _STOPWORDS_TEXT = """a about above after again against all also am an and any are as at be because been
@@ -148,7 +148,7 @@ class Coverage:
 
     def __init__(self, words: Iterable[str]):
         self.words = list(dict.fromkeys(words))
-        self.scanner = matching.TermScanner(self.words) if self.words else None
+        self.scanner = tokenmatch.scanner(self.words) if self.words else None
         self.lemma_index = lemmas.LemmaIndex(self.words)
 
     def covers(self, phrase: str) -> bool:

@@ -32,7 +32,7 @@ from functools import lru_cache
 from typing import Any
 
 from monitor.errors import InputError
-from monitor.themes import lemmas, matching
+from monitor.themes import lemmas, matching, tokenmatch
 
 _TOKEN = re.compile(r'\s*(?:(\()|(\))|"([^"]*)"|“([^”]*)”|([^\s()"“”]+))')
 _NEAR = re.compile(r"^NEAR/(\d{1,3})$")
@@ -347,8 +347,11 @@ class Rule:
     def __init__(self, node: Node, fast: bool = True):
         self.node = node
         terms = all_terms(node)
-        # fast=False: the plain scan, kept as the reference the tests compare with
-        self.scanner = matching.TermScanner(terms, fast=fast)
+        # word lookups (nothing to compile); fast=False: the plain scan of one pattern,
+        # kept as the reference the tests compare with
+        self.scanner = (
+            tokenmatch.scanner(terms) if fast else matching.TermScanner(terms, fast=False)
+        )
         self.lemma_index = lemmas.LemmaIndex(terms)
 
     def _answers(self, text: str) -> tuple[Callable[[str], bool], Callable[[str], list[int]]]:

@@ -40,10 +40,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from monitor.themes import lemmas, matching
+from monitor.themes import lemmas, matching, tokenmatch
 from monitor.themes.taxonomy_file import (  # noqa: F401 - parsing's names, re-exported
     DEFAULT_MIN_SCORE,
     Theme,
@@ -128,44 +129,52 @@ class CompiledTaxonomy:
             words += [*t.terms, *t.context, *t.exclude]
             for near_words, _within in [*t.near.values(), *t.not_near.values()]:
                 words += near_words
-        self.pattern: re.Pattern[str] | None
-        self.ordered: list[str]
-        self.pattern, self.ordered = matching.alternation(words) if words else (None, [])
+        self.ordered = tokenmatch.ordered_terms(words) if words else []
         self.index = {word: i for i, word in enumerate(self.ordered)}
-        # the matches of the pattern found by looking only where a word can start
-        # (``fast=False``: the plain scan, the reference the tests compare with)
-        self.gate = matching.Gate(self.pattern, self.ordered) if fast and self.pattern else None
+        #: the terms found by word lookups (:mod:`monitor.themes.tokenmatch`): nothing
+        #: to compile. ``fast=False``, or a taxonomy the lookups cannot answer for: the
+        #: one pattern of every word (:func:`matching.alternation`), the reference the
+        #: tests compare with, found through the :class:`matching.Gate` when ``fast``
+        self.engine = tokenmatch.TokenTerms(words) if fast and words else None
+        if self.engine is not None and not self.engine.on:
+            self.engine = None
+        self.pattern: re.Pattern[str] | None = None
+        self.gate: matching.Gate | None = None
+        if words and self.engine is None:
+            self.pattern = matching.alternation(words)[0]
+            self.gate = matching.Gate(self.pattern, self.ordered) if fast else None
         self.lemma_index = lemmas.LemmaIndex(self.ordered)
         # what a match holds for each theme: the theme's own words inside the matched
         # text, with their counts. Terms count longest first ("Doha talks" holds "Doha
         # talks", or "Doha" + "talks"); a context, exclude or near word counts wherever
         # it occurs inside ("Pakistani Taliban" holds the context word "Pakistan*").
-        self._scans: list[tuple[re.Pattern[str], list[str], matching.TermScanner | None]] = []
+        self._scans: list[tuple[_Counter, _Finder | None]] = []
         for t in themes:
-            pattern, ordered = matching.alternation(list(t.terms))
             aux = [
                 *t.context,
                 *t.exclude,
                 *(w for n, _ in [*t.near.values(), *t.not_near.values()] for w in n),
             ]
-            # (matched texts are short and each is scanned once: the plain scan, no gate)
-            scanner = matching.TermScanner(aux, fast=False) if aux else None
-            self._scans.append((pattern, ordered, scanner))
+            self._scans.append(_theme_scan(list(t.terms), aux, fast))
+        # words a theme only needs the presence of (context and exclude words that are
+        # not also its terms or sense words): kept out of the places (``fast``; the
+        # commonest words are the context words every theme shares)
+        self._presence_only = [_presence_only(t) if fast else frozenset() for t in themes]
         self._inside: dict[str, list[dict[str, int]]] = {}
-        self._compact: dict[str, _Holds] = {}
-        # a lemma match holds what its word holds ("fled" matched the term "flee")
-        self.inside = [self.holds(word) for word in self.ordered]
-        self._lemma_holds = [_compact(h) for h in self.inside]
+        self._compact: dict[str, _Held] = {}
+        # a lemma match holds what its word holds ("fled" matched the term "flee"):
+        # filled on first use (most words are never matched on a lemma)
+        self._lemma_holds: dict[str, _Held] = {}
 
     def holds(self, matched: str) -> list[dict[str, int]]:
         """Each theme's words inside the text of one match (cached)."""
         found = self._inside.get(matched)
         if found is None:
             found = []
-            for pattern, ordered, scanner in self._scans:
-                counts = matching.count_terms(pattern, ordered, matched)
-                if scanner is not None:
-                    for w in scanner.found(matched):
+            for count, aux in self._scans:
+                counts = count(matched)
+                if aux is not None:
+                    for w in aux(matched):
                         counts.setdefault(w, 1)
                 found.append(counts)
             if len(self._inside) > 50_000:
@@ -174,23 +183,36 @@ class CompiledTaxonomy:
             self._inside[matched] = found
         return found
 
-    def _holds_compact(self, matched: str) -> _Holds:
-        """:meth:`holds` as ``(theme index, words)`` for the themes it holds anything of."""
+    def _holds_compact(self, matched: str) -> _Held:
+        """:meth:`holds` as ``(theme index, words)`` for the themes it holds anything of,
+        and apart the words held that a theme needs only the presence of."""
         found = self._compact.get(matched)
         if found is None:
-            found = self._compact[matched] = _compact(self.holds(matched))
+            found = self._compact[matched] = self._split(self.holds(matched))
         return found
 
-    def _occurrences(self, text: str) -> tuple[lemmas.Tokens, list[tuple[_Holds, int, int]]]:
+    def _split(self, holds: list[dict[str, int]]) -> _Held:
+        only = self._presence_only
+        placed = tuple(
+            (i, kept)
+            for i, words in enumerate(holds)
+            if (kept := tuple(w for w in words if w not in only[i]))
+        )
+        present = frozenset(w for i, words in enumerate(holds) for w in words if w in only[i])
+        return placed, present
+
+    def _occurrences(self, text: str) -> tuple[lemmas.Tokens, list[tuple[_Held, int, int]]]:
         """The matches in text order: ``(what it holds for each theme, start, end)``."""
         toks = lemmas.tokens(text)
-        found: list[tuple[_Holds, int, int]] = []
-        if self.pattern is None:
-            return toks, found
-        if self.gate is not None:
+        found: list[tuple[_Held, int, int]] = []
+        if self.engine is not None:
+            spans = [(start, end) for start, end, _ in self.engine.finditer(text)]
+        elif self.gate is not None:
             spans = [(start, end) for start, end, _ in self.gate.finditer(text)]
-        else:
+        elif self.pattern is not None:
             spans = [m.span() for m in self.pattern.finditer(text)]
+        else:
+            return toks, found
         for start, end in spans:
             found.append((self._holds_compact(text[start:end]), start, end))
         if self.lemma_index:
@@ -198,7 +220,7 @@ class CompiledTaxonomy:
             # and do not overlap: the last one starting before a place is the one to check)
             starts = [start for _, start, _ in found]
             used: set[int] = set()
-            extra: list[tuple[_Holds, int, int]] = []
+            extra: list[tuple[_Held, int, int]] = []
             for word, first, last in self.lemma_index.find(toks, inflected=True):
                 start, end = toks.starts[first], toks.ends[last - 1]
                 j = bisect_left(starts, end) - 1
@@ -207,7 +229,10 @@ class CompiledTaxonomy:
                 if not used.isdisjoint(range(first, last)):
                     continue
                 used.update(range(first, last))
-                extra.append((self._lemma_holds[self.index[word]], start, end))
+                holds = self._lemma_holds.get(word)
+                if holds is None:
+                    holds = self._lemma_holds[word] = self._split(self.holds(word))
+                extra.append((holds, start, end))
             if extra:
                 found = sorted(found + extra, key=lambda f: f[1])
         return toks, found
@@ -226,23 +251,25 @@ class CompiledTaxonomy:
         # first, then hand each theme's words the lot (sorted again where a word gets
         # places from two different matched texts, so every list is in text order)
         if not self.fast:  # the reference: occurrence by occurrence
-            for holds, start, end in found:
+            for (holds, _), start, end in found:
                 place = (toks.index_at(start), start, end)
                 for i, words in holds:
                     for word in words:
                         places[i].setdefault(word, []).append(place)
             found = []
         starts = toks.starts
-        by_holds: dict[_Holds, list[tuple[int, int, int]]] = {}
-        for holds, start, end in found:
+        by_holds: dict[_Held, list[tuple[int, int, int]]] = {}
+        for held, start, end in found:
             place = (max(0, bisect_right(starts, start) - 1), start, end)
-            same = by_holds.get(holds)
+            same = by_holds.get(held)
             if same is None:
-                by_holds[holds] = [place]
+                by_holds[held] = [place]
             else:
                 same.append(place)
         mixed: set[tuple[int, str]] = set()
-        for holds, where in by_holds.items():
+        present: set[str] = set()
+        for (holds, only), where in by_holds.items():
+            present.update(only)
             for i, words in holds:
                 theirs = places[i]
                 for word in words:
@@ -257,7 +284,7 @@ class CompiledTaxonomy:
         out: list[ThemeScore] = []
         for theme, theirs in zip(self.parsed, places, strict=True):
             if theirs:
-                score = _score_theme(theme, theirs, headline_end, scale, text, misses)
+                score = _score_theme(theme, theirs, headline_end, scale, text, misses, present)
                 if score is not None:
                     out.append(score)
         return out
@@ -273,10 +300,50 @@ class CompiledTaxonomy:
 
 
 _Holds = tuple[tuple[int, tuple[str, ...]], ...]
+#: what a matched text holds: the themes' words that need places, and the words that
+#: only need to be present (:func:`_presence_only`)
+_Held = tuple[_Holds, frozenset[str]]
+#: a theme's term counts in a matched text; the theme's other words found in it
+_Counter = Callable[[str], dict[str, int]]
+_Finder = Callable[[str], set[str]]
 
 
-def _compact(holds: list[dict[str, int]]) -> _Holds:
-    return tuple((i, tuple(words)) for i, words in enumerate(holds) if words)
+def _theme_scan(terms: list[str], aux: list[str], fast: bool) -> tuple[_Counter, _Finder | None]:
+    """How one theme reads a matched text: its terms counted as :func:`matching.
+    count_terms` counts them, and which of its other words occur anywhere in it."""
+    engine = tokenmatch.TokenTerms(terms) if fast else None
+    if engine is not None and engine.on:
+        count: _Counter = engine.counts
+    else:
+        pattern, ordered = matching.alternation(terms)
+
+        def count(matched: str) -> dict[str, int]:
+            return matching.count_terms(pattern, ordered, matched)
+
+    if not aux:
+        return count, None
+    # (matched texts are short and each is scanned once: the plain scan, no gate)
+    scanner = tokenmatch.scanner(aux) if fast else matching.TermScanner(aux, fast=False)
+    return count, scanner.found
+
+
+def _presence_only(theme: Theme) -> frozenset[str]:
+    """The theme's context and exclude words that are none of its terms or sense words.
+
+    Held by a matched text exactly when found in it (by any theme listing them), so
+    one set of them for a whole text answers every theme's context and exclude checks.
+    """
+    senses = {w for words, _ in [*theme.near.values(), *theme.not_near.values()] for w in words}
+    return frozenset({*theme.context, *theme.exclude} - set(theme.terms) - senses)
+
+
+def _absent(
+    places: dict[str, list[tuple[int, int, int]]],
+    present: set[str] | frozenset[str],
+    words: list[str],
+) -> bool:
+    """Whether none of ``words`` was found (placed or merely present)."""
+    return places.keys().isdisjoint(words) and present.isdisjoint(words)
 
 
 def length_scale(words: int) -> float:
@@ -290,6 +357,28 @@ def _any_within(ordered: list[int], place: int, within: int) -> bool:
     return i < len(ordered) and ordered[i] <= place + within
 
 
+def _cannot_tag(
+    theme: Theme,
+    places: dict[str, list[tuple[int, int, int]]],
+    scale: float,
+    present: set[str] | frozenset[str],
+) -> bool:
+    """Whether the theme is surely not tagged, judged before scoring: a context group
+    without a word, an exclude word, or a score that cannot reach the threshold even
+    with every occurrence counted and every term in the headline."""
+    if any(_absent(places, present, group) for group in theme.context_groups):
+        return True
+    if not _absent(places, present, theme.exclude):
+        return True
+    terms = theme.terms
+    most = 0.0
+    for term, where in places.items():
+        weight = terms.get(term)
+        if weight is not None:
+            most += weight * (min(len(where), MAX_COUNT) + HEADLINE_BONUS)
+    return round(most, 3) < round(theme.min_score * scale, 3)
+
+
 def _score_theme(
     theme: Theme,
     places: dict[str, list[tuple[int, int, int]]],
@@ -297,13 +386,21 @@ def _score_theme(
     scale: float,
     text: str,
     misses: bool = True,
+    present: set[str] | frozenset[str] = frozenset(),
 ) -> ThemeScore | None:
-    """The theme's score; None when no term counts (or, without ``misses``, when not tagged)."""
+    """The theme's score; None when no term counts (or, without ``misses``, when not tagged).
+
+    ``present``: the theme's words found that need no places (:func:`_presence_only`).
+    """
+    terms = theme.terms
+    if not misses and _cannot_tag(theme, places, scale, present):
+        return None
     counts: dict[str, int] = {}
     total = 0.0
     first: tuple[int, int] | None = None
     best = -1.0
-    terms = theme.terms
+    # the sense words' places, sorted, once per group (terms share their groups)
+    senses_of: dict[int, list[int]] = {}
     for term, where in places.items():
         weight = terms.get(term)
         if weight is None:
@@ -312,7 +409,11 @@ def _score_theme(
         if near is not None:
             words, within = near
             for group in theme.near_groups.get(term) or [words]:
-                senses = sorted(p[0] for w in group for p in places.get(w, []))
+                senses = senses_of.get(id(group))
+                if senses is None:
+                    senses = senses_of[id(group)] = sorted(
+                        p[0] for w in group for p in places.get(w, [])
+                    )
                 where = [p for p in where if _any_within(senses, p[0], within)]
             if not where:
                 continue
@@ -336,10 +437,10 @@ def _score_theme(
     reason = ""
     if total < threshold:
         reason = "below threshold"
-    elif any(places.keys().isdisjoint(group) for group in theme.context_groups):
+    elif any(_absent(places, present, group) for group in theme.context_groups):
         reason = "no context word"
-    elif not places.keys().isdisjoint(theme.exclude):
-        veto = next((w for w in theme.exclude if w in places), None)
+    elif not _absent(places, present, theme.exclude):
+        veto = next((w for w in theme.exclude if w in places or w in present), None)
         if veto is not None:
             reason = f"excluded by {veto!r}"
     if reason and not misses:

@@ -1,0 +1,472 @@
+"""Term matching by looking words up, not by compiling regexes.
+
+:func:`monitor.themes.matching.alternation` compiles all of a taxonomy's terms
+into one big regex: about a second of CPU for the built-in story, paid by every
+process that tags a text (every ``monitor add``), and a pickle does not help
+(patterns compile again on load). :class:`TokenTerms` gives the same answers
+from plain dicts built in milliseconds:
+
+* a text is split once into its runs of word characters (``\\w+``,
+  :func:`monitor.themes.matching.runs`); a term can only begin where a run
+  begins (its pattern starts with a letter or digit after ``(?<!\\w)``);
+* every word of a term written in word characters is a set of whole runs: the
+  forms its pattern (:func:`monitor.themes.matching._word_regex`) matches
+  ("strike": strike, strikes, striked, striking; "TTP": TTP only; "deport*":
+  any run that begins so), with an optional possessive ("'s", the next run "s"
+  after an apostrophe) taken as the pattern would take it (greedy after a plain
+  word, only when needed after a ``y``/``e`` form); between two words the
+  characters between their runs must be whitespace or one hyphen with optional
+  whitespace (the pattern's join);
+* so a dict on the first run gives the terms that can begin there, and the
+  following runs are checked by lookup. Terms that cannot be written so
+  (``U.S.``, ``chargé``: a word with other characters, a letter with special case
+  rules) are matched by their own small regex, only where a run begins with their
+  leading letters; a run with such letters in the text is also judged by regex.
+
+Which term wins at a place is what the alternation's trie decides: it tries the
+branch of the letters the text spells first, so the term with the longest literal
+beginning that matches wins, then the first in ``ordered`` (more words, then
+longer). That holds while no two of the terms' literal letters are the same
+letter for case-insensitive matching ("s" and "ſ"); where it does not hold, or a
+term can begin with a non-word character or match nothing, :attr:`TokenTerms.on`
+is False and the callers use the regex engine. ``tests/test_token_matching.py``
+compares the two on random texts.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from functools import lru_cache
+
+from monitor.themes import matching
+from monitor.themes.matching import _BREAK, _literal_prefix, runs, term_body, term_regex
+
+try:  # the letters case-insensitive matching treats as equal beyond lower()/upper()
+    _EXTRA_CASES: dict[int, tuple[int, ...]] = importlib.import_module("re._casefix")._EXTRA_CASES
+except (ImportError, AttributeError):  # pragma: no cover - CPython before 3.11
+    _EXTRA_CASES = {}
+
+#: how a form of a word takes a possessive after it: not at all, as soon as it can
+#: (``(?:'s)?`` after the word), or only when nothing else fits (``y|y's``)
+NONE, GREEDY, LAZY = 0, 1, 2
+#: a word's kind: any run beginning with letters, a case-sensitive run, a run in any case
+WILD, EXACT, FOLD = 0, 1, 2
+#: what :meth:`TokenTerms._end` answers when the term must be judged by its regex
+REGEX = -1
+
+_JOIN = re.compile(r"\s+|\s*[-‐–]\s*")
+_APOSTROPHES = ("'", "’")
+_MEMO_MAX = 200_000
+
+WordSpec = tuple[int, "str | dict[str, int]"]
+#: a run's candidates given the next run: by priority, by index, how a sure one ends
+_Narrowed = tuple[tuple[int, ...], tuple[int, ...], int]
+
+
+def _plain_word(word: str) -> bool:
+    """Every character a word character whose case-insensitive matching is lower()."""
+    return all(matching._is_word_char(c) and matching._plain(c) for c in word)
+
+
+def word_spec(word: str) -> WordSpec | None:
+    """The runs a term's word matches, as :func:`matching._word_regex` does, or None
+    when the word is not a plain run of word characters."""
+    wild = word.endswith("*")
+    core = word[:-1] if wild else word
+    if not core or not _plain_word(core):
+        return None
+    if wild:
+        return WILD, core.lower()
+    if matching._acronym(word):
+        return EXACT, {word: GREEDY}
+    if not word.isalpha() or len(word) <= 3 or word.isupper():
+        return FOLD, {word.lower(): GREEDY}
+    stem = matching._stem(word).lower()
+    if stem.endswith("y") and len(stem) > 3:
+        return FOLD, {stem[:-1] + "y": LAZY, stem[:-1] + "ies": NONE}
+    if stem.endswith("e"):
+        base = stem[:-1]
+        return FOLD, {base + "e": LAZY, base + "es": NONE, base + "ed": NONE, base + "ing": NONE}
+    forms = {stem + ending: NONE for ending in ("s", "es", "ed", "d", "ing")}
+    forms[stem] = GREEDY
+    return FOLD, forms
+
+
+@lru_cache(maxsize=4096)
+def _fold_class(char: str) -> frozenset[str]:
+    """The lower-case letters case-insensitive matching takes ``char`` for."""
+    low = char.lower()
+    found = {low, char.upper().lower()}
+    found.update(chr(c) for c in _EXTRA_CASES.get(ord(low), ()))
+    return frozenset(found)
+
+
+@lru_cache(maxsize=4096)
+def _matches_letter(letter: str, char: str) -> bool:
+    return re.fullmatch(re.escape(letter), char, re.IGNORECASE | re.UNICODE) is not None
+
+
+def literal_prefix(term: str) -> str:
+    """The letters every match of ``term`` begins with (lower-cased; "" if none, or no words)."""
+    try:
+        return _literal_prefix(term_body(term))[0]
+    except ValueError:
+        return ""
+
+
+def _slow(term: str) -> bool:
+    """:func:`matching._empty_or_invalid` without compiling a pattern for ordinary terms."""
+    return not literal_prefix(term) and matching._empty_or_invalid(term)
+
+
+def ordered_terms(terms: list[str]) -> list[str]:
+    """The terms in :func:`matching.alternation`'s group order."""
+    return sorted(dict.fromkeys(terms), key=lambda t: (-len(t.split()), -len(t)))
+
+
+class TokenTerms:
+    """A fixed set of terms found in texts by word lookups (see the module doc).
+
+    :meth:`finditer` is ``alternation(terms)``'s ``finditer`` as ``(start, end,
+    term)``; :meth:`places` is where each term begins (every place, overlapping
+    ones too: :meth:`matching.TermScanner.places`). Only when :attr:`on`.
+    """
+
+    def __init__(self, terms: list[str]):
+        self.ordered = ordered_terms(terms)
+        if not self.ordered:
+            raise ValueError("no terms")
+        self.on = True
+        n = len(self.ordered)
+        self.specs: list[list[WordSpec] | None] = [None] * n
+        self.priority: list[tuple[int, int]] = [(0, i) for i in range(n)]
+        self._by_key: dict[str, list[int]] = {}
+        self._by_prefix: dict[str, list[int]] = {}
+        #: terms only a regex can read, by the letters they begin with
+        self._by_start: list[tuple[str, int]] = []
+        #: the first two words of terms of several words
+        self._second: dict[int, tuple[WordSpec, WordSpec | None]] = {}
+        self._by_letter: dict[str, list[int]] = {}
+        letters: set[str] = set()
+        for i, term in enumerate(self.ordered):
+            literal = literal_prefix(term)
+            if not literal:
+                self.on = False  # may begin anywhere, or match nothing: the regex engine
+                return
+            letters.update(literal)
+            self.priority[i] = (-len(literal), i)
+            self._by_letter.setdefault(literal[0], []).append(i)
+            words = [w for w in _BREAK.split(term) if w]
+            specs = [word_spec(w) for w in words]
+            if all(spec is not None for spec in specs):
+                self.specs[i] = [spec for spec in specs if spec is not None]
+            first = specs[0]
+            if first is None:
+                # only its regex can read it: looked for where a run can begin it
+                chunk = re.match(r"\w*", words[0])
+                head = chunk.group() if chunk is not None else ""
+                if head and len(head) < len(words[0]) and words[0][len(head)] != "*":
+                    if _plain_word(head):  # ("U.S.": the run "U" and nothing else)
+                        self._by_key.setdefault(head.lower(), []).append(i)
+                elif all(matching._plain(c) for c in literal):
+                    self._by_start.append((literal, i))
+                # (else a letter of it is not plain: no plain run can begin it)
+                continue
+            kind, data = first
+            if kind == WILD:
+                assert isinstance(data, str)
+                self._by_prefix.setdefault(data, []).append(i)
+            else:
+                assert isinstance(data, dict)
+                for form in data:
+                    self._by_key.setdefault(form.lower(), []).append(i)
+            if len(specs) > 1:
+                self._second[i] = (first, specs[1])
+        # two literal letters that are one letter for case-insensitive matching: the
+        # trie may try them in its own order, not by length (the regex engine decides)
+        # (and a letter outside ASCII that an ASCII letter matches, "ſ" for "s": the
+        # regex scanners look such terms up by the ASCII letter and miss them; the
+        # answers must stay theirs)
+        for letter in letters:
+            fold = _fold_class(letter)
+            if len(fold & letters) > 1 or (not letter.isascii() and any(c.isascii() for c in fold)):
+                self.on = False
+                return
+        self._prefix_lengths = sorted({len(p) for p in self._by_prefix})
+        #: run -> (terms that can begin there by priority, the same by index)
+        self._cands: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
+        self._plain: dict[str, bool] = {}
+        self._joins: dict[str, bool] = {}
+        self._pairs: dict[tuple[str, str | None], _Narrowed] = {}
+
+    # -- which terms can begin at a run --
+
+    def _candidates(self, run: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        if _plain_word(run):
+            low = run.lower()
+            found = list(self._by_key.get(low, ()))
+            for length in self._prefix_lengths:
+                if length > len(low):
+                    break
+                found += self._by_prefix.get(low[:length], ())
+            found += [i for start, i in self._by_start if low.startswith(start)]
+        else:  # every term whose first letter the run's first letter matches
+            first = run[0]
+            found = [
+                i
+                for letter, terms in self._by_letter.items()
+                if _matches_letter(letter, first)
+                for i in terms
+            ]
+        unique = set(found)
+        return (
+            tuple(sorted(unique, key=self.priority.__getitem__)),
+            tuple(sorted(unique)),
+        )
+
+    def _lookup(self, words: list[str]) -> dict[str, tuple[tuple[int, ...], tuple[int, ...]]]:
+        memo = self._cands
+        new = set(words).difference(memo)
+        if new:
+            if len(memo) > _MEMO_MAX:
+                memo.clear()
+                self._pairs.clear()
+                new = set(words)
+            for word in new:
+                memo[word] = self._candidates(word)
+        return memo
+
+    def _accepts(self, spec: WordSpec, run: str) -> bool:
+        kind, data = spec
+        if kind == WILD:
+            return run.lower().startswith(data)  # type: ignore[arg-type]
+        return (run if kind == EXACT else run.lower()) in data
+
+    def _narrow(self, word: str, after: str | None) -> _Narrowed:
+        """The candidates of run ``word`` followed by run ``after`` (None: the last run):
+        without the terms of several words whose second word cannot be ``after`` (nor
+        a possessive "s" before it), and, by priority, none after the first term of one
+        word that is sure to match (the alternation never gets past it). Third: when
+        the first by priority is such a term, how it takes a possessive, else -1."""
+        key = (word, after)
+        found = self._pairs.get(key)
+        if found is not None:
+            return found
+        if len(self._pairs) > _MEMO_MAX:  # (a long fetch run sees many pairs of words)
+            self._pairs.clear()
+        prio, by_index = self._cands[word]
+        plain = self._is_plain(word)
+        unsure = after is None or after in ("s", "S") or not self._is_plain(after)
+        drop: set[int] = set()
+        for i in by_index:
+            pair = self._second.get(i)
+            if pair is None or not plain:
+                continue
+            second = pair[1]
+            if second is None:
+                continue  # (its regex reads the rest)
+            if after is None or (not unsure and not self._accepts(second, after)):
+                drop.add(i)
+        kept: list[int] = []
+        sure = -1
+        for i in prio:
+            if i in drop:
+                continue
+            kept.append(i)
+            specs = self.specs[i]
+            if plain and specs is not None and len(specs) == 1 and self._accepts(specs[0], word):
+                # (a word of its own, matching this run: it wins here)
+                if len(kept) == 1:
+                    kind, data = specs[0]
+                    forms = data if isinstance(data, dict) else {}
+                    sure = NONE if kind == WILD else forms[word if kind == EXACT else word.lower()]
+                break
+        found = self._pairs[key] = (
+            tuple(kept),
+            tuple(i for i in by_index if i not in drop),
+            sure,
+        )
+        return found
+
+    def _is_plain(self, word: str) -> bool:
+        found = self._plain.get(word)
+        if found is None:
+            if len(self._plain) > _MEMO_MAX:
+                self._plain.clear()
+            found = self._plain[word] = _plain_word(word)
+        return found
+
+    def _join(self, between: str) -> bool:
+        found = self._joins.get(between)
+        if found is None:
+            if len(self._joins) > _MEMO_MAX:
+                self._joins.clear()
+            found = self._joins[between] = _JOIN.fullmatch(between) is not None
+        return found
+
+    # -- one term at one place --
+
+    def _end(
+        self,
+        index: int,
+        text: str,
+        words: list[str],
+        starts: list[int],
+        ends: list[int],
+        i: int,
+    ) -> int | None:
+        """Where the term's match beginning at run ``i`` ends (None: no match here),
+        or :data:`REGEX` when a run it reads has letters only its regex can judge."""
+        specs = self.specs[index]
+        if specs is None:
+            return REGEX
+        count = len(words)
+        last = len(specs) - 1
+        q = i
+        for k, (kind, data) in enumerate(specs):
+            if q >= count:
+                return None
+            run = words[q]
+            if not run.isascii() and not self._is_plain(run):
+                return REGEX
+            if kind == WILD:
+                if not run.lower().startswith(data):  # type: ignore[arg-type]
+                    return None
+                mode: int | None = NONE
+            elif kind == EXACT:
+                mode = data.get(run)  # type: ignore[union-attr]
+            else:
+                mode = data.get(run.lower())  # type: ignore[union-attr]
+            if mode is None:
+                return None
+            end = ends[q]
+            possessive = False
+            if (
+                mode != NONE
+                and q + 1 < count
+                and starts[q + 1] == end + 1
+                and text[end] in _APOSTROPHES
+            ):
+                after = words[q + 1]
+                if after in ("s", "S"):
+                    possessive = True
+                elif len(after) == 1 and not self._is_plain(after):
+                    return REGEX  # ("'ſ": a possessive for the regex)
+            if k == last:
+                return ends[q + 1] if possessive and mode == GREEDY else end
+            if possessive:
+                q += 1
+                end = ends[q]
+            if q + 1 >= count or not self._join(text[end : starts[q + 1]]):
+                return None
+            q += 1
+        return None  # pragma: no cover - the loop returns at the last word
+
+    def _end_at(
+        self,
+        index: int,
+        text: str,
+        words: list[str],
+        starts: list[int],
+        ends: list[int],
+        i: int,
+    ) -> int | None:
+        end = self._end(index, text, words, starts, ends, i)
+        if end == REGEX:
+            match = term_regex(self.ordered[index]).match(text, starts[i])
+            return match.end() if match is not None else None
+        return end
+
+    # -- a whole text --
+
+    def finditer(self, text: str) -> list[tuple[int, int, str]]:
+        """``(start, end, term)`` of each match of the alternation, in text order."""
+        words, starts, ends = runs(text)
+        memo = self._lookup(words)
+        ordered = self.ordered
+        found: list[tuple[int, int, str]] = []
+        upto = 0
+        last = len(words) - 1
+        for i in [i for i, word in enumerate(words) if memo[word][0]]:
+            place = starts[i]
+            if place < upto:
+                continue
+            prio, _, sure = self._narrow(words[i], words[i + 1] if i < last else None)
+            if sure >= 0:  # one word sure to match here: only its possessive to settle
+                end = ends[i]
+                if (
+                    sure == GREEDY
+                    and i < last
+                    and starts[i + 1] == end + 1
+                    and text[end] in _APOSTROPHES
+                ):
+                    after = words[i + 1]
+                    if after in ("s", "S"):
+                        end = ends[i + 1]
+                    elif len(after) == 1 and not self._is_plain(after):
+                        end = self._end_at(prio[0], text, words, starts, ends, i) or ends[i]
+                found.append((place, end, ordered[prio[0]]))
+                upto = end
+                continue
+            for index in prio:
+                got = self._end_at(index, text, words, starts, ends, i)
+                if got is not None:
+                    found.append((place, got, ordered[index]))
+                    upto = got
+                    break
+        return found
+
+    def places(self, text: str) -> dict[str, list[int]]:
+        """Where each term that occurs in ``text`` begins (offsets, in order)."""
+        words, starts, ends = runs(text)
+        memo = self._lookup(words)
+        ordered = self.ordered
+        found: dict[str, list[int]] = {}
+        last = len(words) - 1
+        for i in [i for i, word in enumerate(words) if memo[word][1]]:
+            for index in self._narrow(words[i], words[i + 1] if i < last else None)[1]:
+                if self._end_at(index, text, words, starts, ends, i) is not None:
+                    found.setdefault(ordered[index], []).append(starts[i])
+        return found
+
+    def counts(self, text: str) -> dict[str, int]:
+        """:func:`matching.count_terms` of the alternation on ``text``."""
+        counts: dict[str, int] = {}
+        for _, _, term in self.finditer(text):
+            counts[term] = counts.get(term, 0) + 1
+        return counts
+
+
+class TokenScanner:
+    """:class:`matching.TermScanner` on :class:`TokenTerms` (same answers, no regex
+    to compile). Use :func:`scanner`, which falls back to the regex scanner."""
+
+    def __init__(self, terms: list[str], engine: TokenTerms | None, slow: set[str]):
+        self.terms = list(dict.fromkeys(terms))
+        self.slow = slow
+        self.scanned = frozenset(t for t in self.terms if t not in slow)
+        self.engine = engine
+
+    def places(self, text: str) -> dict[str, list[int]]:
+        return self.engine.places(text) if self.engine is not None else {}
+
+    def found(self, text: str) -> set[str]:
+        return set(self.places(text))
+
+    def scan(self, text: str) -> matching.TermPresence:
+        places = self.places(text)
+        return matching.TermPresence(self, text, set(places), places)  # type: ignore[arg-type]
+
+
+def scanner(terms: list[str]) -> TokenScanner | matching.TermScanner:
+    """The fastest scanner that answers as :class:`matching.TermScanner` does."""
+    unique = list(dict.fromkeys(terms))
+    slow = {t for t in unique if _slow(t)}
+    plain = [t for t in unique if t not in slow]
+    if not plain:
+        return TokenScanner(unique, None, slow)
+    engine = TokenTerms(plain)
+    if not engine.on:
+        return matching.TermScanner(terms)
+    return TokenScanner(unique, engine, slow)
