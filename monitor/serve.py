@@ -165,6 +165,12 @@ def run(path: Path, host: str, port: int, title: str = "monitor") -> None:
         )
     import uvicorn
     from datasette.app import Datasette
+    from datasette.plugins import pm
+
+    from monitor import sqlplugin
+
+    if not pm.is_registered(sqlplugin):  # monitor_text() for the versions view
+        pm.register(sqlplugin, name="monitor")
 
     datasette = Datasette(
         [str(path)],
