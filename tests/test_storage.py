@@ -130,6 +130,11 @@ def test_a_dictionary_is_trained_and_the_earlier_texts_packed(trained):
         "from version_rows r join versions v on v.id = r.id"
     ).fetchone()
     assert stored < plain / 3
+    # the texts packed before the dictionary existed were packed again with it
+    import zstandard
+
+    frames = trained.execute("select text from version_rows where base_id is null").fetchall()
+    assert all(zstandard.get_frame_parameters(f).dict_id != 0 for (f,) in frames)
     # the hashes are stored as 32 bytes and read as the hex they were given as
     assert trained.execute("select text_hash from versions limit 1").fetchone()[0] == "ab" * 32
     assert trained.execute("select length(text_hash) from version_rows limit 1").fetchone() == (32,)

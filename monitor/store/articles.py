@@ -132,9 +132,9 @@ def _train(db: Database, codec: texts.Codec) -> None:
 
 
 def pack_plain(db: Database, after: int, limit: int) -> int | None:
-    """Pack the texts stored plain among the next ``limit`` versions after id ``after``
-    (a delta when the version is an edit no other version is packed against, else on
-    its own). The logical text is unchanged, so the full-text index is not touched.
+    """Pack the texts stored plain (or packed before the dictionary was trained) among
+    the next ``limit`` versions after id ``after`` (a delta when the version is an edit
+    no other version is packed against, else on its own). The logical text is unchanged, so the full-text index is not touched.
     The last id looked at, or None when there were none."""
     codec = texts.codec(db)
     rows = db.conn.execute(
@@ -145,7 +145,11 @@ def pack_plain(db: Database, after: int, limit: int) -> int | None:
     if not rows:
         return None
     for version_id, article_id, number, text, base_id, text_hash, content_hash in rows:
-        if isinstance(text, str) and len(text) >= texts.MIN_PACK and base_id is None:
+        repack = codec.repack(text, base_id)
+        if not repack and not isinstance(text_hash, str) and not isinstance(content_hash, str):
+            continue
+        if repack:
+            text = codec.unpack(text)
             is_base = db.conn.execute(
                 "select 1 from version_rows where article_id = ? and number > ? and base_id = ?",
                 [article_id, number, version_id],
@@ -185,8 +189,8 @@ def train_dictionary(db: Database) -> int:
     samples = [
         row[0]
         for row in db.conn.execute(
-            "select text from version_rows where id % ? = 0 and typeof(text) = 'text' "
-            "and base_id is null limit ?",
+            "select text from versions where id in (select id from version_rows "
+            "where id % ? = 0 and base_id is null limit ?)",
             [step, texts.SAMPLES],
         )
     ]

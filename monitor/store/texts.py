@@ -2,10 +2,11 @@
 
 A version's text is stored in ``version_rows.text`` in one of three forms:
 
-* a string: the text itself (short texts, texts stored before the database had a
-  dictionary, rows written by plain SQL through the ``versions`` view);
+* a string: the text itself (short texts, texts stored before m100, rows written by
+  plain SQL through the ``versions`` view);
 * a blob with ``base_id`` NULL: a zstd frame, compressed with a dictionary trained on
-  this database's own texts (table ``text_dicts``; the frame names its dictionary);
+  this database's own texts (table ``text_dicts``; the frame names its dictionary), or
+  without one for the first texts of a database, until the dictionary is trained;
 * a blob with ``base_id`` set: a zstd frame compressed against the text of an earlier
   version of the same article (row ``base_id``, itself never a delta), so a small
   edit of a 600-word article costs tens of bytes.
@@ -45,6 +46,7 @@ class Codec:
         self._dicts: dict[int, Any] = {}
         self._dctx: dict[int, Any] = {}
         self._cctx: Any = None
+        self._cctx_dict = -1
         self._current: int | None = None  # dict id new texts use; 0: none yet
         self._looked = False
 
@@ -104,19 +106,36 @@ class Codec:
         return self._current or 0
 
     def pack(self, text: str) -> str | bytes:
-        """A text packed on its own: a dictionary frame, else the text itself."""
-        if len(text) < MIN_PACK or not self.dictionary():
+        """A text packed on its own: a frame with the dictionary (without one until the
+        database has enough texts to train it), else the text itself."""
+        if len(text) < MIN_PACK:
             return text
-        if self._cctx is None:
+        dict_id = self.dictionary()
+        if self._cctx is None or self._cctx_dict != dict_id:
             import zstandard
 
             self._cctx = zstandard.ZstdCompressor(
                 level=LEVEL,
-                dict_data=self._dict(self.dictionary()),
+                dict_data=self._dict(dict_id) if dict_id else None,
                 write_checksum=False,
             )
-        packed: bytes = self._cctx.compress(text.encode("utf-8"))
-        return packed if len(packed) < len(text.encode("utf-8")) else text
+            self._cctx_dict = dict_id
+        raw = text.encode("utf-8")
+        packed: bytes = self._cctx.compress(raw)
+        return packed if len(packed) < len(raw) else text
+
+    def repack(self, stored: Any, base_id: int | None) -> bool:
+        """Whether a stored text would be smaller packed again now: a plain text, or a
+        frame made before the dictionary was trained."""
+        if base_id is not None:
+            return False
+        if isinstance(stored, str):
+            return len(stored) >= MIN_PACK
+        if stored is None or not self.dictionary():
+            return False
+        import zstandard
+
+        return bool(zstandard.get_frame_parameters(bytes(stored)).dict_id == 0)
 
     def delta(self, text: str, base_text: str) -> bytes:
         """``text`` packed against ``base_text`` (a raw-content dictionary)."""
@@ -133,7 +152,7 @@ class Codec:
         the samples are too few or too alike to train on)."""
         import zstandard
 
-        data = [s.encode("utf-8") for s in samples if s]
+        data: list[bytes | bytearray | memoryview] = [s.encode("utf-8") for s in samples if s]
         if sum(map(len, data)) < 8 * DICT_SIZE:
             return 0
         try:
