@@ -22,7 +22,7 @@ from sqlite_utils import Database
 
 from monitor.analysis import edits
 from monitor.errors import NotFoundError
-from monitor.store import diffs, memberships, schema
+from monitor.store import articles, diffs, memberships, schema
 from monitor.store import stories as storymod
 from monitor.store import tags as tagstore
 from monitor.text.timeutil import now_iso
@@ -240,4 +240,38 @@ def backfill(db: Database) -> dict[str, int]:
                     record_pair(db, row["article_id"], row["old_id"], row["new_id"])
                 schema.backfill_done(db, name)
             done[name] = len(missing)
+        if name == "packed_texts":
+            done[name] = pack_texts(db)
+    return done
+
+
+#: versions packed and indexed per transaction by the ``packed_texts`` backfill
+PACK_BATCH = 2000
+
+
+def pack_texts(db: Database) -> int:
+    """The ``packed_texts`` backfill (migration m100): train the text dictionary, then
+    in short transactions (a fetch can write between them; an interrupted run resumes
+    where it stopped) index the versions stored before the migration and pack their
+    texts. Returns the versions done."""
+    name = "packed_texts"
+    with db.atomic():
+        articles.train_dictionary(db)
+    position = schema.backfill_position(db, name) or (0, 0)
+    after, upto = position
+    done = 0
+    while after < upto:
+        with db.atomic():
+            last = min(after + PACK_BATCH, upto)
+            articles.index_texts(db, after, last)
+            articles.pack_plain(db, after, last - after)
+            schema.set_backfill_position(db, name, last)
+        done += last - after
+        after = last
+    with db.atomic():
+        after_all: int | None = upto
+        while after_all is not None:  # stored by a writer since, before the dictionary
+            after_all = articles.pack_plain(db, after_all, PACK_BATCH)
+        articles.optimize_index(db)
+        schema.backfill_done(db, name)
     return done

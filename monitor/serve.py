@@ -55,7 +55,7 @@ order by period, vt.story, vt.theme""",
         "Full-text search of each article's current version (titles and text; Urdu "
         'too): each article once, best matches first. Words, "phrases", OR, NOT.',
         """select a.id, v.title, a.source, a.dated_at, a.version_count as versions,
-  snippet(versions_fts, 1, '[', ']', '…', 16) as snippet, a.url
+  snippet(versions_fts, 0, '[', ']', '…', 16) as snippet, a.url
 from versions_fts
 join versions v on v.id = versions_fts.rowid
 join articles a on a.id = v.article_id and v.number = a.current_version
@@ -165,6 +165,12 @@ def run(path: Path, host: str, port: int, title: str = "monitor") -> None:
         )
     import uvicorn
     from datasette.app import Datasette
+    from datasette.plugins import pm
+
+    from monitor import sqlplugin
+
+    if not pm.is_registered(sqlplugin):  # monitor_text() for the versions view
+        pm.register(sqlplugin, name="monitor")
 
     datasette = Datasette(
         [str(path)],

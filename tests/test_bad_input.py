@@ -8,6 +8,8 @@ import json
 import pytest
 from conftest import SAMPLES
 
+from monitor.store import texts
+
 SEED = str(SAMPLES / "articles" / "01-asif-obliterate.txt")
 
 
@@ -15,6 +17,7 @@ def counts(db_path):
     import sqlite3
 
     conn = sqlite3.connect(db_path)
+    texts.register(conn)  # monitor_text(): the versions view
     try:
         return tuple(
             conn.execute(f"select count(*) from {t}").fetchone()[0]

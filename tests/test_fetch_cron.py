@@ -16,6 +16,7 @@ from werkzeug import Response
 
 from monitor.store import db as dbmod
 from monitor.store import feeds as feedstore
+from monitor.store import texts
 
 pytestmark = pytest.mark.slow
 
@@ -42,6 +43,7 @@ def monitor(db_path, *args):
 
 def check_database(db_path, expected_articles):
     conn = sqlite3.connect(db_path)
+    texts.register(conn)  # monitor_text(): the versions view
     try:
         assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
         assert conn.execute("select count(*) from articles").fetchone()[0] == expected_articles
@@ -77,6 +79,7 @@ def test_two_fetches_at_once_second_waits_then_runs(db_path, httpserver):
     assert [code for code, _ in results] == [0, 0], results
     check_database(db_path, 30)
     conn = sqlite3.connect(db_path)
+    texts.register(conn)  # monitor_text(): the versions view
     runs = conn.execute("select status, new_articles from runs order by id").fetchall()
     conn.close()
     assert sorted(runs) == [("ok", 0), ("ok", 30)]  # one stored everything, one found it stored
@@ -96,6 +99,7 @@ def test_kill_9_mid_run_leaves_a_consistent_database(db_path, httpserver):
         time.sleep(0.05)
         try:
             conn = sqlite3.connect(db_path, timeout=5)
+            texts.register(conn)  # monitor_text(): the versions view
             fetched = conn.execute(
                 "select count(*) from feeds where last_fetched_at is not null"
             ).fetchone()[0]
@@ -107,6 +111,7 @@ def test_kill_9_mid_run_leaves_a_consistent_database(db_path, httpserver):
     assert 2 <= fetched < feeds, "the run was not caught half way"
 
     conn = sqlite3.connect(db_path)
+    texts.register(conn)  # monitor_text(): the versions view
     assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
     per_feed = dict(
         conn.execute(
@@ -197,6 +202,7 @@ def test_crash_consistency_kill_9_at_random_points(db_path, httpserver):
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
         conn = sqlite3.connect(db_path)
+        texts.register(conn)  # monitor_text(): the versions view
         # every feed fetched since is due again at once
         conn.execute("update feeds set next_fetch_at = null, etag = null, last_modified = null")
         conn.commit()
@@ -205,6 +211,7 @@ def test_crash_consistency_kill_9_at_random_points(db_path, httpserver):
     assert again.wait(timeout=60) == 0, again.stderr.read()
     check_database(db_path, feeds * per_feed)
     conn = sqlite3.connect(db_path)
+    texts.register(conn)  # monitor_text(): the versions view
     conn.execute("insert into versions_fts(versions_fts) values('integrity-check')")
     assert (
         conn.execute(
@@ -227,6 +234,7 @@ def test_the_run_budget_stops_a_slow_run_and_leaves_the_rest_due(db_path, httpse
     assert code == 3, err
     assert "run budget was spent" in err and "left for the next run" in err
     conn = sqlite3.connect(db_path)
+    texts.register(conn)  # monitor_text(): the versions view
     due = conn.execute("select count(*) from feeds where last_fetched_at is null").fetchone()[0]
     conn.close()
     assert due >= 1

@@ -20,7 +20,7 @@ def test_empty_database_gets_every_table_and_fts_triggers(db_path):
         "stories",
         "feeds",
         "articles",
-        "versions",
+        "version_rows",
         "diffs",
         "themes",
         "version_themes",
@@ -39,7 +39,9 @@ def test_empty_database_gets_every_table_and_fts_triggers(db_path):
         "words",
         "origin",
     } <= set(db["versions"].columns_dict)
-    assert any(fk.other_table == "articles" for fk in db["versions"].foreign_keys)
+    assert "versions" in db.view_names()  # the stored rows' texts, unpacked
+    assert any(fk.other_table == "articles" for fk in db["version_rows"].foreign_keys)
+    assert any(fk.other_table == "version_rows" for fk in db["version_themes"].foreign_keys)
     triggers = {t.name for t in db.triggers}
     assert {"versions_ai", "versions_ad", "versions_au"} <= triggers
     assert schema.schema_version(db) == [m.name for m in schema.migrations._migrations]

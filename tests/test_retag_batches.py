@@ -251,7 +251,8 @@ def test_retag_writes_only_the_tags_that_changed(archive):
     assert all_tags(db) == done
     # one tag's row changed by hand: the retag puts back that one, and only that one
     db.execute(
-        "update version_themes set score = score + 1 where rowid = (select min(rowid) from version_themes)"
+        "update version_themes set score = score + 1 where (version_id, story, theme) ="
+        " (select version_id, story, theme from version_themes order by 1, 2, 3 limit 1)"
     )
     derive.retag(db, "pakistan-taliban", batch=7)
     assert all_tags(db) == done

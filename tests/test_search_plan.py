@@ -60,10 +60,10 @@ def old_search(db, query: str, opts: SearchOptions) -> list[dict[str, Any]]:
         params += [opts.theme, opts.theme]
     sql = f"""
         select v.article_id as id, v.number as version, a.current_version, a.version_count,
-               highlight(versions_fts, 0, '{OPEN}', '{CLOSE}') as title,
+               highlight(versions_fts, 1, '{OPEN}', '{CLOSE}') as title,
                a.source, a.story, a.dated_at, a.url, v.observed_at,
-               snippet(versions_fts, 1, '{OPEN}', '{CLOSE}', '…', 16) as snippet,
-               bm25(versions_fts, 5.0, 1.0) as rank
+               snippet(versions_fts, 0, '{OPEN}', '{CLOSE}', '…', 16) as snippet,
+               bm25(versions_fts, 1.0, 5.0) as rank
         from versions_fts
         join versions v on v.id = versions_fts.rowid
         join articles a on a.id = v.article_id

@@ -134,7 +134,7 @@ def edited_articles(
                 sum(d.words_added) as words_added, sum(d.words_removed) as words_removed,
                 sum(d.quotes_altered) as quotes_altered, sum(d.quotes_added) as quotes_added,
                 sum(d.quotes_removed) as quotes_removed, count(d.id) as diffs
-            from versions v indexed by versions_observed_at
+            from version_rows v indexed by versions_observed_at
             join articles a on a.id = v.article_id
             left join diffs d on d.article_id = v.article_id and d.to_number = v.number
             where v.number > 1 and v.observed_at between ? and ?{clause}

@@ -240,9 +240,9 @@ def _filters(db: Database, opts: SearchOptions) -> tuple[list[str], list[Any]]:
 #: the columns of one shown result, for one version id (the page's rows only)
 _PAGE_SQL = f"""
     select v.article_id as id, v.number as version, a.current_version, a.version_count,
-           highlight(versions_fts, 0, '{OPEN}', '{CLOSE}') as title,
+           highlight(versions_fts, 1, '{OPEN}', '{CLOSE}') as title,
            a.source, a.story, a.dated_at, a.url, v.observed_at,
-           snippet(versions_fts, 1, '{OPEN}', '{CLOSE}', '…', 16) as snippet
+           snippet(versions_fts, 0, '{OPEN}', '{CLOSE}', '…', 16) as snippet
     from versions_fts
     join versions v on v.id = versions_fts.rowid
     join articles a on a.id = v.article_id
@@ -270,7 +270,7 @@ def search(db: Database, query: str, opts: SearchOptions) -> Iterator[dict[str, 
     where = "".join(f" and {c}" for c in clauses)
     ranked = f"""
         select v.id as vid, v.article_id as aid, v.number as number,
-               bm25(versions_fts, 5.0, 1.0) as rank
+               bm25(versions_fts, 1.0, 5.0) as rank
         from versions_fts
         join versions v on v.id = versions_fts.rowid
         join articles a on a.id = v.article_id
@@ -345,7 +345,7 @@ def _best_first(
     ok = " and ".join(clauses) or "1"
     rows = db.execute(
         f"""with top as materialized (
-                select rowid as vid, bm25(versions_fts, 5.0, 1.0) as rank from versions_fts
+                select rowid as vid, bm25(versions_fts, 1.0, 5.0) as rank from versions_fts
                 where versions_fts match ? and rowid >= ? order by rank limit ?)
             select v.id, v.article_id, v.number, top.rank, ({ok}) as ok
             from top join versions v on v.id = top.vid join articles a on a.id = v.article_id
@@ -374,7 +374,7 @@ def _article_hits(
     the newest), from its own versions only (FTS5 is asked for those rowids)."""
     more = "".join(f" and {c}" for c in clauses).replace("versions_fts.rowid", "v.id")
     rows = db.execute(
-        f"""select versions_fts.rowid, v2.number, bm25(versions_fts, 5.0, 1.0) as rank
+        f"""select versions_fts.rowid, v2.number, bm25(versions_fts, 1.0, 5.0) as rank
             from versions_fts join versions v2 on v2.id = versions_fts.rowid
             where versions_fts match ? and versions_fts.rowid in (
                 select v.id from versions v join articles a on a.id = v.article_id

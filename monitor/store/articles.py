@@ -1,6 +1,10 @@
 """The ``articles``, ``versions`` and ``article_aliases`` tables: the one module that
 writes them, and the one place that reads "an article with its current version".
 
+Versions are stored in ``version_rows`` with their text packed (:mod:`monitor.store.texts`:
+a dictionary frame, or a delta against an earlier version of the article); ``versions``
+is the view that reads them back with their text, and every reader uses it.
+
 An alias is another identity key of a stored article: the URL a page was reached by
 when its ``rel=canonical`` names another, or the content key of a page or file, so
 the same text added from a file and from a URL is one article.
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from monitor.store import texts
 from monitor.store.db import select
 
 if TYPE_CHECKING:
@@ -69,7 +74,127 @@ def insert_article(db: Database, row: dict[str, Any]) -> int:
 
 
 def insert_version(db: Database, row: dict[str, Any]) -> int:
-    return _insert(db, "versions", row)
+    """Store a version (``text`` packed: against its article's previous version when
+    that makes it small, else on its own)."""
+    codec = texts.codec(db)
+    stored = dict(row)
+    text = stored["text"]
+    stored["text"], stored["base_id"] = _packed(db, codec, row["article_id"], row["number"], text)
+    for column in ("text_hash", "content_hash"):
+        stored[column] = _digest(stored[column])
+    version_id = _insert(db, "version_rows", stored)
+    if not codec.dictionary() and version_id >= texts.TRAIN_AT and version_id % 500 == 0:
+        _train(db, codec)
+    return version_id
+
+
+def _packed(
+    db: Database, codec: texts.Codec, article_id: int, number: int, text: str
+) -> tuple[str | bytes, int | None]:
+    """(stored text, delta base id) of a new version's text."""
+    if len(text) >= texts.MIN_PACK and number > 1:
+        prev = db.conn.execute(
+            "select id, base_id from version_rows where article_id = ? and number = ?",
+            [article_id, number - 1],
+        ).fetchone()
+        if prev is not None:
+            base_id = prev[1] if prev[1] is not None else prev[0]
+            (base_text,) = db.conn.execute(
+                "select text from versions where id = ?", [base_id]
+            ).fetchone()
+            delta = codec.delta(text, base_text)
+            if len(delta) * 8 < len(text):  # a small edit: surely smaller than on its own
+                return delta, base_id
+            alone = codec.pack(text)
+            if len(delta) < len(alone):
+                return delta, base_id
+            return alone, None
+    return codec.pack(text), None
+
+
+def _digest(value: Any) -> Any:
+    """A SHA-256 in hex as its 32 bytes (the ``versions`` view shows it as hex again)."""
+    if isinstance(value, str) and len(value) == 64:
+        try:
+            return bytes.fromhex(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _train(db: Database, codec: texts.Codec) -> None:
+    """Train the text dictionary on the stored texts, then pack those stored plain
+    (in the caller's transaction: a thousand texts, once in a database's life)."""
+    if train_dictionary(db):
+        after: int | None = 0
+        while after is not None:
+            after = pack_plain(db, after, 5000)
+
+
+def pack_plain(db: Database, after: int, limit: int) -> int | None:
+    """Pack the texts stored plain (or packed before the dictionary was trained) among
+    the next ``limit`` versions after id ``after`` (a delta when the version is an edit
+    no other version is packed against, else on its own). The logical text is unchanged, so the full-text index is not touched.
+    The last id looked at, or None when there were none."""
+    codec = texts.codec(db)
+    rows = db.conn.execute(
+        "select id, article_id, number, text, base_id, text_hash, content_hash "
+        "from version_rows where id > ? order by id limit ?",
+        [after, limit],
+    ).fetchall()
+    if not rows:
+        return None
+    for version_id, article_id, number, text, base_id, text_hash, content_hash in rows:
+        repack = codec.repack(text, base_id)
+        if not repack and not isinstance(text_hash, str) and not isinstance(content_hash, str):
+            continue
+        if repack:
+            text = codec.unpack(text)
+            is_base = db.conn.execute(
+                "select 1 from version_rows where article_id = ? and number > ? and base_id = ?",
+                [article_id, number, version_id],
+            ).fetchone()
+            text, base_id = _packed(db, codec, article_id, 1 if is_base else number, text)
+        db.conn.execute(
+            "update version_rows set text = ?, base_id = ?, text_hash = ?, content_hash = ? "
+            "where id = ?",
+            [text, base_id, _digest(text_hash), _digest(content_hash), version_id],
+        )
+    return int(rows[-1][0])
+
+
+def index_texts(db: Database, after: int, upto: int) -> None:
+    """Add versions ``after < id <= upto`` to the full-text index (those stored before
+    the index was remade: later ones are indexed by the triggers as they are stored)."""
+    db.conn.execute(
+        "insert into versions_fts (rowid, text, title) "
+        "select id, text, title from versions where id > ? and id <= ?",
+        [after, upto],
+    )
+
+
+def optimize_index(db: Database) -> None:
+    """Merge the full-text index into one segment (smaller, and faster to search)."""
+    db.conn.execute("insert into versions_fts (versions_fts) values ('optimize')")
+
+
+def train_dictionary(db: Database) -> int:
+    """Train the text dictionary on up to ``texts.SAMPLES`` stored texts spread over
+    the archive (none is trained when one exists); its id, 0 when none."""
+    codec = texts.codec(db)
+    if codec.dictionary():
+        return codec.dictionary()
+    (count,) = db.conn.execute("select max(id) from version_rows").fetchone()
+    step = max(1, (count or 0) // texts.SAMPLES)
+    samples = [
+        row[0]
+        for row in db.conn.execute(
+            "select text from versions where id in (select id from version_rows "
+            "where id % ? = 0 and base_id is null limit ?)",
+            [step, texts.SAMPLES],
+        )
+    ]
+    return codec.train(samples)
 
 
 def set_current(db: Database, article_id: int, number: int) -> None:

@@ -46,6 +46,20 @@ def request_backfill(db: Database, name: str) -> None:
 
 def backfill_done(db: Database, name: str) -> None:
     db.execute("delete from backfills where name = ?", [name])
+    if db["backfill_progress"].exists():
+        db.execute("delete from backfill_progress where name = ?", [name])
+
+
+def backfill_position(db: Database, name: str) -> tuple[int, int] | None:
+    """(last id done, last id to do) of a backfill that works in batches."""
+    row = db.execute(
+        "select last_id, upto from backfill_progress where name = ?", [name]
+    ).fetchone()
+    return (int(row[0]), int(row[1])) if row else None
+
+
+def set_backfill_position(db: Database, name: str, last_id: int) -> None:
+    db.execute("update backfill_progress set last_id = ? where name = ?", [last_id, name])
 
 
 def _request_backfill(db: Database, name: str) -> None:
@@ -531,3 +545,15 @@ def m095_rejected_entries(db: Database) -> None:
         )"""
     )
     db.execute("CREATE INDEX IF NOT EXISTS rejected_entries_feed ON rejected_entries(feed_id, id)")
+
+
+@migrations()
+def m100_packed_texts(db: Database) -> None:
+    """Versions take less than half the disk: texts packed in ``version_rows``, read
+    through the view ``versions``; the full-text index text-first; tags without rowid
+    (:mod:`monitor.store.schema_packed` says how). The ``packed_texts`` backfill packs
+    and indexes the versions stored before, in batches."""
+    from monitor.store import schema_packed
+
+    if schema_packed.apply(db):
+        _request_backfill(db, "packed_texts")
