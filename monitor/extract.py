@@ -41,6 +41,8 @@ MAX_HTML_BYTES = 5_000_000
 MAX_ELEMENTS = 50_000
 #: seconds one extraction may take
 TIME_BUDGET = 10.0
+#: more of the text than this share undecodable (U+FFFD): not an article
+MAX_UNREADABLE_SHARE = 0.02
 
 _START_TAG = re.compile(r"<[A-Za-z]")
 _LINK_OR_META = re.compile(r"<(?:link|meta)\b[^>]*>", re.IGNORECASE)
@@ -133,6 +135,12 @@ def check_budget(html: str | bytes, url: str | None = None) -> None:
         )
 
 
+def _looks_binary(html: bytes) -> bool:
+    """NUL bytes near the start, and no UTF-16 byte-order mark: an image, a PDF, an archive."""
+    head = html[:8192]
+    return b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff"))
+
+
 def extract_html(
     html: str | bytes, url: str | None = None, *, time_budget: float | None = None
 ) -> Extracted | None:
@@ -146,6 +154,8 @@ def extract_html(
     if time_budget is None:
         time_budget = TIME_BUDGET
     check_budget(html, url)
+    if isinstance(html, bytes) and _looks_binary(html):
+        raise ExtractionRefused(f"{url or 'page'}: not a web page (binary data); page skipped")
     try:
         with _time_limit(time_budget):
             document = _extract(trafilatura, html, url)
@@ -213,6 +223,12 @@ def _result(document: Any) -> Extracted | None:
     if lines and title and lines[0] == title:
         lines = lines[1:]  # the headline repeated as the first line of the body
     text = "\n\n".join(lines)
+    # U+FFFD: bytes the page's encoding has no character for; many mean it is not text
+    unreadable = text.count("\ufffd")
+    if unreadable > max(2, len(text) * MAX_UNREADABLE_SHARE):
+        return None
+    text = text.replace("\ufffd", "")
+    title = title.replace("\ufffd", "").strip() or None if title else None
     if len(text.split()) < MIN_WORDS:
         return None  # navigation or a cookie banner, not an article
     published = parse_published(str(data["date"]), what="page date") if data.get("date") else None
