@@ -17,8 +17,10 @@ program using ``monitor.api`` runs it) with ``time_budget=--extract-budget``:
 
 - spans: 49,000 ``<span>`` of words in one ``<div>`` (inside the size and element
   budgets; the time goes to trafilatura's Python code);
-- links: 6,000 links in one paragraph (most of the time goes to one libxml2 XPath
-  call, which nothing in the process can interrupt: the overshoot left).
+- links: 6,000 links in one paragraph, and
+- bold: 16,000 ``<b>`` words in one paragraph: most of their time goes to single
+  libxml2 XPath calls, which no timer in the process interrupts (the extraction's
+  child process is killed instead).
 
 Each is fetched once with ``HttpClient(HttpOptions(total_timeout=--deadline,
 read_timeout=--read-timeout, retries=--retries))``: the interval is shorter than
@@ -62,6 +64,7 @@ PARA = "<p>" + "The delegations met in Doha on Monday to resume the talks. " * 5
 PAGES = {
     "spans": "<div>" + "<span>word and more words here</span>" * 49_000 + "</div>",
     "links": "<div><p>" + "<a href='/x'>link text</a> words " * 6_000 + "</p></div>",
+    "bold": "<div><p>" + "<b>bold</b> words " * 16_000 + "</p></div>",
 }
 
 

@@ -9,7 +9,11 @@ page of 500,000 spans took 36 s):
 - time: :data:`TIME_BUDGET` (10 s) of wall-clock time, on whatever thread the
   extraction runs (the CLI's main thread, fetch's worker processes, a thread of
   a program using :mod:`monitor.api`). The two limits above do not bound the
-  time by themselves: 10,000 links in one paragraph (0.35 MB) took 20 s.
+  time by themselves: 24,000 ``<b>`` in one paragraph (0.4 MB) took 90 s, most
+  of it in single libxml2 calls. So the extraction runs in a forked child: a
+  watchdog stops its Python code at the budget, and the child is killed
+  :data:`KILL_GRACE` later if a C call holds it (where there is no ``fork``, the
+  watchdog alone).
 
 Over any budget :func:`extract_html` raises :class:`ExtractionRefused`, an
 :class:`~monitor.errors.InputError` with one readable line.
@@ -20,6 +24,7 @@ from __future__ import annotations
 import ctypes
 import logging
 import re
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -70,7 +75,10 @@ class _Watchdog:
     works on the main thread only, and it leaves the process's signal handlers and
     timers alone. The exception arrives between two Python bytecodes, as a signal
     handler's would (trafilatura's work is Python over lxml, so it arrives soon; a
-    single lxml parse is bounded by :data:`MAX_HTML_BYTES`).
+    single lxml parse is bounded by :data:`MAX_HTML_BYTES`). It is not a hard bound:
+    a long call into libxml2 delays it, and one that lands in a weakref callback or a
+    ``__del__`` is printed and dropped by Python; :func:`_extract_in_child` adds the
+    hard bound.
     """
 
     def __init__(self, seconds: float) -> None:
@@ -149,26 +157,123 @@ def extract_html(
     Raises :class:`ExtractionRefused` for a page over the budget (see the module doc);
     ``time_budget`` defaults to :data:`TIME_BUDGET`.
     """
-    import trafilatura  # imported lazily: it costs ~0.5 s to import
+    # imported lazily (it costs ~0.5 s), and here, so a forked child finds it loaded
+    import trafilatura  # noqa: F401
 
     if time_budget is None:
         time_budget = TIME_BUDGET
     check_budget(html, url)
     if isinstance(html, bytes) and _looks_binary(html):
         raise ExtractionRefused(f"{url or 'page'}: not a web page (binary data); page skipped")
-    try:
-        with _time_limit(time_budget):
-            document = _extract(trafilatura, html, url)
-    except _OutOfTime:
+    where = url or "page"
+    if _forkable():
+        result = _extract_in_child(html, url, time_budget, where)
+    else:  # no fork (Windows), or a daemonic process: the watchdog alone
+        try:
+            result = _extract_bounded(html, url, time_budget)
+        except _OutOfTime:
+            result = _OUT_OF_TIME
+    if result == _OUT_OF_TIME:  # (a copy, when it came through the pipe)
         raise ExtractionRefused(
-            f"{url or 'page'}: extraction took longer than {time_budget:g} s; page skipped"
-        ) from None
-    if document is None:
-        return None
-    result = _result(document)
+            f"{where}: extraction took longer than {time_budget:g} s; page skipped"
+        )
     if result is not None:
+        assert isinstance(result, Extracted)
         result.url = canonical_url(html, url) or result.url
     return result
+
+
+#: the marker of an extraction stopped at its time budget
+_OUT_OF_TIME = "out of time"
+#: seconds a child is given past its own budget before it is killed
+KILL_GRACE = 1.0
+_warm = False
+_WARM_PAGE = (
+    "<html><head><title>Warm</title></head><body><article><p>"
+    + "The delegations met in Doha on Monday to resume the talks. " * 3
+    + "</p></article></body></html>"
+)
+
+
+def _extract_bounded(html: str | bytes, url: str | None, budget: float) -> Extracted | None:
+    import trafilatura
+
+    with _time_limit(budget):
+        document = _extract(trafilatura, html, url)
+        return None if document is None else _result(document)
+
+
+def _quiet_unraisable(unraisable: Any) -> None:
+    if not isinstance(unraisable.exc_value, _OutOfTime):
+        sys.__unraisablehook__(unraisable)
+
+
+def _forkable() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods() and not (
+        multiprocessing.current_process().daemon
+    )
+
+
+def _extract_in_child(
+    html: str | bytes, url: str | None, budget: float, where: str
+) -> Extracted | str | None:
+    """Extract in a forked child, killed :data:`KILL_GRACE` seconds past ``budget``.
+
+    The watchdog stops Python code, not one long call into libxml2 (one XPath over
+    a paragraph of 24,000 ``<b>`` took 90 s); only a process can be stopped there.
+    A fork shares the parent's memory (trafilatura loaded, the page not copied), so
+    it costs milliseconds; it runs only the extraction and leaves by ``os._exit``.
+    """
+    import multiprocessing
+
+    global _warm
+    if not _warm:  # trafilatura fills caches on first use: once here, not in every child
+        _warm = True
+        try:  # a known small page: the page's own budget is not for this
+            _extract_bounded(_WARM_PAGE, None, 30.0)
+        except _OutOfTime:
+            pass
+    context = multiprocessing.get_context("fork")
+    reader, writer = context.Pipe(duplex=False)
+    child = context.Process(
+        target=_child, args=(writer, html, url, budget), name="extract", daemon=True
+    )
+    child.start()
+    writer.close()
+    try:
+        if not reader.poll(budget + KILL_GRACE):
+            return _OUT_OF_TIME
+        kind, value = reader.recv()
+    except (EOFError, OSError):
+        kind, value = "died", None
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        reader.close()
+    if kind == "died":
+        kind, value = "error", f"the extraction process ended (exit {child.exitcode})"
+    if kind == "error":
+        raise ExtractionRefused(f"{where}: extraction failed ({value}); page skipped")
+    return value
+
+
+def _child(conn: Any, html: str | bytes, url: str | None, budget: float) -> None:
+    # the watchdog's exception may land in a weakref callback or a __del__, where Python
+    # prints it as "Exception ignored" and goes on: say nothing (the parent kills this
+    # process at the deadline)
+    sys.unraisablehook = _quiet_unraisable
+    try:
+        try:
+            conn.send(("ok", _extract_bounded(html, url, budget)))
+        except _OutOfTime:
+            conn.send(("ok", _OUT_OF_TIME))
+        except Exception as exc:
+            conn.send(("error", f"{type(exc).__name__}: {exc}"[:200]))
+    finally:
+        conn.close()
 
 
 def canonical_url(html: str | bytes, base: str | None = None) -> str | None:
