@@ -5,9 +5,10 @@ returns a :class:`Response`; a network or HTTP problem is one readable line in
 ``Response.error``, never an exception. What it does for the caller:
 
 - connect and read timeouts, and a hard wall-clock deadline for the whole of one
-  attempt (connect, headers, every hop and the body): every socket operation gets
-  at most the time left (:mod:`monitor.netguard`), so a server trickling bytes
-  cannot stretch it; a timed-out attempt is not retried;
+  attempt (DNS lookup, connect, headers, every hop and the body): every lookup and
+  socket operation gets at most the time left (:mod:`monitor.netguard`), so a
+  server trickling bytes or a hung resolver cannot stretch it; a timed-out attempt
+  is not retried;
 - with ``allow_private=False`` (page fetches), loopback, private, link-local,
   multicast, unspecified and reserved addresses are refused after DNS resolution,
   on every redirect hop;
@@ -397,7 +398,14 @@ class HttpClient:
         if self.options.allow_private or not self._proxied:
             return
         target = httpx.URL(url)
-        problem = netguard.host_problem(target.host, target.port or 443)
+        try:
+            problem = netguard.host_problem(
+                target.host, target.port or 443, self.options.connect_timeout
+            )
+        except netguard.DeadlinePassed:
+            raise self._out_of_time() from None
+        except netguard.LookupTimedOut as exc:
+            raise _Failure(str(exc)) from None
         if problem:
             raise _Failure(problem)
 
@@ -509,6 +517,9 @@ def _describe(exc: httpx.HTTPError, opts: HttpOptions) -> _Failure:
     # a timeout is not retried: each retry of a server that hangs costs the whole
     # timeout again (three tries of a trickling feed held a cron run for 905 s)
     if isinstance(exc, httpx.ConnectTimeout):
+        for cause in _chain(exc):
+            if isinstance(cause, netguard.LookupTimedOut):
+                return _Failure(str(cause))
         return _Failure(f"timed out after {_seconds(opts.connect_timeout)} s connecting")
     if isinstance(exc, httpx.ReadTimeout):
         return _Failure(f"timed out after {_seconds(opts.read_timeout)} s reading")

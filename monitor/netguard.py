@@ -4,17 +4,21 @@
 :class:`monitor.http.HttpClient` goes through. Per attempt (a thread-local
 :func:`attempt` scope) it enforces:
 
-- a hard wall-clock deadline: every connect, TLS handshake, read and write gets
-  at most the time left before the deadline as its socket timeout, so a server
-  that trickles its headers or body one byte every few seconds is cut off at
-  the deadline, not after ``read_timeout`` per byte;
-- when private addresses are not allowed: the host is resolved here
-  (``socket.getaddrinfo``), every address is checked with :mod:`ipaddress`, and
-  the connection goes to a checked address (so a second DNS answer cannot swap
-  in another). Loopback, private, link-local, multicast, unspecified, reserved
-  and other non-global addresses are refused, whatever form the URL gave them in
-  (``localhost``, ``2130706433``, ``0x7f000001``, ``[::ffff:127.0.0.1]``).
-  Redirects are new connections, so every hop is checked.
+- a hard wall-clock deadline: the DNS lookup, every connect, TLS handshake, read
+  and write gets at most the time left before the deadline, so a server that
+  trickles its headers or body one byte every few seconds, or a resolver that
+  hangs, is cut off at the deadline, not after ``read_timeout`` per byte;
+- one lookup a connection: the host is resolved here (``socket.getaddrinfo`` in a
+  daemon thread, waited for at most the connect timeout and the time left) and
+  the connection goes to an address of that answer, never to the name again, so
+  the address checked is the address connected to (a second DNS answer cannot
+  swap in another). The name still goes out as the TLS server name (SNI) and in
+  the ``Host`` header: httpcore takes both from the URL, not from here;
+- when private addresses are not allowed: every address of the answer is checked
+  with :mod:`ipaddress`. Loopback, private, link-local, multicast, unspecified,
+  reserved and other non-global addresses are refused, whatever form the URL
+  gave them in (``localhost``, ``2130706433``, ``0x7f000001``,
+  ``[::ffff:127.0.0.1]``). Redirects are new connections, so every hop is checked.
 """
 
 from __future__ import annotations
@@ -41,6 +45,10 @@ class AddressRefused(httpcore.ConnectError):
 
 class DeadlinePassed(httpcore.ReadTimeout):
     """The attempt's wall-clock deadline passed."""
+
+
+class LookupTimedOut(httpcore.ConnectTimeout):
+    """The DNS lookup took longer than the connect timeout."""
 
 
 @contextmanager
@@ -89,14 +97,55 @@ def address_problem(address: IPAddress) -> str | None:
     return None if address.is_global else "non-public"
 
 
-def resolve(host: str, port: int) -> list[IPAddress]:
-    """Every address ``host`` resolves to, in the resolver's order (duplicates dropped)."""
+def resolve(host: str, port: int, timeout: float | None = None) -> list[IPAddress]:
+    """Every address ``host`` resolves to, in the resolver's order (duplicates dropped).
+
+    The lookup takes at most ``timeout`` seconds and the time left before the
+    attempt's deadline: :class:`LookupTimedOut` or :class:`DeadlinePassed` after
+    that. ``getaddrinfo`` cannot be interrupted, so it runs in a daemon thread that
+    a hung resolver leaves behind (it ends by the resolver's own timeouts; a
+    daemon thread never delays the exit of the process). Raises ``OSError`` (a
+    ``socket.gaierror``), ``UnicodeError`` or ``ValueError`` for a name that does
+    not resolve.
+    """
+    try:
+        return [ipaddress.ip_address(host)]  # a literal address: nothing to look up
+    except ValueError:
+        pass
+    wait = _clamp(timeout)
+    found = _lookup(host, port, wait)
+    if found is None:
+        if wait == timeout:
+            raise LookupTimedOut(f"DNS lookup of {host} timed out after {timeout:g} s")
+        raise DeadlinePassed("the deadline for this attempt passed during the DNS lookup")
     out: list[IPAddress] = []
-    for *_, sockaddr in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM):
-        address = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
+    for *_, sockaddr in found:
+        address = ipaddress.ip_address(sockaddr[0])  # "fe80::1%eth0" keeps its zone
         if address not in out:
             out.append(address)
     return out
+
+
+def _lookup(host: str, port: int, wait: float | None) -> list[Any] | None:
+    """``socket.getaddrinfo(host, port)`` within ``wait`` seconds; ``None`` when it took longer."""
+    answer: list[Any] = []
+    done = threading.Event()
+
+    def look_up() -> None:
+        try:
+            answer.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except BaseException as exc:  # handed to the waiting thread, raised there
+            answer.append(exc)
+        finally:
+            done.set()
+
+    threading.Thread(target=look_up, name=f"dns {host[:60]}", daemon=True).start()
+    if not done.wait(wait):
+        return None
+    if isinstance(answer[0], BaseException):
+        raise answer[0]
+    found: list[Any] = answer[0]
+    return found
 
 
 def refusal(host: str, addresses: Iterable[IPAddress]) -> str | None:
@@ -109,10 +158,12 @@ def refusal(host: str, addresses: Iterable[IPAddress]) -> str | None:
     return None
 
 
-def host_problem(host: str, port: int) -> str | None:
-    """Why a connection to ``host`` must be refused; ``None`` when all its addresses are public."""
+def host_problem(host: str, port: int, timeout: float | None = None) -> str | None:
+    """Why a connection to ``host`` must be refused; ``None`` when all its addresses are public.
+
+    The lookup is bounded as :func:`resolve`'s is (its timeouts are raised)."""
     try:
-        return refusal(host, resolve(host, port))
+        return refusal(host, resolve(host, port, timeout))
     except (OSError, UnicodeError, ValueError):
         return None  # unresolvable: the connection fails on its own, with its own message
 
@@ -129,8 +180,12 @@ def _url_problem(url: str) -> str | None:
 def may_move(old: str, new: str) -> bool:
     """Whether a permanent redirect may replace the stored URL ``old`` by ``new``: not
     from a public address to a private one (a feed server must not be able to point
-    later fetches at the machine's own network; the user may add such a URL by hand)."""
-    return not _url_problem(new) or bool(_url_problem(old))
+    later fetches at the machine's own network; the user may add such a URL by hand).
+    A host that cannot be looked up in time is not moved to."""
+    try:
+        return not _url_problem(new) or bool(_url_problem(old))
+    except httpcore.TimeoutException:
+        return False
 
 
 class _Stream(httpcore.NetworkStream):
@@ -177,17 +232,20 @@ class GuardedBackend(httpcore.NetworkBackend):
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
         _, allow_private = _scope()
-        targets = [host]
+        try:
+            addresses = resolve(host, port, timeout)
+        except OSError as exc:
+            # "[Errno -2] Name or service not known", "... Temporary failure in name resolution"
+            raise httpcore.ConnectError(str(exc)) from exc
+        except (UnicodeError, ValueError) as exc:  # not a name at all ("a..b", a 64-letter label)
+            raise httpcore.ConnectError(f"Name or service not known ({exc})") from exc
         if self.check_addresses and not allow_private:
-            try:
-                addresses = resolve(host, port)
-            except (OSError, UnicodeError, ValueError) as exc:
-                raise httpcore.ConnectError(f"Name or service not known ({exc})") from exc
             refused = refusal(host, addresses)
             if refused:
                 raise AddressRefused(refused)
-            targets = [str(a) for a in addresses]
-        last: Exception | None = None
+        # the addresses just looked up (and checked), never the name again
+        targets = [str(a) for a in addresses]
+        last: Exception = httpcore.ConnectError(f"Name or service not known ({host})")
         for target in targets:
             try:
                 stream = self._backend.connect_tcp(
@@ -197,7 +255,6 @@ class GuardedBackend(httpcore.NetworkBackend):
                 last = exc
                 continue
             return _Stream(stream)
-        assert last is not None
         raise last
 
     def connect_unix_socket(

@@ -147,11 +147,16 @@ LEGACY_ENCODINGS = (
 def guess_encoding(data: bytes) -> str:
     """The most likely legacy encoding of ``data`` (charset-normalizer), cp1252 when it
     finds none."""
+    return _guess_encoding(data) or "cp1252"
+
+
+def _guess_encoding(data: bytes) -> str | None:
+    """The most likely legacy encoding of ``data``; ``None`` when none reads it as text."""
     from charset_normalizer import from_bytes
 
     matches = list(from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS)))
     if not matches:
-        return "cp1252"
+        return None
     order = {name: i for i, name in enumerate(LEGACY_ENCODINGS)}
     best = min(
         matches,
@@ -164,11 +169,21 @@ def guess_encoding(data: bytes) -> str:
     return str(best.encoding)
 
 
+#: below this many bytes charset-normalizer's "no encoding fits" is not evidence
+#: enough to call a file binary (cp1252 is read instead)
+MIN_BYTES_TO_JUDGE = 64
+#: more bytes than this share that the guessed encoding cannot map: not text
+MAX_UNREADABLE_SHARE = 0.02
+
+
 def decode_text(raw: RawSource) -> tuple[str, str | None]:
     """Decode bytes as UTF-8 (BOMs honoured); otherwise guess the encoding with
     charset-normalizer and say which was used.
 
-    Returns the text and a warning (or ``None``).
+    Returns the text and a warning (or ``None``). Bytes that are not text are an
+    :class:`InputError`, never stored as garbage: no encoding reads them (from
+    :data:`MIN_BYTES_TO_JUDGE` bytes on), or more than :data:`MAX_UNREADABLE_SHARE`
+    of them have no character in the guessed encoding (fewer are dropped).
     """
     data = raw.data
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -176,8 +191,22 @@ def decode_text(raw: RawSource) -> tuple[str, str | None]:
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
-        encoding = guess_encoding(data)
+        guessed = _guess_encoding(data)
+        if guessed is None and len(data) >= MIN_BYTES_TO_JUDGE:
+            raise InputError(
+                f"{raw.name}: is not text: not valid UTF-8 (byte {exc.start}) and no known "
+                "encoding reads it; a binary or damaged file? Give a .txt or .html article"
+            ) from None
+        encoding = guessed or "cp1252"
         text = data.decode(encoding, errors="replace")
+        # bytes the encoding has no character for: a few are dropped, many mean "not text"
+        unreadable = text.count("\ufffd")
+        if unreadable > max(2, len(text) * MAX_UNREADABLE_SHARE):
+            raise InputError(
+                f"{raw.name}: is not text: {unreadable} bytes that {encoding} (the best "
+                "guess) cannot read; a binary or damaged file? Give a .txt or .html article"
+            ) from None
+        text = text.replace("\ufffd", "")
         return text, (
             f"{raw.name}: not valid UTF-8 (byte {exc.start}); read it as {encoding} "
             "(a guess by charset-normalizer) — check the text, or convert the file to "

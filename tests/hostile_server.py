@@ -39,6 +39,8 @@ class HostileServer:
         self.max_seconds = max_seconds
         self.lifetime = lifetime
         self.requests: list[str] = []
+        #: the Host header of each request, in the order of ``requests``
+        self.hosts: list[str] = []
         self._stop = threading.Event()
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -91,6 +93,11 @@ class HostileServer:
                     return
                 request += chunk
             target = request.split(b" ", 2)[1].decode("latin-1")
+            head = request.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")[1:]
+            fields = dict(h.split(":", 1) for h in head if ":" in h)
+            self.hosts.append(
+                next((v.strip() for k, v in fields.items() if k.lower() == "host"), "")
+            )
             self.requests.append(target)
             self._answer(conn, target, until)
         except OSError:

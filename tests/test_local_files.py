@@ -69,3 +69,12 @@ def test_add_of_a_fifo_is_one_clear_line(invoke, tmp_path: Path) -> None:
     result = _in_time(lambda: invoke("add", str(fifo)))
     assert result.exit_code == 1
     assert "named pipe" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_following_a_fifo_says_what_it_is(invoke, tmp_path: Path) -> None:
+    # it said "no such file" of a path that exists
+    fifo = tmp_path / "feed.xml"
+    os.mkfifo(fifo)
+    result = _in_time(lambda: invoke("feeds", "add", str(fifo)))
+    assert result.exit_code == 1 and "not a regular file" in result.stderr
+    assert "no such file" not in result.stderr

@@ -31,6 +31,8 @@ def normalise_feed_location(location: str) -> str:
         raise InputError(f"feed {location!r}: only http(s) URLs and local files are supported")
     path = local_path(location)
     if not path.is_file():
+        if path.exists():  # a FIFO, a device, a directory: never opened to find out more
+            raise InputError(f"feed {location!r}: not a regular file; give a feed file")
         raise InputError(f"feed {location!r}: no such file (give an http(s) URL or a feed file)")
     return str(path.resolve())
 
