@@ -5,9 +5,12 @@ A stdlib ThreadingHTTPServer (in a thread of this process, on 127.0.0.1) serves
 sentences, guids, links, pubDates, with ETag and Last-Modified, gzip when asked,
 and 304 to a conditional request that matches. Both tools get the same feeds from
 the same server, store every entry (monitor: no story, so nothing is filtered out)
-and fetch no article pages (monitor without --full-text; reader never does):
+and fetch no article pages (monitor without --full-text; reader never does).
+monitor also tags every version it stores (themes, story rules): work reader does
+not do, so its CPU time is printed apart too.
 
-- monitor: `feeds add URL` for every feed (the CLI, in one process), then
+- monitor: every feed added to a new database (stored, not fetched, as reader's
+  add_feed does), then
   `monitor --db DB fetch [--jobs J] --quiet` twice: the first run stores every
   entry, the second should be all 304s. Once with the CLI's default --jobs and
   once with --jobs 1 (--monitor-jobs).
@@ -35,7 +38,8 @@ has pins of its own, so it lives in its own virtualenv (monitor's is untouched):
     python3.11 -m venv /tmp/reader-venv
     /tmp/reader-venv/bin/pip install reader sgmllib3k
     python benchmarks/bench_fetch.py [--feeds 500] [--entries 50] [--jobs 4] \\
-        [--reader-python /tmp/reader-venv/bin/python] [--load 2] [--only monitor|reader]
+        [--reader-python /tmp/reader-venv/bin/python] [--load 2] [--only monitor|reader] \\
+        [--base DIR]
 """
 
 from __future__ import annotations
@@ -381,6 +385,37 @@ with open(out, "w") as f:
 """
 
 
+#: `monitor ARGS` with the CPU time of tagging (theme tags and story rules, computed
+#: for every stored version) written to argv[1]: another part of the project, counted
+#: apart. thread_time: tagging runs in the main thread, downloads in others.
+MONITOR_TIMING_TAGS = r"""
+import sys, time
+from monitor import derive
+from monitor.cli import main
+
+out, sys.argv = sys.argv[1], ["monitor", *sys.argv[2:]]
+spent = [0.0]
+
+def timed(fn):
+    def run(*args, **kwargs):
+        started = time.thread_time()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            spent[0] += time.thread_time() - started
+    return run
+
+for name in ("tag_version", "record_membership"):
+    if hasattr(derive, name):
+        setattr(derive, name, timed(getattr(derive, name)))
+try:
+    main()
+finally:
+    with open(out, "w") as f:
+        f.write(str(spent[0]))
+"""
+
+
 @dataclass
 class Step:
     wall: float
@@ -491,10 +526,17 @@ class Load:
 
 
 def bench_monitor(
-    urls: list[str], site: Site, jobs: str, workdir: Path, served: int, root: Path, load: int
+    urls: list[str],
+    site: Site,
+    jobs: str,
+    workdir: Path,
+    served: int,
+    root: Path,
+    load: int,
+    name: str = "monitor",
 ) -> None:
     env = child_env(root)
-    tool = "monitor" if jobs == "default" else f"monitor --jobs {jobs}"
+    tool = name if jobs == "default" else f"{name} --jobs {jobs}"
     probe = subprocess.run(
         [sys.executable, "-m", "monitor", "fetch", "--help"],
         cwd=root,
@@ -506,27 +548,50 @@ def bench_monitor(
         line = (probe.stderr.strip().splitlines() or ["?"])[-1]
         print(f"{tool:18} skipped: `monitor fetch` is not in this checkout ({line})", flush=True)
         return
-    db = workdir / f"monitor-{jobs}.db"
+    db = workdir / f"{name}-{jobs}.db"
+    # the feeds are added as reader adds them: stored, not fetched (`monitor feeds add`
+    # fetches each to check it, which would be the first fetch of this benchmark)
     add = textwrap.dedent(
         """
         import sys
-        from monitor.cli import cli
-        db, urls = sys.argv[1], sys.argv[2:]
-        for url in urls:
-            cli.main(["--db", db, "feeds", "add", url], standalone_mode=False)
+        from monitor.store import db as dbmod, feeds as feedstore
+        db = dbmod.connect(sys.argv[1])
+        for url in sys.argv[2:]:
+            feedstore.add_feed(db, url)
+        db.close()
         """
     )
     step = run_step([sys.executable, "-c", add, str(db), *urls], site, env, root)
     report(tool, "add feeds", step, None)
     if step.returncode != 0:
         return
-    fetch = [sys.executable, "-m", "monitor", "--db", str(db), "fetch", "-q"]
+    tagging = workdir / f"{name}-{jobs}.tagging"
+    fetch = [
+        sys.executable,
+        "-c",
+        MONITOR_TIMING_TAGS,
+        str(tagging),
+        "--db",
+        str(db),
+        "fetch",
+        "-q",
+    ]
     if jobs != "default":
         fetch += ["--jobs", jobs]
     with Load(load):
         for label, count in (("first", served), ("second", 0)):
+            tagging.unlink(missing_ok=True)
             step = run_step(fetch, site, env, root)
             report(tool, label, step, count)
+            if count and tagging.exists() and step.cpu > 0:
+                tags = float(tagging.read_text() or 0)
+                rest = step.cpu - tags
+                print(
+                    f"{tool:18} {label:10} {'':8} {tags:6.2f} s of it tagging (themes and story"
+                    f" rules); without: {count / rest:,.0f} entries/CPU-s,"
+                    f" {1000 * rest / count:.3f} ms/entry",
+                    flush=True,
+                )
     stored = count_rows(db, "select count(*) from articles")
     print(f"{tool:18} articles stored: {stored} of {served} served", flush=True)
 
@@ -602,6 +667,12 @@ def main() -> None:
     parser.add_argument(
         "--root", type=Path, default=ROOT, help="the checkout whose monitor is measured"
     )
+    parser.add_argument(
+        "--base",
+        type=Path,
+        help="another checkout (e.g. `git archive COMMIT | tar -x -C DIR`) measured in the "
+        "same run, as 'base'",
+    )
     args = parser.parse_args()
     if not os.path.isdir("/proc"):
         sys.exit("bench_fetch: needs Linux (/proc and a child subreaper)")
@@ -628,10 +699,19 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="bench-fetch-") as tmp:
             workdir = Path(tmp)
             if args.only in (None, "monitor"):
-                for jobs in args.monitor_jobs.split(","):
-                    bench_monitor(
-                        urls, site, jobs.strip(), workdir, served, args.root.resolve(), args.load
-                    )
+                roots = [("monitor", args.root)] + ([("base", args.base)] if args.base else [])
+                for name, root in roots:
+                    for jobs in args.monitor_jobs.split(","):
+                        bench_monitor(
+                            urls,
+                            site,
+                            jobs.strip(),
+                            workdir,
+                            served,
+                            root.resolve(),
+                            args.load,
+                            name,
+                        )
             if args.only in (None, "reader"):
                 bench_reader(urls, site, args.jobs, workdir, served, args.reader_python, args.load)
     finally:
