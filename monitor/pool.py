@@ -111,11 +111,13 @@ class LazyProcessPool(Executor):
     def __init__(self, workers: int):
         self.workers = workers
         self.pool: ProcessPoolExecutor | None = None
+        self.started = False  # whether a job ever started the worker processes
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         if self.pool is None:
             # forkserver: workers start from a clean process, inheriting neither the
             # database connection nor the lock file of this one
+            self.started = True
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(PRELOAD)
             self.pool = ProcessPoolExecutor(
