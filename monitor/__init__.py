@@ -18,6 +18,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+
 PROJECT_URL = "https://github.com/monitor-news/monitor"
 
 from monitor.errors import (  # noqa: E402 - the version first: http.py reads it

@@ -39,6 +39,7 @@ import feedparser
 import lxml.html
 from lxml import etree
 
+from monitor import fastfeed
 from monitor.text.timeutil import published_iso
 from monitor.types import Entry, FeedBody, FeedResult, FetchOutcome, ParsedFeed
 
@@ -85,7 +86,8 @@ _BLOCKS = frozenset(
         "ul",
     ]
 )
-_DROP = frozenset(("script", "style", "template", "noscript", "head", "title"))
+#: elements whose content is no text (``applet`` too: feedparser's sanitiser dropped it)
+_DROP = frozenset(("script", "style", "template", "noscript", "head", "title", "applet"))
 _HTML_START = re.compile(
     rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html\b|head\b|body\b)", re.I | re.S
 )
@@ -246,11 +248,20 @@ def parse_feed(
         return ParsedFeed(error="empty response: no feed")
     if content.lstrip()[:1] in (b"{", b"["):
         return ParsedFeed(error="not a feed: looks like JSON (JSON Feed is not supported)")
+    fast = fastfeed.parse_rss20(content, url=url, content_type=content_type)
+    if fast is not None:  # plain UTF-8 RSS 2.0: the same raw entries, 20 times faster
+        raw, title = fast
+        return ParsedFeed(make_entries(raw), html_to_text(title or "") or None, "rss20")
     headers = {"content-type": content_type or "application/xml"}
     if url:
         headers["content-location"] = url
     try:
-        result = feedparser.parse(content, response_headers=headers, sanitize_html=True)
+        # entries become plain text (html_to_text drops scripts and styles), so
+        # feedparser's own HTML sanitiser and relative-URI rewriting, two more passes
+        # over every summary (a third of its time), would change nothing we keep
+        result = feedparser.parse(
+            content, response_headers=headers, sanitize_html=False, resolve_relative_uris=False
+        )
     except Exception as exc:  # feedparser should not raise; a bad document must not crash a run
         return ParsedFeed(error=f"not a feed: the parser failed ({_one_line(exc)})")
     version = result.get("version") or ""

@@ -1,13 +1,18 @@
-"""Where the CPU-heavy jobs of a fetch run (feed parsing, page extraction) and the
-downloads run: inline for ``jobs = 1``, else worker processes and threads.
+"""Where the CPU-heavy jobs of a fetch run (page extraction) and the downloads run:
+inline for ``jobs = 1``, else worker processes and threads.
 
 Worker processes (at most one a CPU, at a lower priority) are started on the
-first job only, so a run of 304s starts none; they start from a clean
-forkserver process and inherit neither the database connection nor the lock.
+first job only, so a run without pages to extract starts none; they start from a
+clean forkserver process (which preloads only what they run, not the CLI) and
+inherit neither the database connection nor the lock. When the pool shuts down
+it reaps everything multiprocessing started for it -- the workers, the forkserver
+that forked them and the resource tracker --, so no process outlives the run and
+their CPU time is counted in the run's own (``wait4``/``RUSAGE_CHILDREN``).
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import select
@@ -78,6 +83,27 @@ def worker_count(jobs: int) -> int:
     return max(1, min(jobs, os.cpu_count() or 1))
 
 
+#: what the forkserver imports once for all its workers (they fork from it ready):
+#: the modules of the jobs submitted to the pool, and not the CLI of ``__main__``
+PRELOAD = ["monitor.extract", "monitor.parse"]
+
+
+def _stop_helpers() -> None:
+    """Stop and reap the forkserver and the resource tracker: left running, they
+    outlive the run (reparented to init when it exits, their CPU and that of the
+    workers the forkserver reaped never counted). Both restart on the next use."""
+    from multiprocessing import forkserver, resource_tracker
+
+    for helper in (forkserver._forkserver, resource_tracker._resource_tracker):
+        stop = getattr(helper, "_stop", None)  # private, in CPython 3.8 and later
+        if stop is None:  # pragma: no cover - another Python: left to exit with us
+            continue
+        try:
+            stop()
+        except (OSError, ChildProcessError):  # pragma: no cover - already gone
+            pass
+
+
 class LazyProcessPool(Executor):
     """A process pool started on the first job: a run with nothing to parse (all
     304s) or to extract never pays for starting and importing worker processes."""
@@ -85,22 +111,36 @@ class LazyProcessPool(Executor):
     def __init__(self, workers: int):
         self.workers = workers
         self.pool: ProcessPoolExecutor | None = None
+        self.started = False  # whether a job ever started the worker processes
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         if self.pool is None:
             # forkserver: workers start from a clean process, inheriting neither the
             # database connection nor the lock file of this one
+            self.started = True
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(PRELOAD)
             self.pool = ProcessPoolExecutor(
                 max_workers=self.workers,
-                mp_context=multiprocessing.get_context("forkserver"),
+                mp_context=context,
                 initializer=_worker_start,
                 initargs=(os.getpid(),),
             )
         return self.pool.submit(fn, *args, **kwargs)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+        """Stop the workers; with ``wait``, also reap them and the helper processes
+        (without it, jobs may still be running: they end with this process)."""
+        if self.pool is None:
+            return
+        pool, self.pool = self.pool, None
+        pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+        if wait:
+            # the pool's queues hold semaphores that tell the resource tracker when
+            # they are freed: free them now, or the tracker would be restarted for it
+            del pool
+            gc.collect()
+            _stop_helpers()
 
 
 def make_executor(jobs: int) -> Executor:

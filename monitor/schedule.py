@@ -13,8 +13,14 @@ bring the rows and the clock.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from monitor.text.timeutil import parse_datetime
+from sqlite_utils import Database
+
+from monitor.errors import InputError
+from monitor.store import articles
+from monitor.store import feeds as feedstore
+from monitor.text.timeutil import iso, parse_datetime
 
 BACKOFF_BASE = timedelta(minutes=15)
 BACKOFF_MAX = timedelta(hours=24)
@@ -40,3 +46,25 @@ def recheck_due(first_seen: str, last_checked: str | None, now: datetime) -> boo
     first = parse_datetime(first_seen) or now
     last = (parse_datetime(last_checked) if last_checked else None) or first
     return now - last >= max(RECHECK_MIN, (now - first) / 4)
+
+
+def choose_feeds(db: Database, feed_ref: str | None) -> list[dict[str, Any]]:
+    """The feeds a fetch run reads: the one ``--feed`` names, else every feed due."""
+    if feed_ref is not None:
+        if not feed_ref.strip():
+            raise InputError("--feed: empty; give a feed id or URL (see 'monitor feeds list')")
+        feed = feedstore.resolve_feed(db, feed_ref)
+        if not feed["active"]:
+            raise InputError(
+                f"feed {feed['url']}: inactive ({feed['last_error'] or 'deactivated'}); "
+                "remove it and add it again to retry"
+            )
+        return [feed]
+    return feedstore.due_feeds(db)
+
+
+def due_for_recheck(db: Database, hours: float, now: datetime) -> list[dict[str, Any]]:
+    """Articles first seen within ``hours`` whose page is due another look
+    (:func:`recheck_due`)."""
+    recent = articles.first_seen_since(db, iso(now - timedelta(hours=hours)))
+    return [row for row in recent if recheck_due(row["first_seen_at"], row["last_checked_at"], now)]

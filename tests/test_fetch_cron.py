@@ -158,15 +158,32 @@ def _processes_using(db_path) -> list[int]:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_kill_9_of_a_fetch_leaves_no_worker_behind(db_path, httpserver):
-    """Regression: after kill -9 of a fetch its worker processes stayed alive."""
+    """Regression: after kill -9 of a fetch its worker processes stayed alive.
+    (Feeds are parsed in the fetch process; pages are extracted in workers.)"""
+    page = (
+        "<html><head><title>Talks</title></head><body><article><h1>Talks</h1>"
+        + "<p>Officials in Islamabad said talks with Kabul would resume soon.</p>" * 6
+        + "</article></body></html>"
+    ).encode()
     db = dbmod.connect(db_path)
     for n in range(6):
-        slow_feed(httpserver, f"/feed{n}", rss(items(40, prefix=f"f{n}")), delay=0.5)
+        entries = items(40, prefix=f"f{n}")
+        for entry in entries:
+            entry.link = httpserver.url_for(f"/page/{entry.guid}")
+        slow_feed(httpserver, f"/feed{n}", rss(entries), delay=0.1)
         feedstore.add_feed(db, httpserver.url_for(f"/feed{n}"))
+    for n in range(6):
+        for i in range(40):
+
+            def handler(request, body=page):
+                time.sleep(0.2)
+                return Response(body, content_type="text/html")
+
+            httpserver.expect_request(f"/page/f{n}-{i}").respond_with_handler(handler)
     db.close()
     env = {**os.environ, "MONITOR_DB": str(db_path)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "monitor", "fetch", "--jobs", "2"],
+        [sys.executable, "-m", "monitor", "fetch", "--jobs", "2", "--full-text", "--allow-private"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from feed_helpers import Item, fetch, rss, serve_sequence
 
+from monitor.schedule import due_for_recheck
 from monitor.store import feeds as feedstore
 from monitor.text.timeutil import iso, utcnow
-from monitor.update import due_for_recheck
 
 XML = "application/rss+xml"
 

@@ -155,3 +155,15 @@ def test_front_door_import_is_light():
     code = "import sys, json, monitor; print(json.dumps(sorted(sys.modules)))"
     loaded = json.loads(subprocess.check_output([sys.executable, "-c", code], text=True))
     assert not [m for m in [*HEAVY, "click", "monitor.api"] if m in loaded]
+
+
+def test_the_command_line_keeps_sqlite_utils_from_loading_pandas_and_the_library_does_not():
+    pytest.importorskip(
+        "pandas", reason="pandas (test extra) must be installed to see the difference"
+    )
+    probe = "import sys, {setup} sqlite_utils; print('pandas' in sys.modules)"
+    lean = probe.format(setup="monitor.lean; monitor.lean.install(); import")
+    library = probe.format(setup="monitor,")
+    run = [sys.executable, "-c"]
+    assert subprocess.run([*run, lean], capture_output=True, text=True).stdout.strip() == "False"
+    assert subprocess.run([*run, library], capture_output=True, text=True).stdout.strip() == "True"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from monitor import __version__
+from monitor import __version__, lean
 from monitor.cli import (
     completion,
     core,
@@ -106,4 +106,5 @@ for command in (
 
 
 def main() -> None:
+    lean.install()
     cli(prog_name="monitor")

@@ -344,8 +344,8 @@ def feeds_remove(app: App, feed: str) -> None:
     "--jobs",
     type=click.IntRange(min=1, max=32),
     default=None,
-    help="Feeds and pages downloaded at once (threads; default: the CPU count, at most 4); parsing and extraction run "
-    "in up to one worker process per CPU, started only when there is something to parse.",
+    help="Feeds and pages downloaded at once (threads; default: the CPU count, at most 4); feeds are parsed "
+    "as they arrive, pages extracted in up to one worker process per CPU, started only for pages.",
 )
 @click.option("--feed", "only_feed", metavar="URL|ID", help="Fetch only this feed, due or not.")
 @click.option(

@@ -29,11 +29,12 @@ def _capture_executors(monkeypatch):
     return made
 
 
-def test_parallel_run_parses_in_worker_processes_started_only_when_needed(
+def test_parallel_run_parses_feeds_in_the_main_process_and_starts_no_worker(
     db, httpserver, monkeypatch
 ):
-    """Downloads run in threads; a worker process pool starts only for bodies to
-    parse, so a run of 304s starts no process at all."""
+    """Downloads run in threads and feeds are parsed in the main process as they
+    arrive: a parallel run of feeds starts no worker process, neither for new
+    entries nor for 304s (workers are for pages)."""
     from monitor.pool import LazyProcessPool
 
     for name in ("a", "b"):
@@ -47,11 +48,11 @@ def test_parallel_run_parses_in_worker_processes_started_only_when_needed(
     made = _capture_executors(monkeypatch)
     first = fetch(db, jobs=2)
     assert (first.feeds_ok, first.new_articles) == (2, 4)
-    assert isinstance(made[0], LazyProcessPool) and made[0].pool is not None
+    assert isinstance(made[0], LazyProcessPool) and not made[0].started
     second = fetch(db, jobs=2)
     assert (second.feeds_ok, second.new_articles) == (2, 0)
     assert all(f.not_modified for f in second.feeds)
-    assert made[1].pool is None
+    assert not made[1].started
 
 
 def test_lazy_pool_runs_jobs_in_lower_priority_processes():
