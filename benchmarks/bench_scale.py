@@ -25,6 +25,7 @@ import json
 import math
 import os
 import random
+import re
 import resource
 import statistics
 import subprocess
@@ -173,6 +174,121 @@ def build(path: Path, versions: int, now: datetime) -> None:
     tmp.rename(path)
 
 
+#: sizes above this are built by replicating the database of ``size // REPLICAS`` versions
+#: (storing a version now runs the full edit analysis: ~2-50 ms of CPU per edit)
+REPLICATE_ABOVE = 100_000
+REPLICAS = 10
+
+
+def _remapper(copy: int) -> object:
+    """A function that swaps the synthetic words of a text for near-rank neighbours
+    (rank XOR ``copy``): each copy has its own texts with the same Zipf profile, while
+    the English head and the story sentences (what tags and phrases match) stay."""
+    vocab = _vocabulary(random.Random(7))
+    head = len(dict.fromkeys(HEAD))
+    table = {
+        w: vocab[r ^ copy]
+        for r, w in enumerate(vocab)
+        if r >= head and head <= r ^ copy < len(vocab)
+    }
+    word = re.compile(r"[a-z]+")
+
+    def remap(text: str | None) -> str | None:
+        if text is None or not copy:
+            return text
+        return word.sub(lambda m: table.get(m.group(0), m.group(0)), text)
+
+    return remap
+
+
+def replicate(seed: Path, path: Path, copies: int = REPLICAS) -> None:
+    """A database ``copies`` times the size of ``seed`` (built by :func:`build`).
+
+    Every article becomes ``copies`` articles (own key and URL, times shifted by
+    6 minutes a copy, synthetic words remapped per copy); its versions, tags, edit
+    statistics and story memberships come along. Rows are inserted in time order
+    (ids keep growing with time, as stored ones do) into a database made by the
+    code under test, whose triggers index every version in FTS5. The term statistics
+    start empty, as on a database made before they existed.
+    """
+    from monitor.store import db as dbmod
+    from monitor.themes import stories
+
+    tmp = path.with_suffix(".building")
+    for p in (tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):
+        p.unlink(missing_ok=True)
+    db = dbmod.connect(tmp)
+    stories.ensure_builtin(db)
+    conn = db.conn
+    remaps = [_remapper(k) for k in range(copies)]
+    conn.create_function("remap", 2, lambda t, k: remaps[k](t), deterministic=True)  # type: ignore[operator]
+    conn.execute("attach database ? as src", [str(seed)])
+    conn.execute("create temp table k (k integer primary key)")
+    conn.executemany("insert into k values (?)", [(i,) for i in range(copies)])
+    n = copies
+
+    def shift(col: str) -> str:
+        return f"strftime('%Y-%m-%dT%H:%M:%SZ', s.{col}, '-' || (k.k * 6) || ' minutes')"
+
+    def new_id(col: str) -> str:
+        return f"(s.{col} - 1) * {n} + k.k + 1"
+
+    overrides: dict[str, dict[str, str]] = {
+        "articles": {
+            "id": new_id("id"),
+            "key": "s.key || '#' || k.k",
+            "url": "s.url || '#' || k.k",
+            "feed_id": "null",
+            **{c: shift(c) for c in ("published_at", "dated_at", "first_seen_at", "last_seen_at")},
+            "last_checked_at": shift("last_checked_at"),
+        },
+        "versions": {
+            "id": new_id("id"),
+            "article_id": new_id("article_id"),
+            "observed_at": shift("observed_at"),
+            "published_at": shift("published_at"),
+            "title": "remap(s.title, k.k)",
+            "text": "remap(s.text, k.k)",
+        },
+        "diffs": {
+            "id": new_id("id"),
+            "article_id": new_id("article_id"),
+            "observed_at": shift("observed_at"),
+            "title_old": "remap(s.title_old, k.k)",
+            "title_new": "remap(s.title_new, k.k)",
+        },
+        "version_themes": {"version_id": new_id("version_id")},
+        "article_stories": {"article_id": new_id("article_id")},
+    }
+    order = {"version_themes": "s.version_id", "article_stories": "s.article_id"}
+    started = time.process_time()
+    for table, exprs in overrides.items():
+        cols = [r[0] for r in conn.execute(f"select name from pragma_table_info('{table}', 'main')")]
+        cols = [c for c in cols if conn.execute(
+            f"select 1 from pragma_table_info('{table}', 'src') where name = ?", [c]
+        ).fetchone()]
+        select = ", ".join(exprs.get(c, f"s.{c}") for c in cols)
+        key = order.get(table, "s.id")
+        top = conn.execute(f"select coalesce(max({key.split('.')[1]}), 0) from src.{table}").fetchone()[0]
+        step = 5000
+        for lo in range(0, top + 1, step):
+            with db.atomic():
+                conn.execute(
+                    f"""insert into main.{table} ({", ".join(cols)})
+                        select {select} from src.{table} s cross join k
+                        where {key} > ? and {key} <= ? order by {key}, k.k""",
+                    [lo, lo + step],
+                )
+        rate = top * n / (time.process_time() - started)
+        print(f"  replicated {table} ({rate:,.0f} rows/CPU-s so far)", file=sys.stderr)
+    conn.execute("insert or replace into story_tagging select * from src.story_tagging")
+    conn.commit()
+    conn.execute("detach database src")
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    tmp.rename(path)
+
+
 def queries() -> list[tuple[str, dict[str, object]]]:
     """50 mixed queries: words of every frequency, phrases, OR, prefixes, filters."""
     rng = random.Random(3)
@@ -304,7 +420,12 @@ def main() -> None:
         if not path.exists():
             print(f"building {path} ({size:,} versions)...", file=sys.stderr)
             t0 = time.process_time()
-            build(path, size, now)
+            seed = CACHE / f"scale-{size // REPLICAS}.db"
+            if size > REPLICATE_ABOVE and size % REPLICAS == 0 and seed.exists():
+                print(f"  replicating {seed} {REPLICAS} times", file=sys.stderr)
+                replicate(seed, path)
+            else:
+                build(path, size, now)
             print(f"  built in {time.process_time() - t0:.0f} CPU-s", file=sys.stderr)
         for op in ops:
             out = subprocess.run(
