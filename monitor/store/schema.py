@@ -531,3 +531,29 @@ def m095_rejected_entries(db: Database) -> None:
         )"""
     )
     db.execute("CREATE INDEX IF NOT EXISTS rejected_entries_feed ON rejected_entries(feed_id, id)")
+
+
+@migrations()
+def m096_term_days(db: Database) -> None:
+    """Cached term counts of the current versions of the articles dated on one UTC day
+    (per story, '' for all) with a fingerprint of the day's rows (``changes``)."""
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS term_days (day TEXT NOT NULL, story TEXT NOT NULL,
+           fingerprint TEXT NOT NULL, counts BLOB NOT NULL, PRIMARY KEY (day, story))
+           WITHOUT ROWID"""
+    )
+
+
+@migrations()
+def m097_theme_months(db: Database) -> None:
+    """Cached ``themes`` aggregates of a story's articles dated in one month, with a
+    fingerprint read from one scan of ``articles_dated_current`` (see trendcache)."""
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS theme_months (story TEXT NOT NULL, month TEXT NOT NULL,
+           fingerprint TEXT NOT NULL, rows TEXT NOT NULL, PRIMARY KEY (story, month))
+           WITHOUT ROWID"""
+    )
+    db.execute(
+        """CREATE INDEX IF NOT EXISTS articles_dated_current
+           ON articles(dated_at, current_version, source)"""
+    )
