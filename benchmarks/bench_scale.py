@@ -263,13 +263,21 @@ def replicate(seed: Path, path: Path, copies: int = REPLICAS) -> None:
     order = {"version_themes": "s.version_id", "article_stories": "s.article_id"}
     started = time.process_time()
     for table, exprs in overrides.items():
-        cols = [r[0] for r in conn.execute(f"select name from pragma_table_info('{table}', 'main')")]
-        cols = [c for c in cols if conn.execute(
-            f"select 1 from pragma_table_info('{table}', 'src') where name = ?", [c]
-        ).fetchone()]
+        cols = [
+            r[0] for r in conn.execute(f"select name from pragma_table_info('{table}', 'main')")
+        ]
+        cols = [
+            c
+            for c in cols
+            if conn.execute(
+                f"select 1 from pragma_table_info('{table}', 'src') where name = ?", [c]
+            ).fetchone()
+        ]
         select = ", ".join(exprs.get(c, f"s.{c}") for c in cols)
         key = order.get(table, "s.id")
-        top = conn.execute(f"select coalesce(max({key.split('.')[1]}), 0) from src.{table}").fetchone()[0]
+        top = conn.execute(
+            f"select coalesce(max({key.split('.')[1]}), 0) from src.{table}"
+        ).fetchone()[0]
         step = 5000
         for lo in range(0, top + 1, step):
             with db.atomic():
