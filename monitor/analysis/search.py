@@ -254,24 +254,63 @@ def search(db: Database, query: str, opts: SearchOptions) -> Iterator[dict[str, 
 
     Two steps, so a query costs what its page costs: the ids and bm25 ranks of the
     matches that pass the filters are ranked inside SQLite (no text, no snippet),
-    then highlights and snippets are made for the rows shown only.
+    then highlights and snippets are made for the rows shown only. A page (``limit``)
+    is first looked for among the :data:`RANKED` newest matches; when they do not fill
+    it, every match is ranked.
     """
     match = to_fts(query)
     clauses, params = _filters(db, opts)
     if not opts.all_versions:
         clauses.insert(0, "v.number = a.current_version")
-    bound = 0
+    since = 0
     if opts.since:
         # versions of articles dated in the window have ids from this one on: FTS5 seeks
         # its lists there instead of matching the whole archive (the window's own cost)
-        bound = _first_version_since(db, opts.since)
+        since = _first_version_since(db, opts.since)
+    # run the statements now, so a bad query fails before the caller writes anything
     try:
-        bound = max(bound, _newest_ranked(db, match, bound))
+        newest = _newest_ranked(db, match, since) if opts.limit else 0
+        page: list[Any] | None = None
+        if newest > since:
+            bound = newest
+            page = _page(db, match, bound, clauses, params, opts)
+            if len(page) < (opts.limit or 0):  # the newest do not fill it: rank them all
+                page = None
+        if page is None:
+            bound = since
+            page = _page(db, match, bound, clauses, params, opts)
     except sqlite3.OperationalError as exc:
+        # the parser should have caught every bad query; this is the last resort
         raise QueryError(f"search: cannot run {_shown(query)}: {exc}") from exc
-    if bound:
-        clauses.insert(0, "versions_fts.rowid >= ?")
-        params.insert(0, bound)
+    picked: list[tuple[int, float, list[int] | None]]
+    if opts.all_versions:
+        clauses, params = _bounded(clauses, params, bound)
+        # rows of the shortcut: (vid, aid, number, rank); of the full query: (aid, best, numbers)
+        aids = [row[1] if len(row) == 4 else row[0] for row in page]
+        picked = [_article_hits(db, match, clauses, params, aid) for aid in aids]
+    else:
+        picked = [(vid, rank, None) for vid, _aid, _number, rank in page]
+    return _results(db, match, picked, query)
+
+
+def _bounded(clauses: list[str], params: list[Any], bound: int) -> tuple[list[str], list[Any]]:
+    """The conditions with the matches' lowest version id (none when 0)."""
+    if not bound:
+        return clauses, params
+    return ["versions_fts.rowid >= ?", *clauses], [bound, *params]
+
+
+def _page(
+    db: Database,
+    match: str,
+    bound: int,
+    clauses: list[str],
+    params: list[Any],
+    opts: SearchOptions,
+) -> list[Any]:
+    """The ranked rows of the page (all rows without a limit) among the matches from
+    version id ``bound`` on."""
+    clauses, params = _bounded(clauses, params, bound)
     where = "".join(f" and {c}" for c in clauses)
     ranked = f"""
         select v.id as vid, v.article_id as aid, v.number as number,
@@ -288,34 +327,21 @@ def search(db: Database, query: str, opts: SearchOptions) -> Iterator[dict[str, 
                   from hits group by aid order by best, aid"""
     else:
         sql = ranked + " order by rank, aid, number desc"
-    base: list[Any] = [match, *params]
-    args = [*base, opts.limit] if opts.limit else base
+    args: list[Any] = [match, *params]
     if opts.limit:
         sql += " limit ?"
-    # run the statement now, so a bad query fails before the caller writes anything
-    try:
-        page: list[Any] | None = None
-        wanted = max(CANDIDATES, 4 * (opts.limit or 0))
-        while opts.limit and page is None and wanted <= RANKED:
+        args.append(opts.limit)
+        wanted = max(CANDIDATES, 4 * opts.limit)
+        while wanted <= RANKED:
             # not provable from these candidates (ties at the edge, a narrow filter):
             # more candidates before joining every match
             page = _best_first(
                 db, match, bound, clauses, params, opts.limit, opts.all_versions, wanted
             )
+            if page is not None:
+                return page
             wanted *= 8
-        if page is None:
-            page = db.execute(sql, args).fetchall()
-    except sqlite3.OperationalError as exc:
-        # the parser should have caught every bad query; this is the last resort
-        raise QueryError(f"search: cannot run {_shown(query)}: {exc}") from exc
-    picked: list[tuple[int, float, list[int] | None]]
-    if opts.all_versions:
-        # rows of the shortcut: (vid, aid, number, rank); of the full query: (aid, best, numbers)
-        aids = [row[1] if len(row) == 4 else row[0] for row in page]
-        picked = [_article_hits(db, match, clauses, params, aid) for aid in aids]
-    else:
-        picked = [(vid, rank, None) for vid, _aid, _number, rank in page]
-    return _results(db, match, picked, query)
+    return db.execute(sql, args).fetchall()
 
 
 def _first_version_since(db: Database, since: str) -> int:
@@ -333,9 +359,9 @@ def _first_version_since(db: Database, since: str) -> int:
 
 #: matches ranked by FTS5 alone before the filters are tried on them
 CANDIDATES = 500
-#: most matching versions ranked, the newest ones (bm25 costs ~1 µs a match: a common
-#: word in a million versions would take a second); more matches than this are searched
-#: in the newest this many, which ``--since`` narrows to the window
+#: matching versions ranked first, the newest ones (bm25 costs ~1 µs a match: a common
+#: word in a million versions would take a second): when they fill the page it is made
+#: from them; else every match is ranked
 RANKED = 50_000
 
 
