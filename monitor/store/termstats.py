@@ -10,6 +10,7 @@ first refresh of an older database counts every version once.
 from __future__ import annotations
 
 import json
+import sqlite3
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -94,8 +95,12 @@ def save_day(
 ) -> None:
     """Cache the counts of ``day`` and ``story`` made from rows with ``fingerprint``."""
     blob = zlib.compress(json.dumps(dict(counts), ensure_ascii=False).encode("utf-8"), 1)
-    with db.atomic():
-        db.execute(
-            "insert or replace into term_days (day, story, fingerprint, counts) values (?, ?, ?, ?)",
-            [day, story, fingerprint, blob],
-        )
+    try:
+        with db.atomic():
+            db.execute(
+                "insert or replace into term_days (day, story, fingerprint, counts)"
+                " values (?, ?, ?, ?)",
+                [day, story, fingerprint, blob],
+            )
+    except sqlite3.OperationalError:  # a read-only file: the report goes on uncached
+        pass

@@ -11,6 +11,7 @@ progress), so a cached month is used only while a fresh count would give the sam
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -54,9 +55,12 @@ def cached(db: Database, story: str, month: str, fingerprint: str) -> list[Any] 
 
 
 def save(db: Database, story: str, month: str, fingerprint: str, rows: list[Any]) -> None:
-    with db.atomic():
-        db.execute(
-            """insert or replace into theme_months (story, month, fingerprint, rows)
-               values (?, ?, ?, ?)""",
-            [story, month, fingerprint, json.dumps(rows, ensure_ascii=False)],
-        )
+    try:
+        with db.atomic():
+            db.execute(
+                """insert or replace into theme_months (story, month, fingerprint, rows)
+                   values (?, ?, ?, ?)""",
+                [story, month, fingerprint, json.dumps(rows, ensure_ascii=False)],
+            )
+    except sqlite3.OperationalError:  # a read-only file: the trends go on uncached
+        pass
