@@ -271,6 +271,8 @@ def replicate(seed: Path, path: Path, copies: int = REPLICAS) -> None:
         rate = top * n / (time.process_time() - started)
         print(f"  replicated {table} ({rate:,.0f} rows/CPU-s so far)", file=sys.stderr)
     conn.execute("insert or replace into story_tagging select * from src.story_tagging")
+    # the memberships came with the articles: nothing is left to fill in
+    conn.execute("delete from backfills where name not in (select name from src.backfills)")
     conn.commit()
     with db.atomic():
         conn.execute("insert into versions_fts (versions_fts) values ('rebuild')")
