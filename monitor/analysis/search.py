@@ -362,7 +362,7 @@ CANDIDATES = 500
 #: matching versions ranked first, the newest ones (bm25 costs ~1 µs a match: a common
 #: word in a million versions would take a second): when they fill the page it is made
 #: from them; else every match is ranked
-RANKED = 50_000
+RANKED = 20_000
 
 
 def _newest_ranked(db: Database, match: str, bound: int) -> int:
