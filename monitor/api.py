@@ -50,9 +50,9 @@ def open(path: str | Path | None = None, create: bool = True) -> Monitor:  # noq
 
 def _backfill(db: Database) -> None:
     """Fill the derived data that migrations asked for (the derive stage loads only then)."""
-    from monitor.store import schema
+    from monitor.store import backfills
 
-    if schema.pending_backfills(db):
+    if backfills.pending_backfills(db):
         from monitor import derive
 
         derive.backfill(db)

@@ -22,7 +22,7 @@ from sqlite_utils import Database
 
 from monitor.analysis import edits
 from monitor.errors import NotFoundError
-from monitor.store import articles, diffs, memberships, schema
+from monitor.store import articles, backfills, diffs, memberships
 from monitor.store import stories as storymod
 from monitor.store import tags as tagstore
 from monitor.text.timeutil import now_iso
@@ -223,7 +223,7 @@ def backfill(db: Database) -> dict[str, int]:
     """Fill the derived data that migrations asked for (edit stats of version pairs
     stored before they were recorded); run after migrating. Returns what was filled."""
     done: dict[str, int] = {}
-    for name in schema.pending_backfills(db):
+    for name in backfills.pending_backfills(db):
         if name == "story_membership":
             with db.atomic():
                 taggers = tagger.load_taggers(db)
@@ -231,14 +231,14 @@ def backfill(db: Database) -> dict[str, int]:
                 for article_id, title, text in memberships.current_texts(db):
                     memberships.set_rule_matches(db, article_id, rule_matches(taggers, title, text))
                     count += 1
-                schema.backfill_done(db, name)
+                backfills.backfill_done(db, name)
             done[name] = count
         if name in ("edit_stats", "new_pairs"):  # new_pairs: a fetch died before its pairs
             with db.atomic():
                 missing = diffs.missing_pairs(db)
                 for row in missing:
                     record_pair(db, row["article_id"], row["old_id"], row["new_id"])
-                schema.backfill_done(db, name)
+                backfills.backfill_done(db, name)
             done[name] = len(missing)
         if name == "packed_texts":
             done[name] = pack_texts(db)
@@ -257,7 +257,7 @@ def pack_texts(db: Database) -> int:
     name = "packed_texts"
     with db.atomic():
         articles.train_dictionary(db)
-    position = schema.backfill_position(db, name) or (0, 0)
+    position = backfills.backfill_position(db, name) or (0, 0)
     after, upto = position
     done = 0
     while after < upto:
@@ -265,7 +265,7 @@ def pack_texts(db: Database) -> int:
             last = min(after + PACK_BATCH, upto)
             articles.index_texts(db, after, last)
             articles.pack_plain(db, after, last - after)
-            schema.set_backfill_position(db, name, last)
+            backfills.set_backfill_position(db, name, last)
         done += last - after
         after = last
     with db.atomic():
@@ -273,5 +273,5 @@ def pack_texts(db: Database) -> int:
         while after_all is not None:  # stored by a writer since, before the dictionary
             after_all = articles.pack_plain(db, after_all, PACK_BATCH)
         articles.optimize_index(db)
-        schema.backfill_done(db, name)
+        backfills.backfill_done(db, name)
     return done

@@ -48,7 +48,7 @@ from sqlite_utils import Database
 
 from monitor import derive, suspect
 from monitor.errors import InputError
-from monitor.store import articles, diffs, memberships, page_html, schema
+from monitor.store import articles, backfills, diffs, memberships, page_html
 from monitor.store import suspects as suspectstore
 from monitor.text.normalise import normalise_text, normalise_title, word_count
 from monitor.text.timeutil import now_iso
@@ -263,7 +263,7 @@ def store(
         _keep(db, obs, article_id, version_id, row["key"])
         story = decision.updates.get("story", row["story"])
         if pair is None and deferred is not None and not decision.cut:
-            schema.request_backfill(db, "new_pairs")
+            backfills.request_backfill(db, "new_pairs")
             deferred.append((article_id, current["id"], version_id))
             derive.tag_version(db, version_id, (story, title, text))
         else:
@@ -297,7 +297,7 @@ def store_pairs(db: Database, deferred: Deferred) -> int:
     with db.atomic():
         for article_id, old_id, new_id, row in rows:
             derive.record_pair(db, article_id, old_id, new_id, row=row)
-        schema.backfill_done(db, "new_pairs")
+        backfills.backfill_done(db, "new_pairs")
     deferred.clear()
     return len(rows)
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import random
 import re
-import sqlite3
 from pathlib import Path
 
 import pytest
 from feed_helpers import Item, rss
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from monitor.store import db as dbmod
 
 GARBAGE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffd]")
 WORDS = b"The delegations met in Doha on Monday to resume the talks that stalled. "
@@ -42,8 +43,11 @@ SETTINGS = settings(
 def stored(db_path: Path) -> list[tuple[str, str]]:
     if not db_path.exists():
         return []
-    with sqlite3.connect(db_path) as conn:
-        return list(conn.execute("select title, text from versions"))
+    db = dbmod.connect(db_path, create=False)  # monitor_text() unpacks the texts
+    try:
+        return list(db.execute("select title, text from versions"))
+    finally:
+        db.close()
 
 
 def assert_no_garbage(db_path: Path) -> None:

@@ -9,8 +9,8 @@ from sqlite_utils import Database
 
 from monitor import ingest
 from monitor.ingest import Observation
+from monitor.store import backfills, schema
 from monitor.store import db as dbmod
-from monitor.store import schema
 
 
 def test_empty_database_gets_every_table_and_fts_triggers(db_path):
@@ -148,7 +148,7 @@ def test_pairs_stored_before_edit_stats_are_backfilled_after_migrating(db_path):
     with monitor.open(db_path) as m:
         rows = list(m.db["diffs"].rows)
         assert [(r["from_number"], r["to_number"], r["title_changed"]) for r in rows] == [(1, 2, 1)]
-        assert schema.pending_backfills(m.db) == []
+        assert backfills.pending_backfills(m.db) == []
 
 
 def test_changes_bookmarks_move_out_of_runs(db_path):

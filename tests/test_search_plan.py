@@ -38,12 +38,13 @@ WORDS = [
 ]
 
 
-def old_search(db, query: str, opts: SearchOptions) -> list[dict[str, Any]]:
+def old_search(db, query: str, opts: SearchOptions, lowest: int = 0) -> list[dict[str, Any]]:
     """The search before it ranked in two steps: one statement that computed the
-    snippet of every match, then grouped old versions in Python (kept as reference)."""
+    snippet of every match, then grouped old versions in Python (kept as reference).
+    ``lowest``: only matches from this version id on."""
     match = to_fts(query)
-    clauses = ["versions_fts match ?"]
-    params: list[Any] = [match]
+    clauses = ["versions_fts match ?", "versions_fts.rowid >= ?"]
+    params: list[Any] = [match, lowest]
     if not opts.all_versions:
         clauses.append("v.number = a.current_version")
     more, more_params = ArticleFilter(
@@ -177,3 +178,50 @@ def test_page_from_the_best_candidates_equals_the_old_path(
         for limit in (1, 3, 10):
             opts = SearchOptions(**{**options, "limit": limit, "all_versions": all_versions})
             assert list(search(archive, query, opts)) == old_search(archive, query, opts), query
+
+
+def capped_search(db, query: str, opts: SearchOptions, ranked: int) -> list[dict[str, Any]]:
+    """The reference of a capped search: the page from the ``ranked`` newest matches
+    (of the articles dated from ``since`` on) when they fill it, else from all."""
+    lowest = 0
+    if opts.since:
+        lowest = db.execute(
+            """select coalesce(min(v.id), 0) from versions v join articles a
+               on a.id = v.article_id where a.dated_at >= ?""",
+            [opts.since],
+        ).fetchone()[0]
+    ids = [
+        r[0]
+        for r in db.execute(
+            "select rowid from versions_fts where versions_fts match ? and rowid >= ?"
+            " order by rowid desc",
+            [to_fts(query), lowest],
+        )
+    ]
+    if opts.limit and len(ids) >= ranked:
+        rows = old_search(db, query, opts, lowest=ids[ranked - 1])
+        if len(rows) >= opts.limit:
+            return rows
+    return old_search(db, query, opts)
+
+
+@pytest.mark.parametrize("all_versions", [False, True])
+@pytest.mark.parametrize("ranked", [3, 12, 40])
+@pytest.mark.parametrize("options", OPTIONS)
+def test_ranking_the_newest_matches_equals_the_reference(
+    archive, monkeypatch, ranked, options, all_versions
+):
+    """Past RANKED matches the page comes from the newest ones when they fill it."""
+    from monitor.analysis import search as searchmod
+
+    monkeypatch.setattr(searchmod, "RANKED", ranked)
+    monkeypatch.setattr(searchmod, "CANDIDATES", 4)
+    capped = 0
+    for query in QUERIES:
+        for limit in (1, 3, 10):
+            opts = SearchOptions(**{**options, "limit": limit, "all_versions": all_versions})
+            got = list(search(archive, query, opts))
+            assert got == capped_search(archive, query, opts, ranked), (query, limit)
+            capped += got != old_search(archive, query, opts)
+    if ranked == 3 and not options:
+        assert capped  # the cap changed some pages: the test compares something

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from monitor import derive
-from monitor.store import articles, schema, texts
+from monitor.store import articles, backfills, schema, texts
 from monitor.store import db as dbmod
 
 WORDS = [
@@ -203,6 +203,36 @@ def test_huge_text_and_a_small_edit_of_it(trained):
     row = trained.execute("select base_id, length(text) from version_rows where id = ?", [second])
     base_id, size = row.fetchone()
     assert base_id == first and size < 1000  # on its own: ~400 KB
+
+
+@pytest.mark.parametrize("how", ["the base version by hand", "the article (cascade)"])
+def test_deleting_a_delta_base_keeps_the_deltas_readable_and_the_index_whole(trained, how):
+    rng = random.Random(11)
+    text = _article_text(rng, 400)
+    with trained.atomic():
+        first = _store(trained, text)
+        (article_id,) = trained.execute(
+            "select article_id from version_rows where id = ?", [first]
+        ).fetchone()
+        second = _store(trained, text + " One more sentence.", article_id)
+        third = _store(trained, text + " Two more sentences. And this.", article_id)
+    bases = trained.execute(
+        "select base_id from version_rows where id in (?, ?)", [second, third]
+    ).fetchall()
+    assert bases == [(first,), (first,)]  # both stored as deltas of the first
+    with trained.atomic():
+        if how == "the base version by hand":
+            trained.execute("delete from version_rows where id = ?", [first])
+        else:
+            trained.execute("delete from articles where id = ?", [article_id])
+    trained.execute("insert into versions_fts(versions_fts) values ('integrity-check')")
+    if how == "the base version by hand":
+        assert _read(trained, second) == text + " One more sentence."
+        assert _read(trained, third) == text + " Two more sentences. And this."
+    else:
+        assert trained.execute(
+            "select count(*) from version_rows where article_id = ?", [article_id]
+        ).fetchone() == (0,)
 
 
 def test_search_snippets_read_the_packed_text(trained):
@@ -404,7 +434,7 @@ def _check_migrated(db: Database, stored: dict[int, tuple[str, str]]) -> None:
         "taliban OR the OR of'"
     ).fetchone()
     assert hits == len(stored)
-    assert schema.pending_backfills(db) == []
+    assert backfills.pending_backfills(db) == []
 
 
 def test_an_older_database_migrates_packs_and_reindexes(db_path, monkeypatch):
@@ -450,7 +480,7 @@ def test_an_interrupted_backfill_resumes_where_it_stopped(db_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         derive.backfill(dbmod.connect(db_path))
     probe = dbmod.connect(db_path)
-    assert schema.backfill_position(probe, "packed_texts") == (80, max(stored))
+    assert backfills.backfill_position(probe, "packed_texts") == (80, max(stored))
     probe.close()
     monkeypatch.setattr(articles, "index_texts", real)
     db = dbmod.connect(db_path)

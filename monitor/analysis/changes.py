@@ -18,8 +18,10 @@ after the report was delivered.
 
 from __future__ import annotations
 
+import itertools
+from collections import Counter
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlite_utils import Database
@@ -247,38 +249,123 @@ def themes_section(
     return {"rising": rising, "fading": fading, "new": new}
 
 
-def _texts(db: Database, since: str, until: str, story: str | None) -> Iterable[str]:
+def _texts(
+    db: Database, lo: str, hi: str, story: str | None, hi_open: bool = False, lo_open: bool = False
+) -> Iterable[str]:
+    """Title and text of the current versions of the articles dated from ``lo`` to ``hi``
+    (inclusive; ``lo_open``/``hi_open``: after ``lo``/before ``hi``)."""
     clause, params = _story(story)
+    lower, upper = (">" if lo_open else ">="), ("<" if hi_open else "<=")
     for title, text in db.execute(
         f"""select v.title, v.text from {CURRENT}
-            where a.dated_at between ? and ?{clause}""",
-        [since, until, *params],
+            where a.dated_at {lower} ? and a.dated_at {upper} ?{clause}""",
+        [lo, hi, *params],
     ):
         yield f"{title}\n{text}"
+
+
+def _dated(db: Database, lo: str, hi: str, story: str | None) -> int:
+    """How many articles are dated in [lo, hi) (from the index on ``dated_at``)."""
+    clause, params = _story(story)
+    row = db.execute(
+        f"select count(*) from articles a where a.dated_at >= ? and a.dated_at < ?{clause}",
+        [lo, hi, *params],
+    ).fetchone()
+    return int(row[0])
+
+
+#: part of every cached day's fingerprint: change it when :func:`terms.count` counts
+#: differently, and every cached day is counted again
+COUNT_VERSION = "1"
+DAY = timedelta(days=1)
+
+
+def _day_counts(db: Database, day: str, story: str | None) -> Counter[str]:
+    """The term counts of the articles dated on ``day`` (``YYYY-MM-DD``, UTC): cached in
+    ``term_days`` while the day's rows (how many, which current versions, their words)
+    stay the same, else counted from the texts and cached again."""
+    nxt = (date.fromisoformat(day) + DAY).isoformat()
+    clause, params = _story(story)
+    n, ids, words = db.execute(
+        f"""select count(*), total(v.id), total(v.words) from {CURRENT}
+            where a.dated_at >= ? and a.dated_at < ?{clause}""",
+        [day, nxt, *params],
+    ).fetchone()
+    fingerprint = f"{COUNT_VERSION}:{n}:{int(ids)}:{int(words)}"
+    cached = termstats.day_counts(db, day, story or "", fingerprint)
+    if cached is not None:
+        return cached
+    counts = terms.count(_texts(db, day, nxt, story, hi_open=True))
+    termstats.save_day(db, day, story or "", fingerprint, counts)
+    return counts
+
+
+def window_counts(db: Database, since: str, until: str, story: str | None) -> Counter[str]:
+    """Term counts of the current versions of the articles dated in [since, until]: the
+    whole days of the window from the per-day cache, the partial days at its ends from
+    their texts, or, for a past day mostly inside the window, from its cached count less
+    the texts outside (a report reads at most about a day and a half of texts once its
+    days are cached; equal to counting every text of the window)."""
+    first, last = _dt(since).date(), _dt(until).date()
+    if first == last:
+        return terms.count(_texts(db, since, until, story))
+    today = _dt(now_iso()).date()
+    counts: Counter[str] = Counter()
+    start = first + DAY
+    if since <= f"{first.isoformat()}T00:00:00Z":
+        start = first
+    else:  # the head: [since, end of its day)
+        day, nxt = first.isoformat(), start.isoformat()
+        if first < today and _dated(db, since, nxt, story) > _dated(db, day, since, story):
+            whole = _day_counts(db, day, story)
+            whole.subtract(terms.count(_texts(db, day, since, story, hi_open=True)))
+            counts.update(+whole)
+        else:
+            counts.update(terms.count(_texts(db, since, nxt, story, hi_open=True)))
+    day_ = start
+    while day_ < last:
+        counts.update(_day_counts(db, day_.isoformat(), story))
+        day_ += DAY
+    # the tail: [start of the last day, until]
+    day, nxt = last.isoformat(), (last + DAY).isoformat()
+    if last < today and _dated(db, day, until, story) > _dated(db, until, nxt, story):
+        whole = _day_counts(db, day, story)
+        whole.subtract(terms.count(_texts(db, until, nxt, story, lo_open=True, hi_open=True)))
+        counts.update(+whole)
+    else:
+        counts.update(terms.count(_texts(db, day, until, story)))
+    return counts
+
+
+#: background versions counted per report at most (the oldest not yet counted): a first
+#: report on a big archive made before the counts existed reads this many, not all of
+#: them; later reports go on from there (the background is a prior: its shape settles
+#: long before every version is counted)
+REFRESH_LIMIT = 2000
 
 
 def _background(db: Database, words: list[str]) -> tuple[dict[str, int], int]:
     """How often each of ``words`` occurs in all stored versions, and all their words: from
     counts kept up to date incrementally (only versions stored since the last run are
-    read), never a pass over the whole archive."""
-    termstats.refresh(db, terms.count)
+    read, at most :data:`REFRESH_LIMIT` a run), never a pass over the whole archive."""
+    termstats.refresh(db, terms.count, limit=REFRESH_LIMIT)
     return termstats.background(db, words)
 
 
 def terms_section(
     db: Database, since: str, until: str, prev: tuple[str, str], story: str | None, top: int
 ) -> list[dict[str, Any]]:
-    focus = terms.count(_texts(db, since, until, story))
-    other = terms.count(_texts(db, prev[0], prev[1], story))
+    focus = window_counts(db, since, until, story)
+    other = window_counts(db, prev[0], prev[1], story)
     if not focus:
         return []
     background, total = _background(db, sorted(set(focus) | set(other)))
     scored = terms.log_odds(focus, other, background, background_total=total)
+    shown = (t for t in scored if t.score > 0 and t.count > t.previous)
     return [
         {"term": t.term, "count": t.count, "previous": t.previous, "score": round(t.score, 2)}
-        for t in scored
-        if t.score > 0 and t.count > t.previous
-    ][:top]
+        for t in (shown if not top else itertools.islice(shown, top))
+    ]
 
 
 def _empty(since: str, until: str, story: str | None, how: str) -> dict[str, Any]:

@@ -11,10 +11,11 @@ rows need derived data, a migration records a request in ``backfills`` and
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sqlite_utils import Database, Migrations
+
+from monitor.store import backfills, schema_articles
 
 migrations = Migrations("monitor")
 
@@ -29,42 +30,6 @@ def migrate(db: Database) -> list[str]:
 
 def schema_version(db: Database) -> list[str]:
     return [m.name for m in migrations.applied(db)]
-
-
-def pending_backfills(db: Database) -> list[str]:
-    """Names of the backfills migrations asked for and nobody has run yet."""
-    if not db["backfills"].exists():
-        return []
-    return [row[0] for row in db.execute("select name from backfills order by name")]
-
-
-def request_backfill(db: Database, name: str) -> None:
-    """Ask for a backfill (in the caller's transaction): e.g. pairs whose edits are
-    written after the versions' transaction, so a crash between is repaired."""
-    _request_backfill(db, name)
-
-
-def backfill_done(db: Database, name: str) -> None:
-    db.execute("delete from backfills where name = ?", [name])
-    if db["backfill_progress"].exists():
-        db.execute("delete from backfill_progress where name = ?", [name])
-
-
-def backfill_position(db: Database, name: str) -> tuple[int, int] | None:
-    """(last id done, last id to do) of a backfill that works in batches."""
-    row = db.execute(
-        "select last_id, upto from backfill_progress where name = ?", [name]
-    ).fetchone()
-    return (int(row[0]), int(row[1])) if row else None
-
-
-def set_backfill_position(db: Database, name: str, last_id: int) -> None:
-    db.execute("update backfill_progress set last_id = ? where name = ?", [last_id, name])
-
-
-def _request_backfill(db: Database, name: str) -> None:
-    db.execute("CREATE TABLE IF NOT EXISTS backfills (name TEXT PRIMARY KEY)")
-    db.execute("INSERT OR IGNORE INTO backfills (name) VALUES (?)", [name])
 
 
 @migrations()
@@ -226,7 +191,7 @@ def m020_edit_stats(db: Database) -> None:
     (Until 0.1 this migration ran the diff engine itself; a migration must not
     depend on code that keeps changing, so it now only records the request.)
     """
-    _request_backfill(db, "edit_stats")
+    backfills.request_in_migration(db, "edit_stats")
 
 
 @migrations()
@@ -302,7 +267,7 @@ def m060_edit_severity(db: Database) -> None:
         "byline_changed INTEGER NOT NULL DEFAULT 0",
     ):
         db.execute(f"ALTER TABLE diffs ADD COLUMN {column}")
-    _request_backfill(db, "edit_stats")
+    backfills.request_in_migration(db, "edit_stats")
 
 
 @migrations()
@@ -326,7 +291,7 @@ def m075_article_stories(db: Database) -> None:
            SELECT a.id, a.story, 'filed' FROM articles a
            WHERE a.story IS NOT NULL"""
     )
-    _request_backfill(db, "story_membership")
+    backfills.request_in_migration(db, "story_membership")
 
 
 @migrations()
@@ -455,7 +420,7 @@ def m080_datasette(db: Database) -> None:
     try:
         conn.execute("BEGIN IMMEDIATE")
         try:
-            _declare_article_story(conn)
+            schema_articles.declare_article_story(conn)
             _datasette_views(conn)
             problems = conn.execute("PRAGMA foreign_key_check").fetchall()
             if problems:
@@ -467,49 +432,6 @@ def m080_datasette(db: Database) -> None:
     finally:
         if fks_were_on:
             conn.execute("PRAGMA foreign_keys = ON")
-
-
-def _declare_article_story(conn: Any) -> None:
-    if any(row[3] == "story" for row in conn.execute("PRAGMA foreign_key_list(articles)")):
-        return  # already declared (a re-run after an interrupted record)
-    # an article's story that is not (or no longer) a story row gets one, so no data is lost
-    conn.execute(
-        """INSERT OR IGNORE INTO stories (slug, name, origin, created_at, updated_at)
-           SELECT DISTINCT story, story, 'migrated', min(first_seen_at), min(first_seen_at)
-           FROM articles WHERE story IS NOT NULL
-             AND story NOT IN (SELECT slug FROM stories) GROUP BY story"""
-    )
-    (table_sql,) = conn.execute(
-        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'articles'"
-    ).fetchone()
-    new_sql, found = re.subn(
-        r"\bstory\s+TEXT\b(?!\s+REFERENCES)",
-        "story TEXT REFERENCES stories(slug) ON DELETE SET NULL",
-        table_sql,
-        count=1,
-        flags=re.IGNORECASE,
-    )
-    if not found:
-        raise RuntimeError("m080: articles.story not found in the table definition")
-    new_sql = re.sub(r"^CREATE TABLE\s+\"?articles\"?", "CREATE TABLE articles_new", new_sql)
-    saved = conn.execute(
-        """SELECT type, name, sql FROM sqlite_master
-           WHERE type IN ('trigger', 'view') AND sql IS NOT NULL"""
-    ).fetchall()
-    indexes = conn.execute(
-        """SELECT sql FROM sqlite_master
-           WHERE type = 'index' AND tbl_name = 'articles' AND sql IS NOT NULL"""
-    ).fetchall()
-    for kind, name, _sql in saved:
-        conn.execute(f'DROP {kind.upper()} "{name}"')
-    conn.execute(new_sql)
-    conn.execute("INSERT INTO articles_new SELECT * FROM articles")
-    conn.execute("DROP TABLE articles")
-    conn.execute("ALTER TABLE articles_new RENAME TO articles")
-    for (sql,) in indexes:
-        conn.execute(sql)
-    for _kind, _name, sql in saved:
-        conn.execute(sql)
 
 
 def _datasette_views(conn: Any) -> None:
@@ -556,4 +478,30 @@ def m100_packed_texts(db: Database) -> None:
     from monitor.store import schema_packed
 
     if schema_packed.apply(db):
-        _request_backfill(db, "packed_texts")
+        backfills.request_in_migration(db, "packed_texts")
+
+
+@migrations()
+def m110_term_days(db: Database) -> None:
+    """Cached term counts of the current versions of the articles dated on one UTC day
+    (per story, '' for all) with a fingerprint of the day's rows (``changes``)."""
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS term_days (day TEXT NOT NULL, story TEXT NOT NULL,
+           fingerprint TEXT NOT NULL, counts BLOB NOT NULL, PRIMARY KEY (day, story))
+           WITHOUT ROWID"""
+    )
+
+
+@migrations()
+def m120_theme_months(db: Database) -> None:
+    """Cached ``themes`` aggregates of a story's articles dated in one month, with a
+    fingerprint read from one scan of ``articles_dated_current`` (see trendcache)."""
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS theme_months (story TEXT NOT NULL, month TEXT NOT NULL,
+           fingerprint TEXT NOT NULL, rows TEXT NOT NULL, PRIMARY KEY (story, month))
+           WITHOUT ROWID"""
+    )
+    db.execute(
+        """CREATE INDEX IF NOT EXISTS articles_dated_current
+           ON articles(dated_at, current_version, source)"""
+    )

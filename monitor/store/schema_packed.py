@@ -83,6 +83,15 @@ def apply(db: Database) -> int:
             INSERT INTO versions_fts (rowid, text, title) VALUES (new.id, {new}, new.title);
         END"""
     )
+    # a delta's base deleted first (an article's versions deleted by the cascade, in any
+    # order; or one row deleted by hand): its deltas are stored whole before it goes, so
+    # their texts stay readable and the index gets the right text to delete
+    db.execute(
+        """CREATE TRIGGER versions_bd BEFORE DELETE ON version_rows BEGIN
+            UPDATE version_rows SET text = monitor_text(text, old.text), base_id = NULL
+            WHERE base_id = old.id;
+        END"""
+    )
     db.execute(
         f"""CREATE TRIGGER versions_ad AFTER DELETE ON version_rows BEGIN
             INSERT INTO versions_fts (versions_fts, rowid, text, title)

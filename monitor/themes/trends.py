@@ -11,11 +11,14 @@ distinct periods of the window (a single burst, however large, is not).
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from monitor.errors import InputError
+from monitor.store import trendcache
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -145,34 +148,69 @@ def theme_trends(
         r["slug"]: ThemeTrend(r["slug"], r["label"])
         for r in db.query("select slug, label from themes where story = ? order by rowid", [story])
     }
-    clauses, params = ["vt.story = ?"], [story]
+    found: dict[str, ThemeTrend] = {}
+    sources: dict[str, set[str]] = {}
+    for theme, day, count, first, last, names in _month_rows(db, story, since, until):
+        trend = found.setdefault(theme, trends.get(theme) or ThemeTrend(theme, theme))
+        trend.articles += count
+        trend.first_seen = first if trend.first_seen is None else min(trend.first_seen, first)
+        trend.last_seen = last if trend.last_seen is None else max(trend.last_seen, last)
+        key = period_key(day, by)
+        trend.periods[key] = trend.periods.get(key, 0) + count
+        sources.setdefault(theme, set()).update(n for n in names if n)
+    for theme in sorted(found):  # themes no longer in the taxonomy, after it
+        trends.setdefault(theme, found[theme])
+    for theme, seen in sources.items():
+        trends[theme].sources = len(seen)
+    order = {slug: i for i, slug in enumerate(trends)}
+    return sorted(trends.values(), key=lambda t: (-t.articles, order[t.theme]))
+
+
+def _next_month(month: str) -> str:
+    year, mon = int(month[:4]), int(month[5:7])
+    return f"{year + mon // 12:04d}-{mon % 12 + 1:02d}"
+
+
+def _month_rows(
+    db: Database, story: str, since: str | None, until: str | None
+) -> Iterator[tuple[str, str, int, str, str, list[str | None]]]:
+    """(theme, day, articles, first, last, sources) of the story's tagged current versions
+    dated in the window, month by month: a month wholly inside the window from the
+    ``theme_months`` cache while its fingerprint holds, else aggregated by SQLite
+    (whatever the number of tags, memory stays flat) and, when whole, cached."""
+    for month, fingerprint in sorted(trendcache.fingerprints(db, story).items()):
+        if (since and month < since[:7]) or (until and month > until[:7]):
+            continue
+        whole = not (since and month == since[:7]) and not (until and month == until[:7])
+        rows = trendcache.cached(db, story, month, fingerprint) if whole else None
+        if rows is None:
+            rows = _aggregate(db, story, month, since, until)
+            if whole:
+                trendcache.save(db, story, month, fingerprint, rows)
+        for theme, day, count, first, last, names in rows:
+            yield theme, day, count, first, last, json.loads(names)
+
+
+def _aggregate(
+    db: Database, story: str, month: str, since: str | None, until: str | None
+) -> list[Any]:
+    clauses = ["vt.story = ?", "a.dated_at >= ?", "a.dated_at < ?"]
+    params: list[Any] = [story, month, _next_month(month)]
     if since:
         clauses.append("a.dated_at >= ?")
         params.append(since)
     if until:
         clauses.append("a.dated_at <= ?")
         params.append(until)
-    # SQLite aggregates while it streams the tags: rows per theme and day, then per theme,
-    # whatever the number of tagged articles (memory stays flat). The join runs from the
-    # articles (small rows) through covering indexes, never reading a version's text.
-    tagged = f"""from articles a
+    # the join runs from the month's articles (through an index that holds their date,
+    # current version and source) to their current versions' tags, reading no text
+    sql = f"""select vt.theme, substr(a.dated_at, 1, 10), count(*), min(a.dated_at),
+                     max(a.dated_at), json_group_array(distinct nullif(a.source, ''))
+              from articles a
               cross join versions v on v.article_id = a.id and v.number = a.current_version
               cross join version_themes vt on vt.version_id = v.id
-              where {" and ".join(clauses)}"""
-    by_day = f"""select vt.theme, substr(a.dated_at, 1, 10), count(*), min(a.dated_at),
-                        max(a.dated_at) {tagged} group by 1, 2"""
-    for theme, day, count, first, last in db.execute(by_day, params):
-        trend = trends.setdefault(theme, ThemeTrend(theme, theme))
-        trend.articles += count
-        trend.first_seen = first if trend.first_seen is None else min(trend.first_seen, first)
-        trend.last_seen = last if trend.last_seen is None else max(trend.last_seen, last)
-        key = period_key(day, by)
-        trend.periods[key] = trend.periods.get(key, 0) + count
-    by_theme = f"select vt.theme, count(distinct nullif(a.source, '')) {tagged} group by 1"
-    for theme, sources in db.execute(by_theme, params):
-        trends[theme].sources = sources
-    order = {slug: i for i, slug in enumerate(trends)}
-    return sorted(trends.values(), key=lambda t: (-t.articles, order[t.theme]))
+              where {" and ".join(clauses)} group by 1, 2"""
+    return [list(row) for row in db.execute(sql, params)]
 
 
 def window_periods(

@@ -1,0 +1,142 @@
+"""themes reads whole months from the ``theme_months`` cache: the trends equal the
+one-pass aggregate over every tag (the code before the cache, kept here), cold and
+warm, and after new articles, edits, deletions and a retag."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from conftest import add_article
+
+from monitor import derive
+from monitor.themes import stories
+from monitor.themes.trends import ThemeTrend, period_key, theme_trends
+
+SENTENCES = [
+    "Pakistan and the Taliban government held peace talks in Doha mediated by Qatar.",
+    "A suicide bombing by TTP militants from Afghanistan killed soldiers in Bannu.",
+    "The Torkham border crossing was closed after clashes along the Durand Line.",
+    "Pakistani airstrikes hit hideouts in Paktika, the Taliban spokesman said.",
+    "Thousands of Afghan refugees were deported as the expulsion drive continued.",
+    "Traders said trucks carrying goods were stranded and exports halted at the border.",
+    "Humanitarian agencies warned of food insecurity and malnutrition in Kabul.",
+]
+STORY = "pakistan-taliban"
+
+
+def old_trends(db, story, by="month", since=None, until=None):
+    """The aggregate before the cache: every tag of the story, grouped by SQLite."""
+    trends = {
+        r["slug"]: ThemeTrend(r["slug"], r["label"])
+        for r in db.query("select slug, label from themes where story = ? order by rowid", [story])
+    }
+    clauses, params = ["vt.story = ?"], [story]
+    if since:
+        clauses.append("a.dated_at >= ?")
+        params.append(since)
+    if until:
+        clauses.append("a.dated_at <= ?")
+        params.append(until)
+    tagged = f"""from articles a
+              join versions v on v.article_id = a.id and v.number = a.current_version
+              join version_themes vt on vt.version_id = v.id
+              where {" and ".join(clauses)}"""
+    by_day = f"""select vt.theme, substr(a.dated_at, 1, 10), count(*), min(a.dated_at),
+                        max(a.dated_at) {tagged} group by 1, 2"""
+    for theme, day, count, first, last in db.execute(by_day, params):
+        trend = trends.setdefault(theme, ThemeTrend(theme, theme))
+        trend.articles += count
+        trend.first_seen = first if trend.first_seen is None else min(trend.first_seen, first)
+        trend.last_seen = last if trend.last_seen is None else max(trend.last_seen, last)
+        key = period_key(day, by)
+        trend.periods[key] = trend.periods.get(key, 0) + count
+    by_theme = f"select vt.theme, count(distinct nullif(a.source, '')) {tagged} group by 1"
+    for theme, sources in db.execute(by_theme, params):
+        trends[theme].sources = sources
+    order = {slug: i for i, slug in enumerate(trends)}
+    return sorted(trends.values(), key=lambda t: (-t.articles, order[t.theme]))
+
+
+def dated(rng: random.Random) -> str:
+    return f"2026-{rng.randint(6, 9):02d}-{rng.randint(1, 28):02d}T{rng.randint(0, 23):02d}:15:00Z"
+
+
+@pytest.fixture
+def archive(db):
+    stories.ensure_builtin(db)
+    rng = random.Random(3)
+    for i in range(90):
+        when = dated(rng)
+        text = " ".join(rng.sample(SENTENCES, rng.randint(1, 3)))
+        source = ["Dawn", "Geo", "Jang", "", None][i % 5]
+        story = STORY if i % 2 else None
+        add_article(
+            db,
+            f"https://a/{i}",
+            SENTENCES[i % 7][:40],
+            text,
+            source=source,
+            story=story,
+            published=when,
+            observed=when,
+        )
+        if i % 6 == 0:
+            add_article(
+                db,
+                f"https://a/{i}",
+                "Edited",
+                rng.choice(SENTENCES),
+                source=source,
+                story=story,
+                published=when,
+                observed=when.replace("15:00Z", "16:00Z"),
+            )
+    return db
+
+
+WINDOWS = [
+    ("month", None, None),
+    ("week", None, None),
+    ("day", "2026-07-10T00:00:00Z", "2026-08-20T12:00:00Z"),
+    ("month", "2026-07-01T00:00:00Z", None),
+    ("week", None, "2026-08-31T23:59:59Z"),
+]
+
+
+def check(db) -> None:
+    for by, since, until in WINDOWS:
+        expected = [t.as_dict() for t in old_trends(db, STORY, by, since, until)]
+        assert [t.as_dict() for t in theme_trends(db, STORY, by, since, until)] == expected
+    assert sum(t["articles"] for t in expected) > 20
+
+
+def test_trends_equal_the_aggregate_of_every_tag(archive):
+    check(archive)  # cold: counted and cached
+    assert archive.execute("select count(*) from theme_months").fetchone()[0] >= 3
+    check(archive)  # warm: from the cache
+
+
+def test_cached_months_follow_changes_and_retags(archive):
+    check(archive)
+    add_article(
+        archive,
+        "https://new/1",
+        "Talks",
+        SENTENCES[0],
+        source="Dawn",
+        published="2026-07-14T10:00:00Z",
+        observed="2026-07-14T10:00:00Z",
+    )
+    check(archive)
+    add_article(archive, "https://a/3", "Edited", SENTENCES[4], observed="2026-10-01T00:00:00Z")
+    check(archive)
+    archive.execute("delete from articles where id in (select id from articles limit 3)")
+    archive.execute("update articles set source = 'Renamed' where id = 10")
+    archive.conn.commit()
+    check(archive)
+    # tags lost (as an old taxonomy would have left them), then a retag puts them back
+    archive.execute("delete from version_themes where version_id % 3 = 0")
+    archive.conn.commit()
+    derive.retag(archive, every=True)
+    check(archive)
