@@ -531,3 +531,15 @@ def m095_rejected_entries(db: Database) -> None:
         )"""
     )
     db.execute("CREATE INDEX IF NOT EXISTS rejected_entries_feed ON rejected_entries(feed_id, id)")
+
+
+@migrations()
+def m096_story_tagging_spec(db: Database) -> None:
+    """With each story's tagging digest, the taxonomy itself (``spec``, JSON) and the last
+    version id that retag covered (``last_id``): a later retag works out which words the
+    edit changed and re-tags only the versions holding one of them."""
+    columns = {c.name for c in db["story_tagging"].columns}
+    if "spec" not in columns:
+        db.execute("ALTER TABLE story_tagging ADD COLUMN spec TEXT")
+    if "last_id" not in columns:
+        db.execute("ALTER TABLE story_tagging ADD COLUMN last_id INTEGER")
