@@ -171,12 +171,16 @@ def retag(
     if story is None and not every:
         # (an interrupted run recorded none of its stories as done: the same set again)
         done = tagstore.tagged_with(db)
-        taggers = {slug: one for slug, one in taggers.items() if done.get(slug) != digests[slug]}
+        taggers = {
+            slug: one
+            for slug, one in taggers.items()
+            if done.get(slug) != digests[slug] or _saved_since(db, slug)
+        }
     # what each story's edit can affect (with ``every``, or unrecorded: everything)
     specs = {} if every else tagstore.tagged_specs(db)
     scopes = {
         slug: (
-            retag_scope.StoryScope(specs.get(slug, (None, 0))[0], one.rule_source, one.parsed),
+            retag_scope.StoryScope(specs.get(slug, (None,))[0], one.rule_source, one.parsed),
             specs.get(slug, (None, 0))[1],
         )
         for slug, one in taggers.items()
@@ -247,6 +251,17 @@ def retag(
         list(taggers),
         skipped,
     )
+
+
+def _saved_since(db: Database, slug: str) -> bool:
+    """Whether the story was saved again since its last retag and versions were stored
+    since: the same taxonomy as then now, but those versions may have been tagged with
+    another one in between (an edit, then its undoing)."""
+    recorded = tagstore.tagged_specs(db).get(slug)
+    saved = {row["slug"]: row["updated_at"] for row in storymod.rows(db)}.get(slug)
+    if recorded is None or saved is None:
+        return False
+    return saved >= recorded[2] and tagstore.last_version_id(db) > recorded[1]
 
 
 def _affected(

@@ -267,3 +267,21 @@ def test_a_reordering_of_the_words_that_stay_retags_everything():
     b = Theme("b", "B", terms={"kabul": 1.0})
     assert retag_scope.changed_words([a, b], [a, b]) == (set(), ["herat", "kabul"])
     assert retag_scope.changed_words([a, b], [b, a]) is None
+
+
+def test_versions_tagged_between_an_edit_and_its_undoing_are_retagged(base, tmp_path):
+    """The taxonomy is the one of the last retag again, but versions stored meanwhile
+    were tagged with the edit in between: they are re-tagged (found by hypothesis)."""
+    shutil.copy(base, tmp_path / "a.db")
+    db = dbmod.connect(tmp_path / "a.db")
+    set_story(db, tmp_path, RULES[2], BASE)  # another rule for a while
+    add_some(db, random.Random(0), 100, 6)
+    set_story(db, tmp_path, RULES[0], BASE)  # and back
+    result = derive.retag(db)
+    assert "st" in (result.stories or []) and result.versions > 0
+    incremental = all_tags(db)
+    db.close()
+    shutil.copy(tmp_path / "a.db", tmp_path / "b.db")
+    full = dbmod.connect(tmp_path / "b.db")
+    derive.retag(full, every=True)
+    assert incremental == all_tags(full)

@@ -109,12 +109,14 @@ def tagged_with(db: Database) -> dict[str, str]:
     return dict(db.execute("select story, taxonomy from story_tagging").fetchall())
 
 
-def tagged_specs(db: Database) -> dict[str, tuple[str | None, int]]:
+def tagged_specs(db: Database) -> dict[str, tuple[str | None, int, str]]:
     """story -> (the taxonomy its tags were last re-applied with, as JSON; the last
-    version id that retag covered). None: not recorded (a database older than that)."""
+    version id that retag covered; when). None: not recorded (a database older than that)."""
     return {
-        row[0]: (row[1], int(row[2] or 0))
-        for row in db.execute("select story, spec, last_id from story_tagging").fetchall()
+        row[0]: (row[1], int(row[2] or 0), row[3])
+        for row in db.execute(
+            "select story, spec, last_id, retagged_at from story_tagging"
+        ).fetchall()
     }
 
 
