@@ -3,8 +3,12 @@
     /work/venv/bin/python benchmarks/bench_retag.py [--articles 5000]
 
 Generates articles of ~300 words mixing the story's vocabulary with filler
-into a temporary database (tagging on store), then times a full retag, a
-retag of one story, and `themes` / `themes discover` over the result.
+into a temporary database (tagging on store), then times (a) a full retag
+(``--all``), (b) a retag after editing one theme (a term added, its threshold
+changed), (c) a retag with no change, a retag of one story, and `themes` /
+`themes discover` over the result. Each retag prints the versions of the whole
+archive per CPU-second (what the run costs for the archive it covers) and how many
+versions it re-tagged.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from monitor.ingest import Observation, store  # noqa: E402
 from monitor.store import db as dbmod  # noqa: E402
 from monitor.themes import discover, stories, trends  # noqa: E402
 from monitor.themes import tagger as tagging  # noqa: E402
+from monitor.themes.stories import add_story_file  # noqa: E402
 
 SNIPPETS = [
     "Pakistan and the Taliban government held peace talks in Doha mediated by Qatar.",
@@ -141,14 +146,39 @@ def main() -> None:
         )
         tags = db.execute("select count(*) from version_themes").fetchone()[0]
         print(f"tags after store: {tags}")
-        for label, story in (("retag (all stories)", None), ("retag --story", "pakistan-taliban")):
+        total = db.execute("select count(*) from versions").fetchone()[0]
+        builtin = Path(__file__).resolve().parent.parent / "samples/stories/pakistan-taliban.toml"
+        edited = Path(tmp) / "edited.toml"
+        # one theme edited: a term added and its threshold changed
+        edited.write_text(
+            builtin.read_text("utf-8")
+            .replace(
+                '{term = "hardship*", weight = 1.5},',
+                '{term = "hardship*", weight = 1.5}, {term = "food shortage*", weight = 2},',
+            )
+            .replace(
+                'min_score = 5\n\n[[themes]]\nslug = "trade-economy"',
+                'min_score = 4\n\n[[themes]]\nslug = "trade-economy"',
+            ),
+            "utf-8",
+        )
+        runs = (
+            ("(a) retag --all", None, True, None),
+            ("(b) retag after editing one theme", None, False, edited),
+            ("(c) retag with no change", None, False, None),
+            ("retag --story", "pakistan-taliban", False, None),
+        )
+        for label, story, every, toml in runs:
+            if toml is not None:
+                add_story_file(db, toml)
             cpu = time.process_time()
-            result = derive.retag(db, story)
+            result = derive.retag(db, story, every=every)
             cpu = time.process_time() - cpu
             print(
-                f"{label}: {result.versions} versions, {result.tags} tags in "
-                f"{result.seconds:.2f} s = {result.per_second:,.0f} versions/s; "
-                f"CPU {cpu:.2f} s = {result.versions / cpu:,.0f} versions per CPU-second"
+                f"{label}: re-tagged {result.versions} of {total} versions "
+                f"(left alone {getattr(result, 'skipped', 0)}), {result.tags} tags, "
+                f"{result.seconds:.2f} s wall; CPU {cpu:.2f} s = "
+                f"{total / cpu:,.0f} archive versions per CPU-second"
             )
         time_tagging(rng)
         started = time.perf_counter()

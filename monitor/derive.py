@@ -26,7 +26,7 @@ from monitor.store import articles, backfills, diffs, memberships
 from monitor.store import stories as storymod
 from monitor.store import tags as tagstore
 from monitor.text.timeutil import now_iso
-from monitor.themes import tagger
+from monitor.themes import retag_scope, tagger
 
 #: versions re-tagged per transaction (well under a second of tagging)
 BATCH = 1000
@@ -122,6 +122,10 @@ class RetagResult:
     tags: int
     seconds: float
     resumed_from: int = 0  # the version id an interrupted run had reached, else 0
+    #: the stories re-tagged (none: no taxonomy changed since the last retag)
+    stories: list[str] | None = None
+    #: versions read but left alone: the edit cannot change their tags
+    skipped: int = 0
 
     @property
     def per_second(self) -> float:
@@ -167,12 +171,25 @@ def retag(
     if story is None and not every:
         # (an interrupted run recorded none of its stories as done: the same set again)
         done = tagstore.tagged_with(db)
-        taggers = {slug: one for slug, one in taggers.items() if done.get(slug) != digests[slug]}
+        taggers = {
+            slug: one
+            for slug, one in taggers.items()
+            if done.get(slug) != digests[slug] or _saved_since(db, slug)
+        }
+    # what each story's edit can affect (with ``every``, or unrecorded: everything)
+    specs = {} if every else tagstore.tagged_specs(db)
+    scopes = {
+        slug: (
+            retag_scope.StoryScope(specs.get(slug, (None,))[0], one.rule_source, one.parsed),
+            specs.get(slug, (None, 0))[1],
+        )
+        for slug, one in taggers.items()
+    }
     digest = taxonomy_digest(taggers)
     saved = tagstore.progress(db, scope)
     last = saved[1] if saved and saved[0] == digest else 0
     resumed_from = last
-    versions = tags = 0
+    versions = tags = skipped = 0
     # None: every story's tags are replaced (as many stories as exist)
     stories = None if story is None and len(taggers) == len(digests) else list(taggers)
     with db.atomic():
@@ -200,12 +217,21 @@ def retag(
             if len(rows_in) < batch:
                 upto = max(upto, end)  # the last batch also clears the ids after it
             rows: list[tagstore.TagRow] = []
+            #: (version, story) whose stored tags stay: the edit cannot change them
+            kept: set[tuple[int, str]] = set()
             for version_id, article_story, title, text in rows_in:
+                mine = _affected(scopes, taggers, version_id, article_story, title, text, kept)
+                if not mine:
+                    skipped += 1
+                    continue
                 rows += tagger.tag_rows(
-                    version_id, tagger.tags_for(taggers, article_story, title, text)
+                    version_id, tagger.tags_for(mine, article_story, title, text)
                 )
             # (only the rows that changed are written: most survive a taxonomy edit)
-            tagstore.replace_changed(db, tagstore.rows_between(db, stories, last, upto), rows)
+            old = tagstore.rows_between(db, stories, last, upto)
+            if kept:
+                old = {r for r in old if (r[0], r[1]) not in kept}
+            tagstore.replace_changed(db, old, rows)
             tagstore.set_progress(db, scope, digest, upto, now_iso())
         versions += len(rows_in)
         tags += len(rows)
@@ -214,9 +240,57 @@ def retag(
             time.sleep(PAUSE_S)
     with db.atomic():
         tagstore.clear_progress(db, scope)
-        for slug in taggers:
-            tagstore.set_tagged_with(db, slug, digests[slug], now_iso())
-    return RetagResult(versions, tags, time.perf_counter() - started, resumed_from)
+        for slug, one in taggers.items():
+            spec = retag_scope.spec(one.rule_source, one.parsed)
+            tagstore.set_tagged_with(db, slug, digests[slug], now_iso(), spec, end)
+    return RetagResult(
+        versions - skipped,
+        tags,
+        time.perf_counter() - started,
+        resumed_from,
+        list(taggers),
+        skipped,
+    )
+
+
+def _saved_since(db: Database, slug: str) -> bool:
+    """Whether the story was saved again since its last retag and versions were stored
+    since: the same taxonomy as then now, but those versions may have been tagged with
+    another one in between (an edit, then its undoing)."""
+    recorded = tagstore.tagged_specs(db).get(slug)
+    saved = {row["slug"]: row["updated_at"] for row in storymod.rows(db)}.get(slug)
+    if recorded is None or saved is None:
+        return False
+    return saved >= recorded[2] and tagstore.last_version_id(db) > recorded[1]
+
+
+def _affected(
+    scopes: dict[str, tuple[retag_scope.StoryScope, int]],
+    taggers: dict[str, tagger.StoryTagger],
+    version_id: int,
+    article_story: str | None,
+    title: str,
+    text: str,
+    kept: set[tuple[int, str]],
+) -> dict[str, tagger.StoryTagger]:
+    """The stories whose tags of one version the edit can change; the others are added
+    to ``kept`` (a version stored after the last retag was tagged with whatever
+    taxonomy was current then: always re-tagged)."""
+    if article_story is not None:
+        mine = [article_story] if article_story in taggers else []
+    else:
+        mine = list(taggers)
+    out: dict[str, tagger.StoryTagger] = {}
+    doc: str | None = None
+    for slug in mine:
+        story_scope, last_id = scopes[slug]
+        if not story_scope.everything and version_id <= last_id:
+            doc = doc if doc is not None else tagger.document(title, text)
+            if not story_scope.affects(article_story is not None, doc, taggers[slug].rule):
+                kept.add((version_id, slug))
+                continue
+        out[slug] = taggers[slug]
+    return out
 
 
 def backfill(db: Database) -> dict[str, int]:

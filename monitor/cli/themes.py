@@ -261,8 +261,9 @@ def retag(app: App, story: str | None, every: bool) -> None:
     """Re-apply the stories' current taxonomies to the stored versions.
 
     Run after changing a story's themes ('monitor stories add FILE'). Only the
-    stories whose taxonomy changed since their last retag are re-tagged (--all:
-    every story). Works in short batches, each its own transaction, so 'fetch' and
+    stories whose taxonomy changed since their last retag are re-tagged, and of
+    their versions only those holding a word the edit changed (--all: every
+    version of every story). Works in short batches, each its own transaction, so 'fetch' and
     'add' go on meanwhile; an interrupted retag goes on where it stopped when run again.
 
     \b
@@ -271,10 +272,22 @@ def retag(app: App, story: str | None, every: bool) -> None:
       monitor retag
     """
     result = app.monitor.retag(story, every)
+    if result.stories == []:
+        click.echo(
+            "nothing to retag: no story's taxonomy changed since the last retag "
+            "(--all re-tags every story anyway)",
+            err=True,
+        )
+        return
     if result.resumed_from:
         click.echo(f"resumed an interrupted retag after version id {result.resumed_from}", err=True)
     click.echo(
         f"retagged {result.versions} versions: {result.tags} tags "
-        f"in {result.seconds:.2f} s ({result.per_second:,.0f} versions/s)",
+        f"in {result.seconds:.2f} s ({result.per_second:,.0f} versions/s)"
+        + (
+            f"; {result.skipped} left alone (they hold no word the edit changed)"
+            if result.skipped
+            else ""
+        ),
         err=True,
     )

@@ -505,3 +505,15 @@ def m120_theme_months(db: Database) -> None:
         """CREATE INDEX IF NOT EXISTS articles_dated_current
            ON articles(dated_at, current_version, source)"""
     )
+
+
+@migrations()
+def m130_story_tagging_spec(db: Database) -> None:
+    """With each story's tagging digest, the taxonomy itself (``spec``, JSON) and the last
+    version id that retag covered (``last_id``): a later retag works out which words the
+    edit changed and re-tags only the versions holding one of them."""
+    columns = {c.name for c in db["story_tagging"].columns}
+    if "spec" not in columns:
+        db.execute("ALTER TABLE story_tagging ADD COLUMN spec TEXT")
+    if "last_id" not in columns:
+        db.execute("ALTER TABLE story_tagging ADD COLUMN last_id INTEGER")

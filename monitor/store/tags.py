@@ -109,12 +109,26 @@ def tagged_with(db: Database) -> dict[str, str]:
     return dict(db.execute("select story, taxonomy from story_tagging").fetchall())
 
 
-def set_tagged_with(db: Database, story: str, taxonomy: str, when: str) -> None:
+def tagged_specs(db: Database) -> dict[str, tuple[str | None, int, str]]:
+    """story -> (the taxonomy its tags were last re-applied with, as JSON; the last
+    version id that retag covered; when). None: not recorded (a database older than that)."""
+    return {
+        row[0]: (row[1], int(row[2] or 0), row[3])
+        for row in db.execute(
+            "select story, spec, last_id, retagged_at from story_tagging"
+        ).fetchall()
+    }
+
+
+def set_tagged_with(
+    db: Database, story: str, taxonomy: str, when: str, spec: str | None = None, last_id: int = 0
+) -> None:
     db.execute(
-        """insert into story_tagging (story, taxonomy, retagged_at) values (?, ?, ?)
+        """insert into story_tagging (story, taxonomy, retagged_at, spec, last_id)
+           values (?, ?, ?, ?, ?)
            on conflict (story) do update set taxonomy = excluded.taxonomy,
-           retagged_at = excluded.retagged_at""",
-        [story, taxonomy, when],
+           retagged_at = excluded.retagged_at, spec = excluded.spec, last_id = excluded.last_id""",
+        [story, taxonomy, when, spec, last_id],
     )
 
 

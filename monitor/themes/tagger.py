@@ -36,6 +36,8 @@ class StoryTagger:
     rule: rules.Rule | None
     parsed: list[taxonomy.Theme]
     _compiled: taxonomy.CompiledTaxonomy | None = field(default=None, repr=False)
+    #: the relevance rule as written ("" for none)
+    rule_source: str = ""
 
     @property
     def taxonomy(self) -> taxonomy.CompiledTaxonomy:
@@ -127,7 +129,9 @@ def tagger_for(story: Story) -> StoryTagger:
     found = _cache.get(key)
     if found is None:
         rule = rules.compile_rule(story.rule) if story.rule.strip() else None
-        found = StoryTagger(story.slug, rule, taxonomy.parse_themes(story))
+        found = StoryTagger(
+            story.slug, rule, taxonomy.parse_themes(story), rule_source=story.rule.strip()
+        )
         if len(_cache) > 64:
             _cache.clear()
         _cache[key] = found
