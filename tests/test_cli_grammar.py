@@ -63,7 +63,7 @@ def test_every_help_has_examples_naming_files_that_exist(runner, path, command) 
 def test_listing_commands_share_the_output_options(path) -> None:
     command: click.Command = cli
     for name in path:
-        command = command.commands[name]  # type: ignore[attr-defined]
+        command = command.get_command(click.Context(command), name)  # type: ignore[attr-defined]
     options = {o for p in command.params for o in getattr(p, "opts", [])}
     assert {"--json", "--nl", "--csv", "--tsv", "--wide", "--limit"} <= options, path
     assert {"--db", "-v", "--utc"} <= options, path
@@ -73,7 +73,7 @@ def test_since_until_on_every_command_that_filters_by_date() -> None:
     for path in (("list",), ("themes",), ("search",), ("changes",)):
         command: click.Command = cli
         for name in path:
-            command = command.commands[name]  # type: ignore[attr-defined]
+            command = command.get_command(click.Context(command), name)  # type: ignore[attr-defined]
         options = {o for p in command.params for o in getattr(p, "opts", [])}
         assert {"--since", "--until"} <= options, path
 

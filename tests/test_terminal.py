@@ -14,6 +14,7 @@ import sys
 import termios
 from pathlib import Path
 
+import click
 import pytest
 from conftest import ROOT, add_article
 from rich.cells import cell_len
@@ -198,7 +199,7 @@ def test_limit_has_one_default_and_zero_means_all(invoke, newsroom) -> None:
     for path in (["list"], ["search"], ["feeds", "list"], ["stories", "list"], ["status"]):
         command = cli
         for name in path:
-            command = command.commands[name]  # type: ignore[attr-defined]
+            command = command.get_command(click.Context(command), name)  # type: ignore[attr-defined]
         limit = next(p for p in command.params if p.name == "limit")
         assert limit.default == DEFAULT_LIMIT, path
 

@@ -1,30 +1,21 @@
 """The ``monitor`` command line: Click only.
 
-The group is defined here and every command module is added to it with
-``add_command`` (command modules never import this one, so there is no cycle).
+The group is defined here and knows every command by name and place
+(:data:`COMMANDS`); a command's module is imported when that command runs, so
+``monitor list`` loads the listing code and not search, export or fetch (command
+modules never import this one, so there is no cycle).
 Each command resolves the database, calls one library function and hands the
 result to one output helper.
 """
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import click
 
 from monitor import __version__, lean
-from monitor.cli import (
-    completion,
-    core,
-    diff,
-    feeds,
-    notify,
-    reextract,
-    report,
-    serve,
-    status,
-    themes,
-)
 from monitor.cli.app import (
     CONTEXT_SETTINGS,
     DB_HELP,
@@ -38,8 +29,48 @@ from monitor.cli.app import (
 )
 from monitor.render import rows as output
 
+#: every command: its name, and the module of monitor.cli and the attribute it is
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("core", "init"),
+    "add": ("core", "add"),
+    "list": ("core", "list_"),
+    "show": ("core", "show"),
+    "stories": ("core", "stories_group"),
+    "diff": ("diff", "diff"),
+    "feeds": ("feeds", "feeds_group"),
+    "fetch": ("feeds", "fetch_cmd"),
+    "status": ("status", "status_cmd"),
+    "changes": ("report", "changes"),
+    "notify": ("notify", "notify"),
+    "search": ("report", "search_"),
+    "export": ("report", "export_"),
+    "themes": ("themes", "themes"),
+    "retag": ("themes", "retag"),
+    "completion": ("completion", "completion"),
+    "cron": ("completion", "cron"),
+    "reextract": ("reextract", "reextract"),
+    "serve": ("serve", "serve"),
+}
 
-@click.group(cls=MonitorGroup, epilog=EXIT_CODES_HELP, context_settings=CONTEXT_SETTINGS)
+
+class LazyGroup(MonitorGroup):
+    """The top group: imports a command's module the first time the command is asked
+    for (to run it, or for ``--help``, which lists them all), after click's own
+    lazy-loading recipe."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            module, attribute = COMMANDS[cmd_name]
+            command = getattr(importlib.import_module(f"monitor.cli.{module}"), attribute)
+            add_common_options(command)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, epilog=EXIT_CODES_HELP, context_settings=CONTEXT_SETTINGS)
 @click.option(
     "--db",
     "db_path",
@@ -78,31 +109,6 @@ def cli(ctx: click.Context, db_path: Path | None, verbose: int, utc: bool) -> No
         db_path = default_db_path()
     ctx.obj = App(db_path)
     ctx.obj.utc = utc
-
-
-for command in (
-    core.init,
-    core.add,
-    core.list_,
-    core.show,
-    core.stories_group,
-    diff.diff,
-    feeds.feeds_group,
-    feeds.fetch_cmd,
-    status.status_cmd,
-    report.changes,
-    notify.notify,
-    report.search_,
-    report.export_,
-    themes.themes,
-    themes.retag,
-    completion.completion,
-    completion.cron,
-    reextract.reextract,
-    serve.serve,
-):
-    add_common_options(command)
-    cli.add_command(command)
 
 
 def main() -> None:
