@@ -486,3 +486,28 @@ def test_an_interrupted_backfill_resumes_where_it_stopped(db_path, monkeypatch):
     db = dbmod.connect(db_path)
     derive.backfill(db)
     _check_migrated(db, stored)
+
+
+def test_monitor_connections_run_no_sqlite_utils_plugins(tmp_path):
+    """Another package's sqlite-utils plugin must not change monitor's connections (and
+    loading every installed entry point cost each command ~25 ms of start-up)."""
+    import sqlite3
+
+    import sqlite_utils
+    from sqlite_utils.plugins import pm
+
+    class Plugin:
+        @sqlite_utils.hookimpl
+        def prepare_connection(self, conn):
+            conn.create_function("plugin_was_here", 0, lambda: 1)
+
+    plugin = Plugin()
+    pm.register(plugin, name="test-plugin")
+    try:
+        assert sqlite_utils.Database(memory=True).execute("select plugin_was_here()").fetchone()
+        db = dbmod.connect(tmp_path / "monitor.db")
+        with pytest.raises(sqlite3.OperationalError, match="no such function"):
+            db.execute("select plugin_was_here()")
+        assert db.execute("select monitor_text('x', null)").fetchone() == ("x",)
+    finally:
+        pm.unregister(plugin)

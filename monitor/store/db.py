@@ -64,7 +64,9 @@ def connect(path: str | Path, create: bool = True) -> Database:
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
         conn.execute("PRAGMA foreign_keys = ON")
-        db = _writer_class()(conn)
+        # no sqlite-utils plugins: monitor registers what its connections need itself,
+        # and loading every installed package's entry points costs ~25 ms a command
+        db = _writer_class()(conn, execute_plugins=False)
         texts.codec(db)  # monitor_text(): the versions view unpacks texts with it
         if not conn.execute("select 1 from sqlite_master limit 1").fetchone():
             # a new file: 8 KB pages waste less of each page on the ~1.3 KB version rows
@@ -160,7 +162,7 @@ def memory() -> Database:
 
     from monitor.store import schema, texts
 
-    db = Database(memory=True)
+    db = Database(memory=True, execute_plugins=False)
     db.execute("PRAGMA foreign_keys = ON")
     texts.codec(db)
     schema.migrate(db)
