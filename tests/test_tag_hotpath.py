@@ -1,0 +1,65 @@
+"""The tagging hot path's shortcuts answer as the plain computation does: the story
+rule's one-entry memo (a stored version's relevance is judged once, not twice)."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.themes import rules
+from monitor.themes import tagger as tagging
+from monitor.themes.stories import builtin_stories
+
+RELEVANT = "Pakistan strikes TTP hideouts in Afghanistan"
+NOT_RELEVANT = "Pakistan beat Afghanistan at cricket in Sharjah"
+
+
+@pytest.fixture
+def calls(monkeypatch):
+    """How many times any rule evaluated a text."""
+    seen: list[str] = []
+    plain = rules.Rule.matches
+
+    def counting(self, text):
+        seen.append(text)
+        return plain(self, text)
+
+    monkeypatch.setattr(rules.Rule, "matches", counting)
+    return seen
+
+
+def test_relevant_remembers_only_the_last_text(calls):
+    story = builtin_stories()["pakistan-taliban"]
+    one = tagging.StoryTagger(
+        story.slug, rules.compile_rule(story.rule), [], rule_source=story.rule
+    )
+    assert one.relevant(RELEVANT) and one.relevant(RELEVANT)
+    assert len(calls) == 1
+    # an equal text built anew (as derive builds the document twice) is the same text
+    assert one.relevant("".join([RELEVANT[:10], RELEVANT[10:]]))
+    assert len(calls) == 1
+    assert not one.relevant(NOT_RELEVANT)
+    assert one.relevant(RELEVANT)
+    assert len(calls) == 3
+    # another rule on the same tagger: judged again, by the new rule
+    one.rule = rules.compile_rule("cricket")
+    assert not one.relevant(RELEVANT)
+    assert one.relevant(NOT_RELEVANT)
+    assert len(calls) == 5
+    one.rule = None
+    assert not one.relevant(NOT_RELEVANT)
+
+
+def test_storing_a_version_judges_each_rule_once(invoke, tmp_path, calls):
+    path = tmp_path / "a.txt"
+    path.write_text(
+        "Title: Pakistan warns Taliban over TTP havens\nURL: https://news.example/a\n"
+        "Source: Dawn\n\nIslamabad said Kabul must act against the TTP militants "
+        "sheltering in Afghanistan.\n"
+    )
+    assert invoke("add", str(path)).exit_code == 0
+    # tags (the version is unfiled: every story's rule decides) and membership both
+    # asked; the built-in story's rule read the document once
+    document = [t for t in calls if t.startswith("Pakistan warns Taliban")]
+    assert len(document) == len(set(document)) == 1
+    # and the article was both tagged and made a member
+    assert invoke("list", "--story", "pakistan-taliban", "--json").stdout.count('"id"') == 1
