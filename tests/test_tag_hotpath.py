@@ -3,9 +3,13 @@ rule's one-entry memo (a stored version's relevance is judged once, not twice)."
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from monitor.themes import rules
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from monitor.themes import lemmas, matching, rules
 from monitor.themes import tagger as tagging
 from monitor.themes.stories import builtin_stories
 
@@ -63,3 +67,17 @@ def test_storing_a_version_judges_each_rule_once(invoke, tmp_path, calls):
     assert len(document) == len(set(document)) == 1
     # and the article was both tagged and made a member
     assert invoke("list", "--story", "pakistan-taliban", "--json").stdout.count('"id"') == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x17F), max_size=60))
+def test_runs_are_the_runs_of_word_characters(text):
+    """ASCII texts are split with the ASCII class: the same runs as ``\\w+``."""
+    matching._LAST_RUNS.clear()
+    words, starts, ends = matching.runs(text)
+    expected = [(m.group(), m.start(), m.end()) for m in re.finditer(r"\w+", text)]
+    assert list(zip(words, starts, ends, strict=True)) == expected
+    if not lemmas._SPECIAL.search(text):  # (else the words are not the runs)
+        toks = lemmas.tokens(text)
+        assert (toks.starts, toks.ends) == (starts, ends)
+        assert toks == lemmas.tokens_reference(text)

@@ -23,6 +23,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 
 import simplemma
 
@@ -149,6 +150,7 @@ _KNOWN: dict[str, tuple[str, bool]] = {}
 _KNOWN_MAX = 200_000
 #: the last texts tokenised (a rule and a taxonomy read the same text one after the other)
 _LAST: dict[str, Tokens] = {}
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
 
 
 def _lookup(word: str) -> tuple[str, bool]:
@@ -167,15 +169,12 @@ def tokens(text: str) -> Tokens:
         return found
     if _SPECIAL.search(text) is None:
         # no underscore and no combining mark: the words are exactly the runs of ``\\w``
+        # (the runs' lists are shared with :func:`matching.runs`'s cache: nobody
+        # changes them)
         words, starts, ends = matching.runs(text)
         known = _KNOWN
         hits = [known.get(word) or _lookup(word) for word in words]
-        found = Tokens(
-            list(starts),
-            list(ends),
-            [hit[0] for hit in hits],
-            [hit[1] for hit in hits],
-        )
+        found = Tokens(starts, ends, list(map(_FIRST, hits)), list(map(_SECOND, hits)))
     else:
         found = tokens_reference(text)
     if len(_LAST) >= 2:
