@@ -167,7 +167,8 @@ def tokens(text: str) -> Tokens:
     found = _LAST.get(text)
     if found is not None:
         return found
-    if _SPECIAL.search(text) is None:
+    # (an ASCII text has no combining mark: only an underscore can make it special)
+    if ("_" not in text) if text.isascii() else (_SPECIAL.search(text) is None):
         # no underscore and no combining mark: the words are exactly the runs of ``\\w``
         # (the runs' lists are shared with :func:`matching.runs`'s cache: nobody
         # changes them)

@@ -198,6 +198,10 @@ def tags_for(
                 yield slug, hit
 
 
+#: ``json.dumps(..., ensure_ascii=False, sort_keys=True)`` without making an encoder a call
+_evidence_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
+
 def tag_rows(version_id: int, hits: Iterable[tuple[str, taxonomy.Hit]]) -> list[TagRow]:
     """The ``version_themes`` rows of one version's hits."""
     return [
@@ -206,7 +210,7 @@ def tag_rows(version_id: int, hits: Iterable[tuple[str, taxonomy.Hit]]) -> list[
             slug,
             h.theme,
             h.score,
-            json.dumps(h.evidence(), ensure_ascii=False, sort_keys=True),
+            _evidence_json(h.evidence()),
         )
         for slug, h in hits
     ]
