@@ -206,16 +206,22 @@ class CompiledTaxonomy:
         """The matches in text order: ``(what it holds for each theme, start, end)``."""
         toks = lemmas.tokens(text)
         found: list[tuple[_Held, int, int]] = []
+        spans: list[tuple[int, int, str]] | list[tuple[int, int, str | None]]
         if self.engine is not None:
-            spans = [(start, end) for start, end, _ in self.engine.finditer(text)]
+            spans = self.engine.finditer(text)
         elif self.gate is not None:
-            spans = [(start, end) for start, end, _ in self.gate.finditer(text)]
+            spans = self.gate.finditer(text)
         elif self.pattern is not None:
-            spans = [m.span() for m in self.pattern.finditer(text)]
+            spans = [(m.start(), m.end(), m.lastgroup) for m in self.pattern.finditer(text)]
         else:
             return toks, found
-        for start, end in spans:
-            found.append((self._holds_compact(text[start:end]), start, end))
+        compact = self._compact
+        for start, end, _ in spans:
+            matched = text[start:end]
+            held = compact.get(matched)
+            if held is None:
+                held = self._holds_compact(matched)
+            found.append((held, start, end))
         if self.lemma_index:
             # lemma matches only where the scan matched nothing (its matches are in order
             # and do not overlap: the last one starting before a place is the one to check)
