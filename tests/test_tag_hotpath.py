@@ -89,3 +89,50 @@ def test_runs_are_the_runs_of_word_characters(text):
     assert toks == lemmas.tokens_reference(text)
     if not lemmas._SPECIAL.search(text):  # (else the words are not the runs)
         assert (toks.starts, toks.ends) == (starts, ends)
+
+
+def _find_plainly(index: lemmas.LemmaIndex, toks: lemmas.Tokens, inflected: bool):
+    """LemmaIndex.find spelled out: every term at every word, longest first at a place."""
+    out = []
+    for i in range(len(toks)):
+        for term, seq in index.first.get(toks.lemmas[i], []):
+            n = len(seq)
+            whole = tuple(toks.lemmas[i : i + n]) == seq
+            if whole and not (inflected and all(toks.base[i : i + n])):
+                out.append((term, i, i + n))
+    return out
+
+
+LEMMA_TERMS = ["flee", "strike", "peace talks", "refugee camp", "talk", "seize border"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "fled",
+                "flee",
+                "struck",
+                "strikes",
+                "peace",
+                "talks",
+                "talk",
+                "refugee",
+                "camps",
+                "camp",
+                "seized",
+                "border",
+                "borders",
+                "the",
+                "Flee",
+            ]
+        ),
+        max_size=25,
+    ),
+    st.booleans(),
+)
+def test_lemma_find_is_the_plain_search(words, inflected):
+    index = lemmas.LemmaIndex(LEMMA_TERMS)
+    toks = lemmas.tokens(" ".join(words))
+    assert index.find(toks, inflected) == _find_plainly(index, toks, inflected)

@@ -241,7 +241,10 @@ class LemmaIndex:
         for i in [i for i, key in enumerate(lemmas) if key in first]:
             for term, seq in first[lemmas[i]]:
                 n = len(seq)
-                if i + n <= size and (n == 1 or tuple(lemmas[i : i + n]) == seq):
+                if n == 1:  # (the commonest: one word, no slices to compare)
+                    if not (inflected and base[i]):
+                        out.append((term, i, i + 1))
+                elif i + n <= size and tuple(lemmas[i : i + n]) == seq:
                     if inflected and all(base[i : i + n]):
                         continue
                     out.append((term, i, i + n))
