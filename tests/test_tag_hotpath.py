@@ -134,5 +134,13 @@ LEMMA_TERMS = ["flee", "strike", "peace talks", "refugee camp", "talk", "seize b
 )
 def test_lemma_find_is_the_plain_search(words, inflected):
     index = lemmas.LemmaIndex(LEMMA_TERMS)
-    toks = lemmas.tokens(" ".join(words))
-    assert index.find(toks, inflected) == _find_plainly(index, toks, inflected)
+    text = " ".join(words)
+    lemmas._LAST.clear()
+    toks = lemmas.tokens(text)
+    assert not toks.filled  # (found by the words as written, lemmas looked up as needed)
+    got = index.find(toks, inflected)
+    assert got == _find_plainly(index, toks, inflected)
+    # the same on tokens that carry every lemma already
+    full = lemmas.Tokens(toks.starts, toks.ends, toks.lemmas, toks.base)
+    assert index.find(full, inflected) == got
+    assert full == toks == lemmas.tokens_reference(text)
