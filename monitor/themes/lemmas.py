@@ -21,8 +21,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 
 import simplemma
 
@@ -125,15 +125,69 @@ def term_key(word: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
 class Tokens:
-    """The words of a text: their spans and lemmas."""
+    """The words of a text: their spans and lemmas.
 
-    starts: list[int]
-    ends: list[int]
-    lemmas: list[str]
-    #: whether each word is written in its dictionary form (lower-cased)
-    base: list[bool]
+    Made from a text's runs (:func:`tokens`), the lemmas are looked up on first use:
+    tagging reads the lemmas of the few words that can begin a term only
+    (:meth:`LemmaIndex.find`, by :attr:`words`).
+    """
+
+    __slots__ = ("starts", "ends", "words", "_lemmas", "_base")
+
+    def __init__(
+        self,
+        starts: list[int],
+        ends: list[int],
+        lemmas: list[str] | None = None,
+        base: list[bool] | None = None,
+        words: list[str] | None = None,
+    ):
+        if (lemmas is None or base is None) and words is None:
+            raise ValueError("Tokens need lemmas and base flags, or the words")
+        self.starts = starts
+        self.ends = ends
+        #: the words as written (None: only the lemmas were given)
+        self.words = words
+        self._lemmas = lemmas
+        self._base = base
+
+    def _fill(self) -> tuple[list[str], list[bool]]:
+        if self._lemmas is None or self._base is None:
+            known = _KNOWN
+            hits = [known.get(word) or _lookup(word) for word in self.words or ()]
+            self._lemmas = list(map(_FIRST, hits))
+            self._base = list(map(_SECOND, hits))
+        return self._lemmas, self._base
+
+    @property
+    def filled(self) -> bool:
+        """Whether the lemmas have been looked up (or were given)."""
+        return self._lemmas is not None
+
+    @property
+    def lemmas(self) -> list[str]:
+        return self._fill()[0]
+
+    @property
+    def base(self) -> list[bool]:
+        """Whether each word is written in its dictionary form (lower-cased)."""
+        return self._fill()[1]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Tokens):
+            return NotImplemented
+        return (self.starts, self.ends, self.lemmas, self.base) == (
+            other.starts,
+            other.ends,
+            other.lemmas,
+            other.base,
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # (lists inside: as the dataclass was)
+
+    def __repr__(self) -> str:
+        return f"Tokens(starts={self.starts!r}, ends={self.ends!r}, lemmas={self.lemmas!r})"
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -149,6 +203,7 @@ _KNOWN: dict[str, tuple[str, bool]] = {}
 _KNOWN_MAX = 200_000
 #: the last texts tokenised (a rule and a taxonomy read the same text one after the other)
 _LAST: dict[str, Tokens] = {}
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
 
 
 def _lookup(word: str) -> tuple[str, bool]:
@@ -165,17 +220,13 @@ def tokens(text: str) -> Tokens:
     found = _LAST.get(text)
     if found is not None:
         return found
-    if _SPECIAL.search(text) is None:
+    # (an ASCII text has no combining mark: only an underscore can make it special)
+    if ("_" not in text) if text.isascii() else (_SPECIAL.search(text) is None):
         # no underscore and no combining mark: the words are exactly the runs of ``\\w``
+        # (the runs' lists are shared with :func:`matching.runs`'s cache: nobody
+        # changes them)
         words, starts, ends = matching.runs(text)
-        known = _KNOWN
-        hits = [known.get(word) or _lookup(word) for word in words]
-        found = Tokens(
-            list(starts),
-            list(ends),
-            [hit[0] for hit in hits],
-            [hit[1] for hit in hits],
-        )
+        found = Tokens(starts, ends, words=words)
     else:
         found = tokens_reference(text)
     if len(_LAST) >= 2:
@@ -222,6 +273,8 @@ class LemmaIndex:
             self.first.setdefault(seq[0], []).append((term, seq))
         for found in self.first.values():  # longest first at one place
             found.sort(key=lambda item: -len(item[1]))
+        #: word as written -> whether its lemma begins a term (:meth:`find` by words)
+        self._begins: dict[str, bool] = {}
 
     def __bool__(self) -> bool:
         return bool(self.first)
@@ -232,6 +285,8 @@ class LemmaIndex:
         ``inflected``: only occurrences with a word not in its dictionary form (the
         others are the term as written, which a surface scan finds already).
         """
+        if toks.words is not None and not toks.filled:
+            return self._find_words(toks.words, inflected)
         out: list[tuple[str, int, int]] = []
         lemmas = toks.lemmas
         base = toks.base
@@ -241,8 +296,47 @@ class LemmaIndex:
         for i in [i for i, key in enumerate(lemmas) if key in first]:
             for term, seq in first[lemmas[i]]:
                 n = len(seq)
-                if i + n <= size and (n == 1 or tuple(lemmas[i : i + n]) == seq):
+                if n == 1:  # (the commonest: one word, no slices to compare)
+                    if not (inflected and base[i]):
+                        out.append((term, i, i + 1))
+                elif i + n <= size and tuple(lemmas[i : i + n]) == seq:
                     if inflected and all(base[i : i + n]):
                         continue
                     out.append((term, i, i + n))
+        return out
+
+    def _find_words(self, words: list[str], inflected: bool) -> list[tuple[str, int, int]]:
+        """:meth:`find` on the words as written: only the words whose lemma begins a
+        term (known by word, once) have their lemmas looked up, and what follows them."""
+        first = self.first
+        begins = self._begins
+        new = set(words).difference(begins)
+        if new:
+            if len(begins) > _KNOWN_MAX:
+                begins.clear()
+                new = set(words)
+            for word in new:
+                begins[word] = _lookup(word)[0] in first
+        known = _KNOWN
+        size = len(words)
+        out: list[tuple[str, int, int]] = []
+        for i in [i for i, word in enumerate(words) if begins[word]]:
+            key, is_base = known.get(words[i]) or _lookup(words[i])
+            for term, seq in first[key]:
+                n = len(seq)
+                if n == 1:
+                    if not (inflected and is_base):
+                        out.append((term, i, i + 1))
+                elif i + n <= size:
+                    # (its first word is this one: the rest word by word)
+                    whole, every_base = True, is_base
+                    for k in range(1, n):
+                        word = words[i + k]
+                        key_k, base_k = known.get(word) or _lookup(word)
+                        if key_k != seq[k]:
+                            whole = False
+                            break
+                        every_base = every_base and base_k
+                    if whole and not (inflected and every_base):
+                        out.append((term, i, i + n))
         return out

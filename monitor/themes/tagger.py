@@ -38,6 +38,8 @@ class StoryTagger:
     _compiled: taxonomy.CompiledTaxonomy | None = field(default=None, repr=False)
     #: the relevance rule as written ("" for none)
     rule_source: str = ""
+    #: the last text :meth:`relevant` judged: (the rule, the text, the answer)
+    _last: tuple[rules.Rule, str, bool] | None = field(default=None, repr=False, compare=False)
 
     @property
     def taxonomy(self) -> taxonomy.CompiledTaxonomy:
@@ -55,7 +57,18 @@ class StoryTagger:
         return self.taxonomy.themes
 
     def relevant(self, text: str) -> bool:
-        return self.rule is not None and self.rule.matches(text)
+        """Whether the story's rule matches ``text``; the last answer is remembered
+        (a fetch asks twice of each stored version: for its tags, then for the
+        stories it belongs to)."""
+        rule = self.rule
+        if rule is None:
+            return False
+        last = self._last
+        if last is not None and last[0] is rule and last[1] == text:
+            return last[2]
+        answer = rule.matches(text)
+        self._last = (rule, text, answer)
+        return answer
 
     def tag(self, text: str) -> list[Hit]:
         return self.taxonomy.tag(text)
@@ -185,6 +198,10 @@ def tags_for(
                 yield slug, hit
 
 
+#: ``json.dumps(..., ensure_ascii=False, sort_keys=True)`` without making an encoder a call
+_evidence_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
+
 def tag_rows(version_id: int, hits: Iterable[tuple[str, taxonomy.Hit]]) -> list[TagRow]:
     """The ``version_themes`` rows of one version's hits."""
     return [
@@ -193,7 +210,7 @@ def tag_rows(version_id: int, hits: Iterable[tuple[str, taxonomy.Hit]]) -> list[
             slug,
             h.theme,
             h.score,
-            json.dumps(h.evidence(), ensure_ascii=False, sort_keys=True),
+            _evidence_json(h.evidence()),
         )
         for slug, h in hits
     ]

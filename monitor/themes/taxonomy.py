@@ -160,6 +160,7 @@ class CompiledTaxonomy:
         # not also its terms or sense words): kept out of the places (``fast``; the
         # commonest words are the context words every theme shares)
         self._presence_only = [_presence_only(t) if fast else frozenset() for t in themes]
+        self._plans = [_plan(t) for t in themes]
         self._inside: dict[str, list[dict[str, int]]] = {}
         self._compact: dict[str, _Held] = {}
         # a lemma match holds what its word holds ("fled" matched the term "flee"):
@@ -205,16 +206,22 @@ class CompiledTaxonomy:
         """The matches in text order: ``(what it holds for each theme, start, end)``."""
         toks = lemmas.tokens(text)
         found: list[tuple[_Held, int, int]] = []
+        spans: list[tuple[int, int, str]] | list[tuple[int, int, str | None]]
         if self.engine is not None:
-            spans = [(start, end) for start, end, _ in self.engine.finditer(text)]
+            spans = self.engine.finditer(text)
         elif self.gate is not None:
-            spans = [(start, end) for start, end, _ in self.gate.finditer(text)]
+            spans = self.gate.finditer(text)
         elif self.pattern is not None:
-            spans = [m.span() for m in self.pattern.finditer(text)]
+            spans = [(m.start(), m.end(), m.lastgroup) for m in self.pattern.finditer(text)]
         else:
             return toks, found
-        for start, end in spans:
-            found.append((self._holds_compact(text[start:end]), start, end))
+        compact = self._compact
+        for start, end, _ in spans:
+            matched = text[start:end]
+            held = compact.get(matched)
+            if held is None:
+                held = self._holds_compact(matched)
+            found.append((held, start, end))
         if self.lemma_index:
             # lemma matches only where the scan matched nothing (its matches are in order
             # and do not overlap: the last one starting before a place is the one to check)
@@ -282,9 +289,11 @@ class CompiledTaxonomy:
         for i, word in mixed:
             places[i][word].sort()
         out: list[ThemeScore] = []
-        for theme, theirs in zip(self.parsed, places, strict=True):
+        for theme, plan, theirs in zip(self.parsed, self._plans, places, strict=True):
             if theirs:
-                score = _score_theme(theme, theirs, headline_end, scale, text, misses, present)
+                score = _score_theme(
+                    theme, theirs, headline_end, scale, text, misses, present, plan
+                )
                 if score is not None:
                     out.append(score)
         return out
@@ -337,10 +346,36 @@ def _presence_only(theme: Theme) -> frozenset[str]:
     return frozenset({*theme.context, *theme.exclude} - set(theme.terms) - senses)
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """A theme's word lists as sets, made once: scoring asks them of every text, and a
+    text's few found words are then matched against them in one set operation."""
+
+    context: tuple[frozenset[str], ...]
+    exclude: frozenset[str]
+    #: term -> (its groups of sense words, within N words)
+    near: dict[str, tuple[tuple[frozenset[str], ...], int]]
+    #: term -> (its veto words, within N words)
+    not_near: dict[str, tuple[frozenset[str], int]]
+
+
+def _plan(theme: Theme) -> _Plan:
+    near = {
+        term: (tuple(frozenset(g) for g in theme.near_groups.get(term) or [words]), within)
+        for term, (words, within) in theme.near.items()
+    }
+    return _Plan(
+        tuple(frozenset(group) for group in theme.context_groups),
+        frozenset(theme.exclude),
+        near,
+        {term: (frozenset(words), within) for term, (words, within) in theme.not_near.items()},
+    )
+
+
 def _absent(
     places: dict[str, list[tuple[int, int, int]]],
     present: set[str] | frozenset[str],
-    words: list[str],
+    words: list[str] | frozenset[str],
 ) -> bool:
     """Whether none of ``words`` was found (placed or merely present)."""
     return places.keys().isdisjoint(words) and present.isdisjoint(words)
@@ -362,20 +397,24 @@ def _cannot_tag(
     places: dict[str, list[tuple[int, int, int]]],
     scale: float,
     present: set[str] | frozenset[str],
+    plan: _Plan,
+    headline_end: int,
 ) -> bool:
     """Whether the theme is surely not tagged, judged before scoring: a context group
     without a word, an exclude word, or a score that cannot reach the threshold even
-    with every occurrence counted and every term in the headline."""
-    if any(_absent(places, present, group) for group in theme.context_groups):
+    with every occurrence counted (``near`` and ``not_near`` only take some away) and
+    the headline bonus for every term whose first place is in the headline."""
+    if any(_absent(places, present, group) for group in plan.context):
         return True
-    if not _absent(places, present, theme.exclude):
+    if not _absent(places, present, plan.exclude):
         return True
     terms = theme.terms
     most = 0.0
     for term, where in places.items():
         weight = terms.get(term)
         if weight is not None:
-            most += weight * (min(len(where), MAX_COUNT) + HEADLINE_BONUS)
+            bonus = HEADLINE_BONUS if headline_end > 0 and where[0][1] < headline_end else 0
+            most += weight * (min(len(where), MAX_COUNT) + bonus)
     return round(most, 3) < round(theme.min_score * scale, 3)
 
 
@@ -387,40 +426,43 @@ def _score_theme(
     text: str,
     misses: bool = True,
     present: set[str] | frozenset[str] = frozenset(),
+    plan: _Plan | None = None,
 ) -> ThemeScore | None:
     """The theme's score; None when no term counts (or, without ``misses``, when not tagged).
 
     ``present``: the theme's words found that need no places (:func:`_presence_only`).
     """
     terms = theme.terms
-    if not misses and _cannot_tag(theme, places, scale, present):
+    plan = plan if plan is not None else _plan(theme)
+    if not misses and _cannot_tag(theme, places, scale, present, plan, headline_end):
         return None
     counts: dict[str, int] = {}
     total = 0.0
     first: tuple[int, int] | None = None
     best = -1.0
     # the sense words' places, sorted, once per group (terms share their groups)
-    senses_of: dict[int, list[int]] = {}
+    senses_of: dict[frozenset[str], list[int]] = {}
+    found = places.keys()
     for term, where in places.items():
         weight = terms.get(term)
         if weight is None:
             continue
-        near = theme.near.get(term)
+        near = plan.near.get(term)
         if near is not None:
-            words, within = near
-            for group in theme.near_groups.get(term) or [words]:
-                senses = senses_of.get(id(group))
+            groups, within = near
+            for group in groups:
+                senses = senses_of.get(group)
                 if senses is None:
-                    senses = senses_of[id(group)] = sorted(
-                        p[0] for w in group for p in places.get(w, [])
+                    senses = senses_of[group] = sorted(
+                        p[0] for w in found & group for p in places[w]
                     )
                 where = [p for p in where if _any_within(senses, p[0], within)]
             if not where:
                 continue
-        far_from = theme.not_near.get(term)
+        far_from = plan.not_near.get(term)
         if far_from is not None:
-            words, within = far_from
-            vetoes = sorted(p[0] for w in words for p in places.get(w, []))
+            veto_words, within = far_from
+            vetoes = sorted(p[0] for w in found & veto_words for p in places[w])
             where = [p for p in where if not _any_within(vetoes, p[0], within)]
             if not where:
                 continue
@@ -437,9 +479,9 @@ def _score_theme(
     reason = ""
     if total < threshold:
         reason = "below threshold"
-    elif any(_absent(places, present, group) for group in theme.context_groups):
+    elif any(_absent(places, present, group) for group in plan.context):
         reason = "no context word"
-    elif not _absent(places, present, theme.exclude):
+    elif not _absent(places, present, plan.exclude):
         veto = next((w for w in theme.exclude if w in places or w in present), None)
         if veto is not None:
             reason = f"excluded by {veto!r}"

@@ -196,6 +196,8 @@ class TokenTerms:
         self._prefix_lengths = sorted({len(p) for p in self._by_prefix})
         #: run -> (terms that can begin there by priority, the same by index)
         self._cands: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
+        #: the runs of :attr:`_cands` that some term can begin at (a set: one lookup a run)
+        self._begins: set[str] = set()
         self._plain: dict[str, bool] = {}
         self._joins: dict[str, bool] = {}
         self._pairs: dict[tuple[str, str | None], _Narrowed] = {}
@@ -232,9 +234,12 @@ class TokenTerms:
             if len(memo) > _MEMO_MAX:
                 memo.clear()
                 self._pairs.clear()
+                self._begins.clear()
                 new = set(words)
             for word in new:
-                memo[word] = self._candidates(word)
+                found = memo[word] = self._candidates(word)
+                if found[0]:
+                    self._begins.add(word)
         return memo
 
     def _accepts(self, spec: WordSpec, run: str) -> bool:
@@ -383,16 +388,22 @@ class TokenTerms:
     def finditer(self, text: str) -> list[tuple[int, int, str]]:
         """``(start, end, term)`` of each match of the alternation, in text order."""
         words, starts, ends = runs(text)
-        memo = self._lookup(words)
+        self._lookup(words)
+        begins = self._begins
+        pairs = self._pairs
         ordered = self.ordered
         found: list[tuple[int, int, str]] = []
         upto = 0
         last = len(words) - 1
-        for i in [i for i, word in enumerate(words) if memo[word][0]]:
+        for i in [i for i, word in enumerate(words) if word in begins]:
             place = starts[i]
             if place < upto:
                 continue
-            prio, _, sure = self._narrow(words[i], words[i + 1] if i < last else None)
+            key = (words[i], words[i + 1] if i < last else None)
+            narrowed = pairs.get(key)
+            if narrowed is None:
+                narrowed = self._narrow(*key)
+            prio, _, sure = narrowed
             if sure >= 0:  # one word sure to match here: only its possessive to settle
                 end = ends[i]
                 if (
@@ -420,11 +431,12 @@ class TokenTerms:
     def places(self, text: str) -> dict[str, list[int]]:
         """Where each term that occurs in ``text`` begins (offsets, in order)."""
         words, starts, ends = runs(text)
-        memo = self._lookup(words)
+        self._lookup(words)
+        begins = self._begins  # (a run's candidates by priority and by index are one set)
         ordered = self.ordered
         found: dict[str, list[int]] = {}
         last = len(words) - 1
-        for i in [i for i, word in enumerate(words) if memo[word][1]]:
+        for i in [i for i, word in enumerate(words) if word in begins]:
             for index in self._narrow(words[i], words[i + 1] if i < last else None)[1]:
                 if self._end_at(index, text, words, starts, ends, i) is not None:
                     found.setdefault(ordered[index], []).append(starts[i])
