@@ -8,6 +8,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+import click
 import pytest
 from conftest import ROOT, SAMPLES
 
@@ -31,9 +32,11 @@ def test_every_command_has_help(invoke):
     from monitor.cli import cli
 
     def walk(group, prefix):
-        for name, command in group.commands.items():
+        ctx = click.Context(group)  # the top group loads a command's module when asked
+        for name in group.list_commands(ctx):
+            command = group.get_command(ctx, name)
             yield prefix + [name], command
-            if hasattr(command, "commands"):
+            if isinstance(command, click.Group):
                 yield from walk(command, prefix + [name])
 
     for path, _command in walk(cli, []):

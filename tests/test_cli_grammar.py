@@ -20,7 +20,10 @@ from monitor.cli import cli
 
 
 def walk(group: click.Group, prefix: tuple[str, ...] = ()):
-    for name, command in sorted(group.commands.items()):
+    ctx = click.Context(group)  # the top group loads a command's module when asked
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         path = (*prefix, name)
         yield path, command
         if isinstance(command, click.Group):
@@ -210,3 +213,15 @@ def test_cron_escapes_percent_signs() -> None:
     from monitor.cli.completion import cron_escape
 
     assert cron_escape("date +%F") == "date +\\%F"
+
+
+def test_every_command_is_found_by_the_lazy_group() -> None:
+    """The walk above sees every command (the top group loads them lazily: a walk over
+    its loaded commands alone would see none and check nothing)."""
+    from monitor.cli import COMMANDS as TABLE
+
+    top = {path[0] for path, _ in COMMANDS if path}
+    assert top == set(TABLE) and len(top) >= 19
+    for name, (module, attribute) in TABLE.items():
+        command = cli.get_command(click.Context(cli), name)
+        assert command is not None and command.name == name, (name, module, attribute)

@@ -12,7 +12,10 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def walk(group: click.Group, prefix: tuple[str, ...] = ()):
-    for name, command in sorted(group.commands.items()):
+    ctx = click.Context(group)  # the top group loads a command's module when asked
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         path = (*prefix, name)
         yield path, command
         if isinstance(command, click.Group):
