@@ -146,7 +146,7 @@ def _same_everywhere(text: str) -> None:
     assert rule_fast.scanner.places(text) == rule_slow.scanner.places(text)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(texts())
 def test_fast_taxonomy_and_rule_equal_the_plain_scan(text: str):
     _same_everywhere(text)
@@ -206,14 +206,14 @@ def test_dev_set_tags_and_rule_answers_are_identical():
         assert rule_fast.matches(doc) == rule_slow.matches(doc), row["id"]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(texts())
 def test_tokens_equal_the_word_by_word_reference(text: str):
     lemmas._LAST.clear()
     assert lemmas.tokens(text) == lemmas.tokens_reference(text)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.lists(st.integers(0, 60), max_size=12), st.integers(0, 60), st.integers(1, 20))
 def test_any_within_is_the_plain_distance_check(places: list[int], place: int, within: int):
     expected = any(abs(place - s) <= within for s in places)

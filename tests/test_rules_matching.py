@@ -159,7 +159,7 @@ def _node(terms: list[str]) -> st.SearchStrategy[rules.Node]:
     )
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.data(), st.lists(_TERM, min_size=1, max_size=6))
 def test_term_scanner_answers_as_contains(data: st.DataObject, terms: list[str]):
     scanner = matching.TermScanner(terms)
@@ -169,7 +169,7 @@ def test_term_scanner_answers_as_contains(data: st.DataObject, terms: list[str])
             assert presence.has(term) is matching.contains(term, text), (term, text)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.data(), st.lists(_TERM, min_size=1, max_size=6))
 def test_compiled_rule_answers_as_the_plain_rule(data: st.DataObject, terms: list[str]):
     node = data.draw(_node(terms))

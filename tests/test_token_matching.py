@@ -129,7 +129,7 @@ def _reference(terms: list[str], text: str) -> list[tuple[int, int, str]]:
     ]
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(cases())
 def test_finditer_and_places_equal_the_regexes(case: tuple[list[str], str]):
     terms, text = case
@@ -145,7 +145,7 @@ def test_finditer_and_places_equal_the_regexes(case: tuple[list[str], str]):
     assert scanner.found(text) == reference.found(text)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.sampled_from(WORDS), st.integers(0, 17), st.sampled_from(["", " talks", "-line", "."]))
 def test_one_word_forms_equal_its_pattern(word: str, how: int, after: str):
     text = "a " + _surface(word, how) + after
@@ -173,7 +173,7 @@ def rule_cases(draw: st.DrawFn) -> tuple[str, str]:
     return rule, draw(texts_for([*terms, "flee", "fled"]))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(rule_cases())
 def test_rules_equal_the_reference(case: tuple[str, str]):
     rule, text = case
@@ -208,7 +208,7 @@ def taxonomy_cases(draw: st.DrawFn) -> tuple[list[taxonomy.Theme], str]:
     return themes, draw(texts_for(every))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(taxonomy_cases())
 def test_taxonomies_equal_the_reference(case: tuple[list[taxonomy.Theme], str]):
     themes, text = case
