@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -103,3 +104,29 @@ def invoke(runner: CliRunner):
         return runner.invoke(cli, list(args), input=input, catch_exceptions=False)
 
     return run
+
+
+def walk(group: click.Group, prefix: tuple[str, ...] = ()):
+    """Every (path, command) under ``group``, asked of the group: the top group loads a
+    command's module when asked, so its ``commands`` dict alone would hold none."""
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, name
+        path = (*prefix, name)
+        yield path, command
+        if isinstance(command, click.Group):
+            yield from walk(command, path)
+
+
+@pytest.fixture
+def loopback_is_public(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let the test server's own address pass the SSRF check (10.x stays private)."""
+    from monitor import netguard
+
+    real = netguard.address_problem
+
+    def problem(address: netguard.IPAddress) -> str | None:
+        return None if str(address) == "127.0.0.1" else real(address)
+
+    monkeypatch.setattr(netguard, "address_problem", problem)

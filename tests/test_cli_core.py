@@ -8,9 +8,8 @@ import json
 import sqlite3
 from pathlib import Path
 
-import click
 import pytest
-from conftest import ROOT, SAMPLES
+from conftest import ROOT, SAMPLES, walk
 
 from monitor import __version__
 
@@ -31,15 +30,7 @@ def test_version_and_help(invoke):
 def test_every_command_has_help(invoke):
     from monitor.cli import cli
 
-    def walk(group, prefix):
-        ctx = click.Context(group)  # the top group loads a command's module when asked
-        for name in group.list_commands(ctx):
-            command = group.get_command(ctx, name)
-            yield prefix + [name], command
-            if isinstance(command, click.Group):
-                yield from walk(command, prefix + [name])
-
-    for path, _command in walk(cli, []):
+    for path, _command in walk(cli):
         result = invoke(*path, "--help")
         assert result.exit_code == 0, path
         assert "Usage:" in result.stdout

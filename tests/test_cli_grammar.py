@@ -14,21 +14,9 @@ from pathlib import Path
 
 import click
 import pytest
-from conftest import ROOT
+from conftest import ROOT, walk
 
 from monitor.cli import cli
-
-
-def walk(group: click.Group, prefix: tuple[str, ...] = ()):
-    ctx = click.Context(group)  # the top group loads a command's module when asked
-    for name in group.list_commands(ctx):
-        command = group.get_command(ctx, name)
-        assert command is not None, name
-        path = (*prefix, name)
-        yield path, command
-        if isinstance(command, click.Group):
-            yield from walk(command, path)
-
 
 COMMANDS = [((), cli), *walk(cli)]
 IDS = [" ".join(p) or "monitor" for p, _ in COMMANDS]

@@ -54,17 +54,6 @@ def resolver(monkeypatch: pytest.MonkeyPatch) -> Iterator[Resolver]:
     fake.released.set()
 
 
-@pytest.fixture
-def loopback_is_public(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Let the test server's own address pass the SSRF check (10.x stays private)."""
-    real = netguard.address_problem
-
-    def problem(address: netguard.IPAddress) -> str | None:
-        return None if str(address) == "127.0.0.1" else real(address)
-
-    monkeypatch.setattr(netguard, "address_problem", problem)
-
-
 def _get(url: str, **options: Any) -> tuple[Response, float, list[float]]:
     sleeps: list[float] = []
     with HttpClient(HttpOptions(**options), sleep=sleeps.append) as client:

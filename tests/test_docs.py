@@ -4,22 +4,11 @@ from __future__ import annotations
 
 import click
 import pytest
-from conftest import ROOT
+from conftest import ROOT, walk
 
 from monitor.cli import cli
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-
-
-def walk(group: click.Group, prefix: tuple[str, ...] = ()):
-    ctx = click.Context(group)  # the top group loads a command's module when asked
-    for name in group.list_commands(ctx):
-        command = group.get_command(ctx, name)
-        assert command is not None, name
-        path = (*prefix, name)
-        yield path, command
-        if isinstance(command, click.Group):
-            yield from walk(command, path)
 
 
 COMMANDS = list(walk(cli))

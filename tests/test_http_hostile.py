@@ -70,17 +70,6 @@ def test_loopback_is_fetched_when_allowed(hostile) -> None:
     assert r.ok and hostile.requests == ["/ok"]
 
 
-@pytest.fixture
-def loopback_is_public(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Let the test server's own address pass, so a redirect from it can be tested."""
-    real = netguard.address_problem
-
-    def problem(address: netguard.IPAddress) -> str | None:
-        return None if str(address) == "127.0.0.1" else real(address)
-
-    monkeypatch.setattr(netguard, "address_problem", problem)
-
-
 @pytest.mark.parametrize(
     "target, kind",
     [
