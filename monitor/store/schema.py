@@ -216,16 +216,7 @@ def m030_cursors(db: Database) -> None:
 def m040_current_view(db: Database) -> None:
     """One view of each article with its current version, for every reader: the CLI's
     queries and people who open the file in Datasette or sqlite-utils."""
-    db.execute(
-        """CREATE VIEW IF NOT EXISTS current_articles AS
-           SELECT a.id, a.key, a.url, a.guid, a.feed_id, a.source, a.story, a.published_at,
-                  a.dated_at, a.first_seen_at, a.last_seen_at, a.last_checked_at,
-                  a.current_version, a.version_count,
-                  v.id AS version_id, v.title, v.byline, v.text, v.words, v.origin,
-                  v.observed_at, v.content_hash
-           FROM articles a JOIN versions v
-             ON v.article_id = a.id AND v.number = a.current_version"""
-    )
+    db.execute(schema_articles.CURRENT_ARTICLES)
 
 
 @migrations()
@@ -435,14 +426,7 @@ def m080_datasette(db: Database) -> None:
 
 
 def _datasette_views(conn: Any) -> None:
-    conn.execute(
-        """CREATE VIEW IF NOT EXISTS articles_latest AS
-           SELECT a.id, v.title, a.source, a.story, a.published_at, a.dated_at,
-                  a.first_seen_at, a.last_seen_at, a.version_count AS versions, a.url,
-                  v.byline, v.words, v.id AS version_id
-           FROM articles a JOIN versions v
-             ON v.article_id = a.id AND v.number = a.current_version"""
-    )
+    conn.execute(schema_articles.ARTICLES_LATEST)
     conn.execute(
         """CREATE VIEW IF NOT EXISTS edits AS
            SELECT d.id, d.article_id, d.from_number, d.to_number, d.observed_at, d.severity,

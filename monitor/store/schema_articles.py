@@ -1,11 +1,32 @@
-"""SQL of migration m080 (:func:`monitor.store.schema.m080_datasette`): ``articles.story``
-declared a foreign key to ``stories(slug)``, which SQLite can only do by rebuilding the
-table (its indexes, and the triggers and views that name it, made again after)."""
+"""SQL about ``articles`` that more than one migration runs: the two views of each
+article with its current version (made by m040/m080, made again by m100 when the
+versions table became a view), and m080's rebuild (:func:`declare_article_story`):
+``articles.story`` declared a foreign key to ``stories(slug)``, which SQLite can only
+do by rebuilding the table (its indexes, and the triggers and views that name it, made
+again after)."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
+
+#: each article with its current version, for the CLI's queries and for people
+CURRENT_ARTICLES = """CREATE VIEW IF NOT EXISTS current_articles AS
+           SELECT a.id, a.key, a.url, a.guid, a.feed_id, a.source, a.story, a.published_at,
+                  a.dated_at, a.first_seen_at, a.last_seen_at, a.last_checked_at,
+                  a.current_version, a.version_count,
+                  v.id AS version_id, v.title, v.byline, v.text, v.words, v.origin,
+                  v.observed_at, v.content_hash
+           FROM articles a JOIN versions v
+             ON v.article_id = a.id AND v.number = a.current_version"""
+
+#: each article once, with its current title, dates, URL and version count (Datasette)
+ARTICLES_LATEST = """CREATE VIEW IF NOT EXISTS articles_latest AS
+           SELECT a.id, v.title, a.source, a.story, a.published_at, a.dated_at,
+                  a.first_seen_at, a.last_seen_at, a.version_count AS versions, a.url,
+                  v.byline, v.words, v.id AS version_id
+           FROM articles a JOIN versions v
+             ON v.article_id = a.id AND v.number = a.current_version"""
 
 
 def declare_article_story(conn: Any) -> None:

@@ -8,6 +8,8 @@ import re
 
 from sqlite_utils import Database
 
+from monitor.store import schema_articles
+
 #: the columns of a version, in the order of the ``versions`` table before m100
 _VERSION_COLUMNS = (
     "id, article_id, number, observed_at, title, byline, published_at, text, text_hash, "
@@ -107,24 +109,8 @@ def apply(db: Database) -> int:
             INSERT INTO versions_fts (rowid, text, title) VALUES (new.id, {new}, new.title);
         END"""
     )
-    db.execute(
-        """CREATE VIEW current_articles AS
-           SELECT a.id, a.key, a.url, a.guid, a.feed_id, a.source, a.story, a.published_at,
-                  a.dated_at, a.first_seen_at, a.last_seen_at, a.last_checked_at,
-                  a.current_version, a.version_count,
-                  v.id AS version_id, v.title, v.byline, v.text, v.words, v.origin,
-                  v.observed_at, v.content_hash
-           FROM articles a JOIN versions v
-             ON v.article_id = a.id AND v.number = a.current_version"""
-    )
-    db.execute(
-        """CREATE VIEW articles_latest AS
-           SELECT a.id, v.title, a.source, a.story, a.published_at, a.dated_at,
-                  a.first_seen_at, a.last_seen_at, a.version_count AS versions, a.url,
-                  v.byline, v.words, v.id AS version_id
-           FROM articles a JOIN versions v
-             ON v.article_id = a.id AND v.number = a.current_version"""
-    )
+    db.execute(schema_articles.CURRENT_ARTICLES)  # dropped above: the rename rewrote them
+    db.execute(schema_articles.ARTICLES_LATEST)
     _tags_without_rowid(db)
     # the versions stored until now are indexed by the backfill; later ones by the triggers
     (upto,) = db.execute("SELECT coalesce(max(id), 0) FROM version_rows").fetchone()
