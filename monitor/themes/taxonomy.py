@@ -39,7 +39,7 @@ Weights are finite numbers in (0, 100], ``min_score`` in (0, 1000].
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -202,36 +202,43 @@ class CompiledTaxonomy:
         present = frozenset(w for i, words in enumerate(holds) for w in words if w in only[i])
         return placed, present
 
-    def _occurrences(self, text: str) -> tuple[lemmas.Tokens, list[tuple[_Held, int, int]]]:
-        """The matches in text order: ``(what it holds for each theme, start, end)``."""
+    def _occurrences(self, text: str) -> tuple[lemmas.Tokens, list[_Occurrence]]:
+        """The matches in text order: ``(what it holds for each theme, word index,
+        start, end)``."""
         toks = lemmas.tokens(text)
-        found: list[tuple[_Held, int, int]] = []
-        spans: list[tuple[int, int, str]] | list[tuple[int, int, str | None]]
-        if self.engine is not None:
-            spans = self.engine.finditer(text)
-        elif self.gate is not None:
-            spans = self.gate.finditer(text)
-        elif self.pattern is not None:
-            spans = [(m.start(), m.end(), m.lastgroup) for m in self.pattern.finditer(text)]
-        else:
-            return toks, found
+        found: list[_Occurrence] = []
         compact = self._compact
-        for start, end, _ in spans:
-            matched = text[start:end]
-            held = compact.get(matched)
-            if held is None:
-                held = self._holds_compact(matched)
-            found.append((held, start, end))
+        if self.engine is not None and toks.words is not None:
+            # (the words are the runs the engine reads: each match knows its word)
+            for index, start, end, _ in self.engine.scan(text):
+                matched = text[start:end]
+                held = compact.get(matched) or self._holds_compact(matched)
+                found.append((held, index, start, end))
+        else:
+            spans: list[tuple[int, int, str]] | list[tuple[int, int, str | None]]
+            if self.engine is not None:
+                spans = self.engine.finditer(text)
+            elif self.gate is not None:
+                spans = self.gate.finditer(text)
+            elif self.pattern is not None:
+                spans = [(m.start(), m.end(), m.lastgroup) for m in self.pattern.finditer(text)]
+            else:
+                return toks, found
+            index_at = toks.index_at
+            for start, end, _ in spans:
+                matched = text[start:end]
+                held = compact.get(matched) or self._holds_compact(matched)
+                found.append((held, index_at(start), start, end))
         if self.lemma_index:
             # lemma matches only where the scan matched nothing (its matches are in order
             # and do not overlap: the last one starting before a place is the one to check)
-            starts = [start for _, start, _ in found]
+            starts = [start for _, _, start, _ in found]
             used: set[int] = set()
-            extra: list[tuple[_Held, int, int]] = []
+            extra: list[_Occurrence] = []
             for word, first, last in self.lemma_index.find(toks, inflected=True):
                 start, end = toks.starts[first], toks.ends[last - 1]
                 j = bisect_left(starts, end) - 1
-                if j >= 0 and found[j][2] > start:
+                if j >= 0 and found[j][3] > start:
                     continue
                 if not used.isdisjoint(range(first, last)):
                     continue
@@ -239,9 +246,9 @@ class CompiledTaxonomy:
                 holds = self._lemma_holds.get(word)
                 if holds is None:
                     holds = self._lemma_holds[word] = self._split(self.holds(word))
-                extra.append((holds, start, end))
+                extra.append((holds, first, start, end))
             if extra:
-                found = sorted(found + extra, key=lambda f: f[1])
+                found = sorted(found + extra, key=lambda f: f[2])
         return toks, found
 
     def explain(self, text: str, misses: bool = True) -> list[ThemeScore]:
@@ -258,16 +265,15 @@ class CompiledTaxonomy:
         # first, then hand each theme's words the lot (sorted again where a word gets
         # places from two different matched texts, so every list is in text order)
         if not self.fast:  # the reference: occurrence by occurrence
-            for (holds, _), start, end in found:
-                place = (toks.index_at(start), start, end)
+            for (holds, _), index, start, end in found:
+                place = (index, start, end)
                 for i, words in holds:
                     for word in words:
                         places[i].setdefault(word, []).append(place)
             found = []
-        starts = toks.starts
         by_holds: dict[_Held, list[tuple[int, int, int]]] = {}
-        for held, start, end in found:
-            place = (max(0, bisect_right(starts, start) - 1), start, end)
+        for held, index, start, end in found:
+            place = (index, start, end)
             same = by_holds.get(held)
             if same is None:
                 by_holds[held] = [place]
@@ -312,6 +318,8 @@ _Holds = tuple[tuple[int, tuple[str, ...]], ...]
 #: what a matched text holds: the themes' words that need places, and the words that
 #: only need to be present (:func:`_presence_only`)
 _Held = tuple[_Holds, frozenset[str]]
+#: one match in a text: what it holds, the index of its first word, its start and end
+_Occurrence = tuple[_Held, int, int, int]
 #: a theme's term counts in a matched text; the theme's other words found in it
 _Counter = Callable[[str], dict[str, int]]
 _Finder = Callable[[str], set[str]]

@@ -387,12 +387,17 @@ class TokenTerms:
 
     def finditer(self, text: str) -> list[tuple[int, int, str]]:
         """``(start, end, term)`` of each match of the alternation, in text order."""
+        ordered = self.ordered
+        return [(start, end, ordered[index]) for _, start, end, index in self.scan(text)]
+
+    def scan(self, text: str) -> list[tuple[int, int, int, int]]:
+        """:meth:`finditer` as ``(run, start, end, term index in ordered)``: the run
+        (index in :func:`matching.runs`) each match begins at comes along."""
         words, starts, ends = runs(text)
         self._lookup(words)
         begins = self._begins
         pairs = self._pairs
-        ordered = self.ordered
-        found: list[tuple[int, int, str]] = []
+        found: list[tuple[int, int, int, int]] = []
         upto = 0
         last = len(words) - 1
         for i in [i for i, word in enumerate(words) if word in begins]:
@@ -417,13 +422,13 @@ class TokenTerms:
                         end = ends[i + 1]
                     elif len(after) == 1 and not self._is_plain(after):
                         end = self._end_at(prio[0], text, words, starts, ends, i) or ends[i]
-                found.append((place, end, ordered[prio[0]]))
+                found.append((i, place, end, prio[0]))
                 upto = end
                 continue
             for index in prio:
                 got = self._end_at(index, text, words, starts, ends, i)
                 if got is not None:
-                    found.append((place, got, ordered[index]))
+                    found.append((i, place, got, index))
                     upto = got
                     break
         return found
