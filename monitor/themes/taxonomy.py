@@ -361,6 +361,8 @@ class _Plan:
 
     context: tuple[frozenset[str], ...]
     exclude: frozenset[str]
+    #: the theme's terms
+    terms: frozenset[str]
     #: term -> (its groups of sense words, within N words)
     near: dict[str, tuple[tuple[frozenset[str], ...], int]]
     #: term -> (its veto words, within N words)
@@ -375,6 +377,7 @@ def _plan(theme: Theme) -> _Plan:
     return _Plan(
         tuple(frozenset(group) for group in theme.context_groups),
         frozenset(theme.exclude),
+        frozenset(theme.terms),
         near,
         {term: (frozenset(words), within) for term, (words, within) in theme.not_near.items()},
     )
@@ -408,22 +411,22 @@ def _cannot_tag(
     plan: _Plan,
     headline_end: int,
 ) -> bool:
-    """Whether the theme is surely not tagged, judged before scoring: a context group
-    without a word, an exclude word, or a score that cannot reach the threshold even
-    with every occurrence counted (``near`` and ``not_near`` only take some away) and
-    the headline bonus for every term whose first place is in the headline."""
-    if any(_absent(places, present, group) for group in plan.context):
-        return True
-    if not _absent(places, present, plan.exclude):
-        return True
+    """Whether the theme is surely not tagged, judged before scoring: a score that
+    cannot reach the threshold even with every occurrence counted (``near`` and
+    ``not_near`` only take some away) and the headline bonus for every term whose
+    first place is in the headline, a context group without a word, or an exclude
+    word."""
     terms = theme.terms
     most = 0.0
-    for term, where in places.items():
-        weight = terms.get(term)
-        if weight is not None:
-            bonus = HEADLINE_BONUS if headline_end > 0 and where[0][1] < headline_end else 0
-            most += weight * (min(len(where), MAX_COUNT) + bonus)
-    return round(most, 3) < round(theme.min_score * scale, 3)
+    for term in places.keys() & plan.terms:
+        where = places[term]
+        bonus = HEADLINE_BONUS if headline_end > 0 and where[0][1] < headline_end else 0
+        most += terms[term] * (min(len(where), MAX_COUNT) + bonus)
+    if round(most, 3) < round(theme.min_score * scale, 3):
+        return True
+    if any(_absent(places, present, group) for group in plan.context):
+        return True
+    return not _absent(places, present, plan.exclude)
 
 
 def _score_theme(
@@ -451,10 +454,11 @@ def _score_theme(
     # the sense words' places, sorted, once per group (terms share their groups)
     senses_of: dict[frozenset[str], list[int]] = {}
     found = places.keys()
+    scored = found & plan.terms
     for term, where in places.items():
-        weight = terms.get(term)
-        if weight is None:
+        if term not in scored:
             continue
+        weight = terms[term]
         near = plan.near.get(term)
         if near is not None:
             groups, within = near
