@@ -504,7 +504,7 @@ def m130_story_tagging_spec(db: Database) -> None:
 
 
 @migrations()
-def m140_stories_generation(db: Database) -> None:
+def m160_stories_generation(db: Database) -> None:
     """A number that every change to ``stories`` replaces (by triggers, whoever writes):
     a process keeps its compiled taxonomies while it stays put instead of reading every
     story's definition (100+ KB of TOML) for each version it stores. A random number,
