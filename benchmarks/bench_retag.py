@@ -1,6 +1,6 @@
 """Time `monitor retag` over synthetic articles (run by hand, prints numbers).
 
-    /work/venv/bin/python benchmarks/bench_retag.py [--articles 5000]
+    python benchmarks/bench_retag.py [--articles 5000] [--short]
 
 Generates articles of ~300 words mixing the story's vocabulary with filler
 into a temporary database (tagging on store), then times (a) a full retag
@@ -85,9 +85,11 @@ FILLER = [
 SOURCES = ["Dawn", "Reuters", "Tolo News", "Al Jazeera", "The News", "AP"]
 
 
-def article(rng: random.Random, i: int) -> Observation:
+def article(rng: random.Random, i: int, short: bool = False) -> Observation:
+    """A ~300-word article, or (``short``) a feed entry: a headline and a summary of
+    two sentences and some filler, ~50 words, as a fetch without --full-text stores."""
     parts = []
-    for _ in range(8):
+    for _ in range(1 if short else 8):
         parts.append(rng.choice(SNIPPETS))
         parts.append(" ".join(rng.choices(FILLER, k=30)).capitalize() + ".")
     text = "\n\n".join(" ".join(parts[j : j + 2]) for j in range(0, len(parts), 2))
@@ -128,6 +130,9 @@ def time_tagging(rng: random.Random) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, default=5000)
+    parser.add_argument(
+        "--short", action="store_true", help="feed entries (headline + summary), not articles"
+    )
     args = parser.parse_args()
     rng = random.Random(5)
     with tempfile.TemporaryDirectory() as tmp:
@@ -136,7 +141,7 @@ def main() -> None:
         started = time.perf_counter()
         words = 0
         for i in range(args.articles):
-            obs = article(rng, i)
+            obs = article(rng, i, args.short)
             words += len(obs.text.split())
             store(db, obs)
         took = time.perf_counter() - started

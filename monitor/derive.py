@@ -54,17 +54,24 @@ def version_stored(
     if previous_id is not None:
         record_pair(db, article_id, previous_id, version_id, row=pair)
     document = document or tagstore.version_document(db, version_id)
-    tag_version(db, version_id, document)
-    record_membership(db, article_id, document)
+    taggers = tagger.load_taggers(db)
+    tag_version(db, version_id, document, taggers)
+    record_membership(db, article_id, document, taggers)
 
 
-def record_membership(db: Database, article_id: int, document: tuple[str | None, str, str]) -> None:
+def record_membership(
+    db: Database,
+    article_id: int,
+    document: tuple[str | None, str, str],
+    taggers: dict[str, tagger.StoryTagger] | None = None,
+) -> None:
     """The stories the article belongs to: the one it is filed under, and every story
     whose relevance rule matches its current version (many-to-many)."""
     story, title, text = document
     if story:
         memberships.file(db, article_id, story)
-    memberships.set_rule_matches(db, article_id, rule_matches(tagger.load_taggers(db), title, text))
+    found = rule_matches(taggers or tagger.load_taggers(db), title, text)
+    memberships.set_rule_matches(db, article_id, found)
 
 
 def rule_matches(taggers: dict[str, tagger.StoryTagger], title: str, text: str) -> set[str]:
@@ -104,14 +111,19 @@ def record_pair(
 
 
 def tag_version(
-    db: Database, version_id: int, document: tuple[str | None, str, str] | None = None
+    db: Database,
+    version_id: int,
+    document: tuple[str | None, str, str] | None = None,
+    taggers: dict[str, tagger.StoryTagger] | None = None,
 ) -> int:
     """Tag one stored version; returns the number of tags written.
 
-    ``document``: the article's (story, title, text), if the caller has them.
+    ``document``: the article's (story, title, text), if the caller has them;
+    ``taggers``: the stories' taggers, if the caller loaded them.
     """
     story, title, text = document or tagstore.version_document(db, version_id)
-    rows = tagger.tag_rows(version_id, tagger.tags_for(tagger.load_taggers(db), story, title, text))
+    taggers = taggers or tagger.load_taggers(db)
+    rows = tagger.tag_rows(version_id, tagger.tags_for(taggers, story, title, text))
     tagstore.replace_version(db, version_id, rows)
     return len(rows)
 

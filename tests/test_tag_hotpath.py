@@ -103,7 +103,18 @@ def _find_plainly(index: lemmas.LemmaIndex, toks: lemmas.Tokens, inflected: bool
     return out
 
 
-LEMMA_TERMS = ["flee", "strike", "peace talks", "refugee camp", "talk", "seize border"]
+LEMMA_TERMS = [
+    "flee",
+    "strike",
+    "peace talks",
+    "refugee camp",
+    "talk",
+    "seize border",
+    # (several terms beginning with one word: the longest first at a place)
+    "peace",
+    "peace talks deal",
+    "peace deal",
+]
 
 
 @settings(max_examples=200, deadline=None)
@@ -126,6 +137,8 @@ LEMMA_TERMS = ["flee", "strike", "peace talks", "refugee camp", "talk", "seize b
                 "borders",
                 "the",
                 "Flee",
+                "deal",
+                "deals",
             ]
         ),
         max_size=25,

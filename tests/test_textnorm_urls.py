@@ -63,7 +63,7 @@ def test_parse_when_relative_and_iso():
     assert parse_until("2025-10-01") == "2025-10-01T23:59:59Z"
 
 
-from hypothesis import given  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 
@@ -149,3 +149,12 @@ def test_add_with_a_bad_port_in_url_is_one_clear_line(invoke, tmp_path):
     result = invoke("add", str(path), "--url", "http://example.com:99999/x")
     assert result.exit_code != 0 and "Traceback" not in result.stderr
     assert "http://example.com:99999/x" in result.stderr
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=200))
+def test_word_count_of_ascii_text_is_the_unicode_patterns(text):
+    """ASCII text is counted with re (faster); the count is the regex module's."""
+    from monitor.text import normalise
+
+    assert word_count(text) == len(normalise._WORD.findall(text))

@@ -501,3 +501,21 @@ def m130_story_tagging_spec(db: Database) -> None:
         db.execute("ALTER TABLE story_tagging ADD COLUMN spec TEXT")
     if "last_id" not in columns:
         db.execute("ALTER TABLE story_tagging ADD COLUMN last_id INTEGER")
+
+
+@migrations()
+def m160_stories_generation(db: Database) -> None:
+    """A number that every change to ``stories`` replaces (by triggers, whoever writes):
+    a process keeps its compiled taxonomies while it stays put instead of reading every
+    story's definition (100+ KB of TOML) for each version it stores. A random number,
+    not a count: a rolled-back change must not leave a value a later change reuses."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS stories_generation (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL)"
+    )
+    db.execute("INSERT OR IGNORE INTO stories_generation (id, n) VALUES (1, 0)")
+    for event in ("INSERT", "UPDATE", "DELETE"):
+        db.execute(
+            f"""CREATE TRIGGER IF NOT EXISTS stories_generation_{event.lower()}
+                AFTER {event} ON stories
+                BEGIN UPDATE stories_generation SET n = random() WHERE id = 1; END"""
+        )

@@ -43,6 +43,13 @@ def slugs(db: Database) -> set[str]:
     return {row[0] for row in db.execute("select slug from stories")}
 
 
+def generation(db: Database) -> int | None:
+    """A number that changes whenever any story is inserted, updated or deleted (by
+    triggers on ``stories``, whoever writes it); None without the counter."""
+    found = db.execute("select n from stories_generation where id = 1").fetchone()
+    return int(found[0]) if found else None
+
+
 def rows(db: Database) -> list[dict[str, Any]]:
     """Every stored story row (with its definition)."""
     return select(db, "select * from stories order by slug")

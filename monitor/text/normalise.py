@@ -24,6 +24,8 @@ _WS = re.compile(r"[ \t\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _BLANKS = re.compile(r"\n\s*\n+")
 #: a word (the regex module's \w holds combining marks: Hindi हिन्दी is one word, not four)
 _WORD = regex.compile(r"\w+(?:['’]\w+)*")
+#: :data:`_WORD` on ASCII text
+_WORD_ASCII = re.compile(r"[A-Za-z0-9_]+(?:'[A-Za-z0-9_]+)*")
 #: a line longer than this is not hard-wrapped prose: in a text without blank lines,
 #: such lines are paragraphs
 PARAGRAPH_LINE = 100
@@ -84,7 +86,11 @@ def text_hash(text: str) -> str:
 
 
 def word_count(text: str) -> int:
-    return sum(1 for _ in _WORD.finditer(text))
+    """The words of ``text`` (:data:`_WORD`; an ASCII text by the faster :mod:`re`:
+    there the two agree)."""
+    if text.isascii():
+        return len(_WORD_ASCII.findall(text))
+    return len(_WORD.findall(text))
 
 
 def paragraphs(text: str) -> list[str]:

@@ -256,6 +256,10 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+_Term = tuple[str, tuple[str, ...]]
+_WordPlan = tuple[tuple[str, ...], dict[str, list[_Term]], bool]
+
+
 class LemmaIndex:
     """Find terms (sequences of lemmas) in a text's :class:`Tokens`.
 
@@ -273,8 +277,10 @@ class LemmaIndex:
             self.first.setdefault(seq[0], []).append((term, seq))
         for found in self.first.values():  # longest first at one place
             found.sort(key=lambda item: -len(item[1]))
-        #: word as written -> whether its lemma begins a term (:meth:`find` by words)
-        self._begins: dict[str, bool] = {}
+        #: word as written -> what its lemma can begin (:meth:`_plan`) ...
+        self._plans: dict[str, _WordPlan | None] = {}
+        #: ... and the same for :meth:`find` with ``inflected``
+        self._inflected: dict[str, _WordPlan | None] = {}
 
     def __bool__(self) -> bool:
         return bool(self.first)
@@ -308,29 +314,31 @@ class LemmaIndex:
     def _find_words(self, words: list[str], inflected: bool) -> list[tuple[str, int, int]]:
         """:meth:`find` on the words as written: only the words whose lemma begins a
         term (known by word, once) have their lemmas looked up, and what follows them."""
-        first = self.first
-        begins = self._begins
-        new = set(words).difference(begins)
+        plans = self._inflected if inflected else self._plans
+        new = set(words).difference(plans)
         if new:
-            if len(begins) > _KNOWN_MAX:
-                begins.clear()
+            if len(plans) > _KNOWN_MAX:
+                plans.clear()
                 new = set(words)
             for word in new:
-                begins[word] = _lookup(word)[0] in first
+                plans[word] = self._plan(word, inflected)
         known = _KNOWN
         size = len(words)
         out: list[tuple[str, int, int]] = []
-        for i in [i for i, word in enumerate(words) if begins[word]]:
-            key, is_base = known.get(words[i]) or _lookup(words[i])
-            for term, seq in first[key]:
-                n = len(seq)
-                if n == 1:
-                    if not (inflected and is_base):
-                        out.append((term, i, i + 1))
-                elif i + n <= size:
-                    # (its first word is this one: the rest word by word)
-                    whole, every_base = True, is_base
-                    for k in range(1, n):
+        for i in [i for i, word in enumerate(words) if plans[word]]:
+            plan = plans[words[i]]
+            assert plan is not None
+            singles, by_second, is_base = plan
+            if by_second and i + 1 < size:  # (longest first at a place)
+                second = words[i + 1]
+                key_1, base_1 = known.get(second) or _lookup(second)
+                for term, seq in by_second.get(key_1, ()):
+                    # (its first two words are these: the rest word by word)
+                    n = len(seq)
+                    if i + n > size:
+                        continue
+                    whole, every_base = True, is_base and base_1
+                    for k in range(2, n):
                         word = words[i + k]
                         key_k, base_k = known.get(word) or _lookup(word)
                         if key_k != seq[k]:
@@ -339,4 +347,25 @@ class LemmaIndex:
                         every_base = every_base and base_k
                     if whole and not (inflected and every_base):
                         out.append((term, i, i + n))
+            for term in singles:
+                out.append((term, i, i + 1))
         return out
+
+    def _plan(self, word: str, inflected: bool) -> _WordPlan | None:
+        """What :meth:`_find_words` does at ``word``: the one-word terms it is, the terms
+        of several words it can begin (by their second word's key), whether it is its
+        own lemma; None when its lemma begins no term."""
+        key, is_base = _lookup(word)
+        terms = self.first.get(key)
+        if not terms:
+            return None
+        # (a one-word term written as the word is the surface scan's: skipped when
+        # only the inflected occurrences are asked for)
+        singles = tuple(t for t, seq in terms if len(seq) == 1 and not (inflected and is_base))
+        by_second: dict[str, list[_Term]] = {}
+        for term, seq in terms:
+            if len(seq) > 1:
+                by_second.setdefault(seq[1], []).append((term, seq))
+        if not singles and not by_second:
+            return None
+        return singles, by_second, is_base

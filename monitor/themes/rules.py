@@ -29,7 +29,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from monitor.errors import InputError
 from monitor.themes import lemmas, matching, tokenmatch
@@ -342,7 +341,8 @@ def evaluate(
 class Rule:
     """A parsed rule made ready for many texts: ``matches`` answers exactly as
     ``node.matches`` but scans a text once for all terms (see
-    :class:`monitor.matching.TermScanner`) instead of once per term."""
+    :class:`monitor.matching.TermScanner`) instead of once per term, and answers an
+    OR of plain terms with one set operation (:func:`_compile`)."""
 
     def __init__(self, node: Node, fast: bool = True):
         self.node = node
@@ -353,52 +353,102 @@ class Rule:
             tokenmatch.scanner(terms) if fast else matching.TermScanner(terms, fast=False)
         )
         self.lemma_index = lemmas.LemmaIndex(terms)
+        self._evaluate = _compile(node, self.scanner.scanned) if fast else None
 
-    def _answers(self, text: str) -> tuple[Callable[[str], bool], Callable[[str], list[int]]]:
-        presence = self.scanner.scan(text)
-        state: dict[str, Any] = {}
-
-        def toks() -> lemmas.Tokens:
-            if "toks" not in state:
-                state["toks"] = lemmas.tokens(text)
-            return state["toks"]
-
-        def lemma_places() -> dict[str, list[int]]:
-            """Every lemma match of every term, from one pass over the words."""
-            if "lemma" not in state:
-                found: dict[str, list[int]] = {}
-                if self.lemma_index:
-                    for term, first, _ in self.lemma_index.find(toks(), inflected=True):
-                        found.setdefault(term, []).append(first)
-                state["lemma"] = found
-            return state["lemma"]
-
-        def has(term: str) -> bool:
-            return presence.has(term) or term in lemma_places()
-
-        known: dict[str, list[int]] = {}
-
-        def places(term: str) -> list[int]:
-            done = known.get(term)
-            if done is not None:
-                return done
-            found = set(lemma_places().get(term, ()))
-            if presence.has(term):
-                t = toks()
-                found.update(t.index_at(start) for start in presence.starts(term))
-            done = known[term] = sorted(found)
-            return done
-
-        return has, places
+    def _answers(self, text: str) -> _Answers:
+        return _Answers(self, text)
 
     def matches(self, text: str) -> bool:
-        has, places = self._answers(text)
-        return evaluate(self.node, has, places)
+        answers = self._answers(text)
+        if self._evaluate is not None:
+            return self._evaluate(answers)
+        return evaluate(self.node, answers.has, answers.places)
 
     def found(self, text: str) -> list[str]:
         """The rule's terms that occur in ``text`` (negated ones too), in rule order."""
-        has, _ = self._answers(text)
-        return [t for t in dict.fromkeys(all_terms(self.node)) if has(t)]
+        answers = self._answers(text)
+        return [t for t in dict.fromkeys(all_terms(self.node)) if answers.has(t)]
+
+
+class _Answers:
+    """Which of a rule's terms one text holds, and where (lemma matches looked up on
+    first need)."""
+
+    __slots__ = ("text", "presence", "lemma_index", "_toks", "_lemma", "_known")
+
+    def __init__(self, rule: Rule, text: str):
+        self.text = text
+        self.presence = rule.scanner.scan(text)
+        self.lemma_index = rule.lemma_index
+        self._toks: lemmas.Tokens | None = None
+        self._lemma: dict[str, list[int]] | None = None
+        self._known: dict[str, list[int]] = {}
+
+    def toks(self) -> lemmas.Tokens:
+        if self._toks is None:
+            self._toks = lemmas.tokens(self.text)
+        return self._toks
+
+    def lemma_places(self) -> dict[str, list[int]]:
+        """Every lemma match of every term, from one pass over the words."""
+        if self._lemma is None:
+            found: dict[str, list[int]] = {}
+            if self.lemma_index:
+                for term, first, _ in self.lemma_index.find(self.toks(), inflected=True):
+                    found.setdefault(term, []).append(first)
+            self._lemma = found
+        return self._lemma
+
+    def has(self, term: str) -> bool:
+        return self.presence.has(term) or term in self.lemma_places()
+
+    def any_of(
+        self, scanned: frozenset[str], others: tuple[str, ...], terms: frozenset[str]
+    ) -> bool:
+        """Whether one of ``terms`` occurs (``scanned``: those the scan looked for, whose
+        presence is known; ``others``: the rest, looked for one by one)."""
+        if not self.presence.found.isdisjoint(scanned):
+            return True
+        if any(self.presence.has(t) for t in others):
+            return True
+        return not self.lemma_places().keys().isdisjoint(terms)
+
+    def places(self, term: str) -> list[int]:
+        done = self._known.get(term)
+        if done is not None:
+            return done
+        found = set(self.lemma_places().get(term, ()))
+        if self.presence.has(term):
+            toks = self.toks()
+            found.update(toks.index_at(start) for start in self.presence.starts(term))
+        done = self._known[term] = sorted(found)
+        return done
+
+
+def _compile(node: Node, scanned: frozenset[str]) -> Callable[[_Answers], bool]:
+    """``node`` as a function of a text's :class:`_Answers`; the plain terms of an OR
+    are answered together (one set operation, not one call a term). Answers as
+    :func:`evaluate` does: the terms' presence does not depend on the order asked."""
+    if isinstance(node, Term):
+        term = node.text
+        return lambda a: a.has(term)
+    if isinstance(node, Not):
+        child = _compile(node.child, scanned)
+        return lambda a: not child(a)
+    if isinstance(node, And):
+        parts = [_compile(c, scanned) for c in node.children]
+        return lambda a: all(p(a) for p in parts)
+    if isinstance(node, Near):
+        left, right = _compile(node.left, scanned), _compile(node.right, scanned)
+        near = node
+        return lambda a: left(a) and right(a) and near_places(near, "", a.places)
+    terms = frozenset(c.text for c in node.children if isinstance(c, Term))
+    scanned_terms = terms & scanned
+    others = tuple(sorted(terms - scanned))
+    parts = [_compile(c, scanned) for c in node.children if not isinstance(c, Term)]
+    if not terms:
+        return lambda a: any(p(a) for p in parts)
+    return lambda a: a.any_of(scanned_terms, others, terms) or any(p(a) for p in parts)
 
 
 def compile_rule(rule: str, fast: bool = True) -> Rule:

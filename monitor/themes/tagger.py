@@ -15,6 +15,7 @@ evidence)`` where evidence is JSON ``{"terms": {term: count}, "snippet": "..."}`
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -151,12 +152,31 @@ def tagger_for(story: Story) -> StoryTagger:
     return found
 
 
+#: per open database: (the stories' generation, the taggers loaded at it)
+_loaded: weakref.WeakKeyDictionary[Database, tuple[int, dict[str, StoryTagger]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def load_taggers(db: Database) -> dict[str, StoryTagger]:
     """Every story in the database (built-in ones too, if not saved yet), compiled.
 
-    Parsing and compiling happen once per story definition (cached), so calling
-    this for every stored version costs one small query.
+    Parsing and compiling happen once per story definition (cached), and the stories
+    are read again only when their generation (:func:`monitor.store.stories.generation`)
+    has moved, so calling this for every stored version costs one tiny query.
     """
+    generation = storymod.generation(db)
+    if generation is None:  # (no counter: read them every time)
+        return _read_taggers(db)
+    known = _loaded.get(db)
+    if known is not None and known[0] == generation:
+        return dict(known[1])
+    found = _read_taggers(db)
+    _loaded[db] = (generation, found)
+    return dict(found)
+
+
+def _read_taggers(db: Database) -> dict[str, StoryTagger]:
     found: dict[str, StoryTagger] = {}
     for row in storymod.rows(db):
         cached = _cache.get((row["slug"], row["definition"] or row["rule"] or ""))

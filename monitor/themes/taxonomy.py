@@ -39,7 +39,7 @@ Weights are finite numbers in (0, 100], ``min_score`` in (0, 1000].
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -202,36 +202,43 @@ class CompiledTaxonomy:
         present = frozenset(w for i, words in enumerate(holds) for w in words if w in only[i])
         return placed, present
 
-    def _occurrences(self, text: str) -> tuple[lemmas.Tokens, list[tuple[_Held, int, int]]]:
-        """The matches in text order: ``(what it holds for each theme, start, end)``."""
+    def _occurrences(self, text: str) -> tuple[lemmas.Tokens, list[_Occurrence]]:
+        """The matches in text order: ``(what it holds for each theme, word index,
+        start, end)``."""
         toks = lemmas.tokens(text)
-        found: list[tuple[_Held, int, int]] = []
-        spans: list[tuple[int, int, str]] | list[tuple[int, int, str | None]]
-        if self.engine is not None:
-            spans = self.engine.finditer(text)
-        elif self.gate is not None:
-            spans = self.gate.finditer(text)
-        elif self.pattern is not None:
-            spans = [(m.start(), m.end(), m.lastgroup) for m in self.pattern.finditer(text)]
-        else:
-            return toks, found
+        found: list[_Occurrence] = []
         compact = self._compact
-        for start, end, _ in spans:
-            matched = text[start:end]
-            held = compact.get(matched)
-            if held is None:
-                held = self._holds_compact(matched)
-            found.append((held, start, end))
+        if self.engine is not None and toks.words is not None:
+            # (the words are the runs the engine reads: each match knows its word)
+            for index, start, end, _ in self.engine.scan(text):
+                matched = text[start:end]
+                held = compact.get(matched) or self._holds_compact(matched)
+                found.append((held, index, start, end))
+        else:
+            spans: list[tuple[int, int, str]] | list[tuple[int, int, str | None]]
+            if self.engine is not None:
+                spans = self.engine.finditer(text)
+            elif self.gate is not None:
+                spans = self.gate.finditer(text)
+            elif self.pattern is not None:
+                spans = [(m.start(), m.end(), m.lastgroup) for m in self.pattern.finditer(text)]
+            else:
+                return toks, found
+            index_at = toks.index_at
+            for start, end, _ in spans:
+                matched = text[start:end]
+                held = compact.get(matched) or self._holds_compact(matched)
+                found.append((held, index_at(start), start, end))
         if self.lemma_index:
             # lemma matches only where the scan matched nothing (its matches are in order
             # and do not overlap: the last one starting before a place is the one to check)
-            starts = [start for _, start, _ in found]
+            starts = [start for _, _, start, _ in found]
             used: set[int] = set()
-            extra: list[tuple[_Held, int, int]] = []
+            extra: list[_Occurrence] = []
             for word, first, last in self.lemma_index.find(toks, inflected=True):
                 start, end = toks.starts[first], toks.ends[last - 1]
                 j = bisect_left(starts, end) - 1
-                if j >= 0 and found[j][2] > start:
+                if j >= 0 and found[j][3] > start:
                     continue
                 if not used.isdisjoint(range(first, last)):
                     continue
@@ -239,9 +246,9 @@ class CompiledTaxonomy:
                 holds = self._lemma_holds.get(word)
                 if holds is None:
                     holds = self._lemma_holds[word] = self._split(self.holds(word))
-                extra.append((holds, start, end))
+                extra.append((holds, first, start, end))
             if extra:
-                found = sorted(found + extra, key=lambda f: f[1])
+                found = sorted(found + extra, key=lambda f: f[2])
         return toks, found
 
     def explain(self, text: str, misses: bool = True) -> list[ThemeScore]:
@@ -258,16 +265,15 @@ class CompiledTaxonomy:
         # first, then hand each theme's words the lot (sorted again where a word gets
         # places from two different matched texts, so every list is in text order)
         if not self.fast:  # the reference: occurrence by occurrence
-            for (holds, _), start, end in found:
-                place = (toks.index_at(start), start, end)
+            for (holds, _), index, start, end in found:
+                place = (index, start, end)
                 for i, words in holds:
                     for word in words:
                         places[i].setdefault(word, []).append(place)
             found = []
-        starts = toks.starts
         by_holds: dict[_Held, list[tuple[int, int, int]]] = {}
-        for held, start, end in found:
-            place = (max(0, bisect_right(starts, start) - 1), start, end)
+        for held, index, start, end in found:
+            place = (index, start, end)
             same = by_holds.get(held)
             if same is None:
                 by_holds[held] = [place]
@@ -312,6 +318,8 @@ _Holds = tuple[tuple[int, tuple[str, ...]], ...]
 #: what a matched text holds: the themes' words that need places, and the words that
 #: only need to be present (:func:`_presence_only`)
 _Held = tuple[_Holds, frozenset[str]]
+#: one match in a text: what it holds, the index of its first word, its start and end
+_Occurrence = tuple[_Held, int, int, int]
 #: a theme's term counts in a matched text; the theme's other words found in it
 _Counter = Callable[[str], dict[str, int]]
 _Finder = Callable[[str], set[str]]
@@ -353,6 +361,8 @@ class _Plan:
 
     context: tuple[frozenset[str], ...]
     exclude: frozenset[str]
+    #: the theme's terms
+    terms: frozenset[str]
     #: term -> (its groups of sense words, within N words)
     near: dict[str, tuple[tuple[frozenset[str], ...], int]]
     #: term -> (its veto words, within N words)
@@ -367,6 +377,7 @@ def _plan(theme: Theme) -> _Plan:
     return _Plan(
         tuple(frozenset(group) for group in theme.context_groups),
         frozenset(theme.exclude),
+        frozenset(theme.terms),
         near,
         {term: (frozenset(words), within) for term, (words, within) in theme.not_near.items()},
     )
@@ -400,22 +411,22 @@ def _cannot_tag(
     plan: _Plan,
     headline_end: int,
 ) -> bool:
-    """Whether the theme is surely not tagged, judged before scoring: a context group
-    without a word, an exclude word, or a score that cannot reach the threshold even
-    with every occurrence counted (``near`` and ``not_near`` only take some away) and
-    the headline bonus for every term whose first place is in the headline."""
-    if any(_absent(places, present, group) for group in plan.context):
-        return True
-    if not _absent(places, present, plan.exclude):
-        return True
+    """Whether the theme is surely not tagged, judged before scoring: a score that
+    cannot reach the threshold even with every occurrence counted (``near`` and
+    ``not_near`` only take some away) and the headline bonus for every term whose
+    first place is in the headline, a context group without a word, or an exclude
+    word."""
     terms = theme.terms
     most = 0.0
-    for term, where in places.items():
-        weight = terms.get(term)
-        if weight is not None:
-            bonus = HEADLINE_BONUS if headline_end > 0 and where[0][1] < headline_end else 0
-            most += weight * (min(len(where), MAX_COUNT) + bonus)
-    return round(most, 3) < round(theme.min_score * scale, 3)
+    for term in places.keys() & plan.terms:
+        where = places[term]
+        bonus = HEADLINE_BONUS if headline_end > 0 and where[0][1] < headline_end else 0
+        most += terms[term] * (min(len(where), MAX_COUNT) + bonus)
+    if round(most, 3) < round(theme.min_score * scale, 3):
+        return True
+    if any(_absent(places, present, group) for group in plan.context):
+        return True
+    return not _absent(places, present, plan.exclude)
 
 
 def _score_theme(
@@ -443,10 +454,11 @@ def _score_theme(
     # the sense words' places, sorted, once per group (terms share their groups)
     senses_of: dict[frozenset[str], list[int]] = {}
     found = places.keys()
+    scored = found & plan.terms
     for term, where in places.items():
-        weight = terms.get(term)
-        if weight is None:
+        if term not in scored:
             continue
+        weight = terms[term]
         near = plan.near.get(term)
         if near is not None:
             groups, within = near

@@ -201,6 +201,9 @@ class TokenTerms:
         self._plain: dict[str, bool] = {}
         self._joins: dict[str, bool] = {}
         self._pairs: dict[tuple[str, str | None], _Narrowed] = {}
+        self._place_plans: dict[
+            tuple[str, str | None], tuple[tuple[str, ...], tuple[int, ...]]
+        ] = {}
 
     # -- which terms can begin at a run --
 
@@ -387,12 +390,17 @@ class TokenTerms:
 
     def finditer(self, text: str) -> list[tuple[int, int, str]]:
         """``(start, end, term)`` of each match of the alternation, in text order."""
+        ordered = self.ordered
+        return [(start, end, ordered[index]) for _, start, end, index in self.scan(text)]
+
+    def scan(self, text: str) -> list[tuple[int, int, int, int]]:
+        """:meth:`finditer` as ``(run, start, end, term index in ordered)``: the run
+        (index in :func:`matching.runs`) each match begins at comes along."""
         words, starts, ends = runs(text)
         self._lookup(words)
         begins = self._begins
         pairs = self._pairs
-        ordered = self.ordered
-        found: list[tuple[int, int, str]] = []
+        found: list[tuple[int, int, int, int]] = []
         upto = 0
         last = len(words) - 1
         for i in [i for i, word in enumerate(words) if word in begins]:
@@ -417,13 +425,13 @@ class TokenTerms:
                         end = ends[i + 1]
                     elif len(after) == 1 and not self._is_plain(after):
                         end = self._end_at(prio[0], text, words, starts, ends, i) or ends[i]
-                found.append((place, end, ordered[prio[0]]))
+                found.append((i, place, end, prio[0]))
                 upto = end
                 continue
             for index in prio:
                 got = self._end_at(index, text, words, starts, ends, i)
                 if got is not None:
-                    found.append((place, got, ordered[index]))
+                    found.append((i, place, got, index))
                     upto = got
                     break
         return found
@@ -433,13 +441,39 @@ class TokenTerms:
         words, starts, ends = runs(text)
         self._lookup(words)
         begins = self._begins  # (a run's candidates by priority and by index are one set)
-        ordered = self.ordered
+        plans = self._place_plans
         found: dict[str, list[int]] = {}
         last = len(words) - 1
         for i in [i for i, word in enumerate(words) if word in begins]:
-            for index in self._narrow(words[i], words[i + 1] if i < last else None)[1]:
+            key = (words[i], words[i + 1] if i < last else None)
+            plan = plans.get(key)
+            if plan is None:
+                plan = self._place_plan(*key)
+            sure, unsure = plan
+            for term in sure:
+                found.setdefault(term, []).append(starts[i])
+            for index in unsure:
                 if self._end_at(index, text, words, starts, ends, i) is not None:
-                    found.setdefault(ordered[index], []).append(starts[i])
+                    found.setdefault(self.ordered[index], []).append(starts[i])
+        return found
+
+    def _place_plan(self, word: str, after: str | None) -> tuple[tuple[str, ...], tuple[int, ...]]:
+        """The candidates of run ``word`` followed by ``after`` for :meth:`places`: the
+        terms sure to begin there (one word, whose forms hold this plain run: only
+        where such a match ends can vary), and the others' indexes (to be read on)."""
+        if len(self._place_plans) > _MEMO_MAX:
+            self._place_plans.clear()
+        by_index = self._narrow(word, after)[1]
+        sure: list[str] = []
+        unsure: list[int] = []
+        plain = self._is_plain(word)
+        for index in by_index:
+            specs = self.specs[index]
+            if plain and specs is not None and len(specs) == 1 and self._accepts(specs[0], word):
+                sure.append(self.ordered[index])
+            else:
+                unsure.append(index)
+        found = self._place_plans[(word, after)] = (tuple(sure), tuple(unsure))
         return found
 
     def counts(self, text: str) -> dict[str, int]:
