@@ -54,23 +54,22 @@ _GLUED_UNITS = {
 _ORDINAL_SUFFIX = {"st", "nd", "rd", "th", "ty", "ego", "go", "ej"}
 
 
-@dataclass
 class Token:
-    text: str
-    start: int
-    end: int
+    """One token of a text: a number, a word or a mark, with its offsets (``low``,
+    ``is_num`` and ``is_word`` are worked out once: they are read for every token)."""
 
-    @property
-    def low(self) -> str:
-        return self.text.lower()
+    __slots__ = ("text", "start", "end", "low", "is_num", "is_word")
 
-    @property
-    def is_num(self) -> bool:
-        return self.text[0].isdigit()
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.text = text
+        self.start = start
+        self.end = end
+        self.low = text.lower()
+        self.is_num = text[0].isdigit()
+        self.is_word = text[0].isalpha()
 
-    @property
-    def is_word(self) -> bool:
-        return self.text[0].isalpha()
+    def __repr__(self) -> str:
+        return f"Token({self.text!r}, {self.start}, {self.end})"
 
 
 @dataclass
@@ -95,9 +94,10 @@ class Figure:
 
 
 def tokens(text: str) -> list[Token]:
-    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    return [Token(m.group(), *m.span()) for m in _TOKEN.finditer(text)]
 
 
+@lru_cache(maxsize=16384)
 def sense(word: str) -> str:
     """A crude language-blind stem: synonyms share a key (killed/dead/zginęło)."""
     low = word.lower()
@@ -261,7 +261,12 @@ def _figures(text: str) -> tuple[Figure, ...]:
     toks = tokens(text)
     found: list[Figure] = []
     i = 0
+    starts = _starts()
     while i < len(toks):
+        tok = toks[i]
+        if not tok.is_num and tok.low not in starts:  # no figure starts here
+            i += 1
+            continue
         figure, nxt = _figure_at(toks, i, text)
         if figure is not None:
             found.append(figure)
@@ -269,6 +274,20 @@ def _figures(text: str) -> tuple[Figure, ...]:
         else:
             i += 1
     return tuple(found)
+
+
+@lru_cache(maxsize=1)
+def _starts() -> frozenset[str]:
+    """The words (lower-cased) a figure can start with other than a number: the first
+    word of an approximation, a vague quantity, a currency before, a number word ("one"
+    only after an approximation). At any other word :func:`_figure_at` finds nothing."""
+    return frozenset(
+        {p[0] for p in APPROX}
+        | {p[0] for p in VAGUE}
+        | set(CURRENCY_BEFORE)
+        | set(NUMBER_WORDS)
+        | {"us"}  # US$
+    )
 
 
 _PHRASE_INDEX: dict[int, dict[str, list[tuple[str, ...]]]] = {}
