@@ -5,9 +5,10 @@ Stores ``--articles`` ~600-word articles, each edited again with probability 0.2
 (about 1.25 versions an article), with the texts and the small edits of
 ``bench_scale.py`` (:class:`bench_scale.Texts`). Each ``store`` call runs in its own
 transaction, the way ``monitor add`` stores (so an edit's pair is compared before the
-write transaction starts). Prints the CPU time (``time.process_time``) per new article
-and per edit, median and p95, then the edit analysis alone (``derive.pair_row`` on the
-stored pairs) under cProfile. Run by hand, from the repository root:
+write transaction starts), and what the analysis cached about earlier texts is
+forgotten before each edit (a ``fetch`` process reads the stored version afresh). Prints the CPU time (``time.process_time``) per new article
+and per edit, median and p95, the edit analysis alone (``derive.pair_row`` on the
+stored pairs), then the edits' ``store`` calls again under cProfile. Run by hand, from the repository root:
 
     python benchmarks/bench_store_cost.py                 # 400 articles
     python benchmarks/bench_store_cost.py --articles 1000 --top 25
@@ -47,7 +48,22 @@ def _line(name: str, values: list[float]) -> str:
     )
 
 
-def run(articles: int, seed: int) -> tuple[list[float], list[float], list[tuple[dict, dict]]]:
+def cold() -> None:
+    """Forget what the edit analysis cached about texts it read (a ``fetch`` process
+    meets the stored version for the first time), not what it knows of words."""
+    from monitor.analysis import figure_reading
+
+    for name in ("_figures", "_line_tokens"):
+        cached = getattr(figure_reading, name, None)
+        if cached is not None and hasattr(cached, "cache_clear"):
+            cached.cache_clear()
+
+
+def run(
+    articles: int, seed: int, profiler: cProfile.Profile | None = None
+) -> tuple[list[float], list[float], list[tuple[dict, dict]]]:
+    """Store the articles and their edits: (CPU per new article, CPU per edit, the
+    edited pairs as version rows). ``profiler``: enabled around each edit's store."""
     from monitor.ingest import Observation, store
     from monitor.store import db as dbmod
     from monitor.store import diffs
@@ -70,9 +86,14 @@ def run(articles: int, seed: int) -> tuple[list[float], list[float], list[tuple[
                 obs, when = live[rng.randrange(len(live))]
                 obs.text = texts.edit(obs.text)
                 obs.observed_at = iso(when + timedelta(hours=rng.randint(1, 48)))
+                cold()
+                if profiler is not None:
+                    profiler.enable()
                 started = time.process_time()
                 result = store(db, obs)
                 edit_cpu.append(time.process_time() - started)
+                if profiler is not None:
+                    profiler.disable()
                 assert result.status == "updated", result
                 ids = [
                     r[0]
@@ -107,24 +128,28 @@ def run(articles: int, seed: int) -> tuple[list[float], list[float], list[tuple[
     return new_cpu, edit_cpu, pairs
 
 
-def profile_pairs(pairs: list[tuple[dict, dict]], top: int) -> tuple[list[float], str]:
+def pair_cpu(pairs: list[tuple[dict, dict]]) -> list[float]:
+    """CPU of the edit analysis alone (``derive.pair_row``) per stored pair."""
     from monitor import derive
 
     cpu: list[float] = []
-    profiler = cProfile.Profile()
     for old, new in pairs:
+        cold()
         started = time.process_time()
         derive.pair_row(1, old, new)
         cpu.append(time.process_time() - started)
-    profiler.enable()
-    for old, new in pairs:
-        derive.pair_row(1, old, new)
-    profiler.disable()
+    return cpu
+
+
+def profile(articles: int, seed: int, top: int) -> str:
+    """The same stores again, with cProfile on each edit's ``store`` call."""
+    profiler = cProfile.Profile()
+    run(articles, seed, profiler)
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
     stats.sort_stats("cumulative").print_stats(top)
     stats.sort_stats("tottime").print_stats(top)
-    return cpu, out.getvalue()
+    return out.getvalue()
 
 
 def main() -> None:
@@ -143,10 +168,10 @@ def main() -> None:
     print(
         f"edit / new (median CPU): {statistics.median(edit_cpu) / statistics.median(new_cpu):.2f}"
     )
+    print(_line("pair_row only", pair_cpu(pairs)))
     if not args.no_profile:
-        cpu, report = profile_pairs(pairs, args.top)
-        print(_line("pair_row only", cpu))
-        print(report)
+        print(f"\ncProfile of the edits' store calls (top {args.top}):")
+        print(profile(args.articles, args.seed, args.top))
 
 
 if __name__ == "__main__":

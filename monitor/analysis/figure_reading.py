@@ -12,8 +12,9 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import takewhile
+from typing import NamedTuple
 
 from monitor.analysis.figure_words import (
     AGE_WORDS,
@@ -54,22 +55,19 @@ _GLUED_UNITS = {
 _ORDINAL_SUFFIX = {"st", "nd", "rd", "th", "ty", "ego", "go", "ej"}
 
 
-class Token:
+class Token(NamedTuple):
     """One token of a text: a number, a word or a mark, with its offsets (``low``,
     ``is_num`` and ``is_word`` are worked out once: they are read for every token)."""
 
-    __slots__ = ("text", "start", "end", "low", "is_num", "is_word")
+    text: str
+    start: int
+    end: int
+    low: str
+    is_num: bool
+    is_word: bool
 
-    def __init__(self, text: str, start: int, end: int) -> None:
-        self.text = text
-        self.start = start
-        self.end = end
-        self.low = text.lower()
-        self.is_num = text[0].isdigit()
-        self.is_word = text[0].isalpha()
 
-    def __repr__(self) -> str:
-        return f"Token({self.text!r}, {self.start}, {self.end})"
+_token = partial(tuple.__new__, Token)  # a Token from a tuple of its fields, made in C
 
 
 @dataclass
@@ -94,7 +92,45 @@ class Figure:
 
 
 def tokens(text: str) -> list[Token]:
-    return [Token(m.group(), *m.span()) for m in _TOKEN.finditer(text)]
+    """The tokens of ``text``, read line by line: no token spans a line break, so a
+    line's tokens are those of the line alone, moved by its offset. Lines are
+    cached: the two versions of an edited text share most of theirs."""
+    out: list[Token] = []
+    pos = 0
+    for line in text.split("\n"):
+        if line:
+            words, starts, ends, lows, nums, alphas = _line_tokens(line)
+            if pos:
+                starts = tuple([s + pos for s in starts])
+                ends = tuple([e + pos for e in ends])
+            out.extend(map(_token, zip(words, starts, ends, lows, nums, alphas, strict=True)))
+        pos += len(line) + 1
+    return out
+
+
+_Columns = tuple[
+    tuple[str, ...],
+    tuple[int, ...],
+    tuple[int, ...],
+    tuple[str, ...],
+    tuple[bool, ...],
+    tuple[bool, ...],
+]
+
+
+@lru_cache(maxsize=4096)
+def _line_tokens(line: str) -> _Columns:
+    """A line's tokens as columns: texts, starts, ends, lower-cased texts, numbers, words."""
+    found = [(m.group(), *m.span()) for m in _TOKEN.finditer(line)]
+    words = tuple([w for w, _, _ in found])
+    return (
+        words,
+        tuple([s for _, s, _ in found]),
+        tuple([e for _, _, e in found]),
+        tuple([w.lower() for w in words]),
+        tuple([w[0].isdigit() for w in words]),
+        tuple([w[0].isalpha() for w in words]),
+    )
 
 
 @lru_cache(maxsize=16384)
@@ -290,22 +326,27 @@ def _starts() -> frozenset[str]:
     )
 
 
-_PHRASE_INDEX: dict[int, dict[str, list[tuple[str, ...]]]] = {}
+#: per phrase table (by id): first word -> [(length, the phrases of that length)], longest first
+_PHRASE_INDEX: dict[int, dict[str, list[tuple[int, set[tuple[str, ...]]]]]] = {}
 
 
 def _phrase_at(toks: list[Token], i: int, phrases: Mapping[tuple[str, ...], object]) -> int:
     """Length (in tokens) of the longest phrase of ``phrases`` starting at ``i``."""
     index = _PHRASE_INDEX.get(id(phrases))
     if index is None:
-        index = _PHRASE_INDEX[id(phrases)] = {}
+        by_length: dict[str, dict[int, set[tuple[str, ...]]]] = {}
         for phrase in phrases:
-            index.setdefault(phrase[0], []).append(phrase)
-    best = 0
-    for phrase in index.get(toks[i].low, ()) if i < len(toks) else ():
-        n = len(phrase)
-        if n > best and i + n <= len(toks) and tuple(t.low for t in toks[i : i + n]) == phrase:
-            best = n
-    return best
+            by_length.setdefault(phrase[0], {}).setdefault(len(phrase), set()).add(phrase)
+        index = _PHRASE_INDEX[id(phrases)] = {
+            first: sorted(groups.items(), key=lambda group: -group[0])
+            for first, groups in by_length.items()
+        }
+    if i >= len(toks):
+        return 0
+    for n, group in index.get(toks[i].low, ()):
+        if i + n <= len(toks) and tuple([t.low for t in toks[i : i + n]]) in group:
+            return n
+    return 0
 
 
 def _core_at(toks: list[Token], i: int, text: str) -> tuple[float, float, int] | None:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from monitor.analysis import figures, paragraphs, quotes, wording
+from monitor.analysis import figures, literals, paragraphs, quotes, wording
 from monitor.analysis.figure_words import MONTHS, STOP
 
 if TYPE_CHECKING:
@@ -113,7 +113,39 @@ _HEDGE = re.compile(
 )
 
 
+#: literals one of which every match of _HEDGE contains (see :mod:`literals`)
+_HEDGE_LITERALS = (
+    "said to",
+    "reportedly",
+    "alleged",
+    "claim",
+    "court hears",
+    "according to",
+    "possibly",
+    "probably",
+    "suspected",
+    "feared",
+    "officially",
+    "confirm",
+    "denies",
+    "denied",
+    "accuse",
+    "sources say",
+    "podobno",
+    "rzekomo",
+    "prawdopodobnie",
+    "według",
+    "oficjalnie",
+    "potwierdz",
+    "zaprzecz",
+    "oskarż",
+    "domniemany",
+)
+
+
 def _hedges(text: str) -> set[str]:
+    if not literals.may_match(text, _HEDGE_LITERALS):
+        return set()
     return {m.group().casefold() for m in _HEDGE.finditer(text)}
 
 
