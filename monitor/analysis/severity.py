@@ -24,6 +24,7 @@ The rule, from the named edits (the strongest one decides):
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from monitor.analysis import figures, literals, paragraphs, quotes, wording
@@ -154,11 +155,12 @@ def rank(level: str | None) -> int:
     return LEVELS.index(level) if level in LEVELS else -1
 
 
-def _stems(text: str) -> set[str]:
-    return {w[:5] for w in _WORD.findall(text.casefold()) if w not in STOP and len(w) > 2}
+@lru_cache(maxsize=8)  # grade() reads the old text's stems twice
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(w[:5] for w in _WORD.findall(text.casefold()) if w not in STOP and len(w) > 2)
 
 
-def _dice(a: set[str], b: set[str]) -> float:
+def _dice(a: frozenset[str], b: frozenset[str]) -> float:
     return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
 
 

@@ -171,10 +171,10 @@ def _cosmetic_region(old: list[str], new: list[str]) -> str | None:
     initials = "".join(w[0] for w in a)
     if len(b) == 1 and len(a) > 1 and b[0] == initials or "".join(b) == initials and len(a) > 1:
         return "abbreviation"
-    if len(a) == len(b):
-        reasons = {_spelling(x, y) if x != y else "same" for x, y in zip(a, b, strict=True)}
-        if None not in reasons:
-            return "spelling"
+    if len(a) == len(b) and all(  # every word the same or respelled (stops at the first not)
+        x == y or _spelling(x, y) is not None for x, y in zip(a, b, strict=True)
+    ):
+        return "spelling"
     if len(a) == 1 and len(b) == 1:
         x, y = a[0], b[0]
         if y in _ABBREVIATIONS.get(x, "").split() or x in _ABBREVIATIONS.get(y, "").split():
