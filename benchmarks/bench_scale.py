@@ -176,7 +176,8 @@ def build(path: Path, versions: int, now: datetime) -> None:
 
 
 #: sizes above this are built by replicating the database of ``size // REPLICAS`` versions
-#: (storing a version now runs the full edit analysis: ~2-50 ms of CPU per edit)
+#: (storing a version runs the full edit analysis: ~9 ms of CPU per edit against ~3.5 ms
+#: for a new article, see bench_store_cost.py; ~22 ms before)
 REPLICATE_ABOVE = 100_000
 REPLICAS = 10
 

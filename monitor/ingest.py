@@ -254,7 +254,8 @@ def store(
         if decision.action != IngestStatus.UPDATED:
             return IngestResult(article_id, current["number"], decision.action)
         number = current["number"] + 1
-        new_row = _version_row(article_id, number, obs, title, text, digest, observed)
+        words = early.words if early is not None else None  # counted once: the same text
+        new_row = _version_row(article_id, number, obs, title, text, digest, observed, words)
         version_id = articles.insert_version(db, new_row)
         articles.set_current(db, article_id, number)
         if decision.cut:
@@ -309,6 +310,7 @@ class _Pair:
     current_id: int
     cut: bool
     row: dict[str, Any]
+    words: int  # the new version's word count
 
     def matches(self, current: dict[str, Any], decision: Decision) -> bool:
         return self.current_id == current["id"] and self.cut == decision.cut
@@ -344,7 +346,12 @@ def _pair_before(
     if decision.action != IngestStatus.UPDATED:
         return None
     new_row = _version_row(row["id"], current["number"] + 1, obs, title, text, digest, observed)
-    return _Pair(current["id"], decision.cut, _pair_row(row["id"], current, new_row, decision))
+    return _Pair(
+        current["id"],
+        decision.cut,
+        _pair_row(row["id"], current, new_row, decision),
+        new_row["words"],
+    )
 
 
 def _pair_row(
@@ -424,7 +431,9 @@ def _version_row(
     text: str,
     digest: str,
     observed: str,
+    words: int | None = None,
 ) -> dict[str, Any]:
+    """A ``versions`` row (``words``: the text's word count, if counted already)."""
     return {
         "article_id": article_id,
         "number": number,
@@ -435,7 +444,7 @@ def _version_row(
         "text": text,
         "text_hash": _sha256(text),  # = text_hash(): the text is normalised
         "content_hash": digest,
-        "words": word_count(text),
+        "words": word_count(text) if words is None else words,
         "origin": obs.origin,
     }
 

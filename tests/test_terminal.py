@@ -17,6 +17,8 @@ from pathlib import Path
 import click
 import pytest
 from conftest import ROOT, add_article
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.cells import cell_len
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
@@ -217,3 +219,68 @@ def test_show_in_local_time_and_utc(invoke, newsroom, monkeypatch) -> None:
         time.tzset()
     assert "published: 2025-11-10 02:30 PKT" in local
     assert "published: 2025-11-09 21:30 UTC" in utc
+
+
+_ascii = st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    headers=st.lists(_ascii.filter(bool), min_size=1, max_size=5),
+    rows=st.lists(st.lists(_ascii, min_size=5, max_size=5), min_size=1, max_size=4),
+    wide=st.sampled_from([None, 0, 1, 2, "url"]),
+    total=st.integers(min_value=1, max_value=160),
+)
+def test_plain_ascii_tables_print_as_rich_prints_them(headers, rows, wide, total) -> None:
+    """The table written without rich (printable ASCII, no colour, titles cut) is the
+    one rich writes: the fast path of ``monitor list``'s start-up changes no byte."""
+    import io
+
+    from monitor.render import rows as output
+
+    keys = [f"k{i}" for i in range(len(headers))]
+    if wide == "url":
+        keys[-1] = "url"
+    columns = list(zip(keys, headers, strict=True))
+    cells = [{k: output.safetext.line(v) for k, v in zip(keys, row, strict=False)} for row in rows]
+    key = keys[wide] if isinstance(wide, int) and wide < len(keys) else ("url" if wide else None)
+    if not output._plain_ascii(cells, dict(columns)):
+        assert any("[" in h for h in headers)  # rich reads headers as markup: left to it
+        return
+    plain, rich = io.StringIO(), io.StringIO()
+    shown = output._print_plain(cells, columns, plain, key, ("k0",), total)
+    assert shown in (
+        None,
+        output._print_rich(cells, columns, rich, key, ("k0",), total, False, False),
+    )
+    if shown is None:  # wider than the terminal: left to rich
+        assert plain.getvalue() == ""
+    else:
+        assert plain.getvalue() == rich.getvalue()
+
+
+def _loads_rich(env: dict[str, str]) -> tuple[bool, str]:
+    code = (
+        "import sys; from monitor.cli import main; sys.argv = ['monitor', 'list'];\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('rich' in sys.modules, file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    return done.stderr.strip().splitlines()[-1] == "True", done.stdout
+
+
+def test_list_piped_loads_rich_only_for_titles_beyond_ascii(newsroom, db, db_path) -> None:
+    """A piped ``list`` of ASCII titles is written without importing rich (25 ms of
+    start-up); Urdu and CJK titles are measured by rich."""
+    assert _loads_rich(newsroom)[0]  # it has an Urdu and a CJK headline
+    other = db_path.with_name("ascii.db")
+    from monitor.store import db as dbmod
+
+    plain = dbmod.connect(other)
+    add_article(plain, "https://example.com/p1", "Plain headline", "Body text. " * 5)
+    plain.close()
+    loaded, out = _loads_rich({**newsroom, "MONITOR_DB": str(other)})
+    assert not loaded
+    assert "Plain headline" in out

@@ -12,8 +12,9 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import takewhile
+from typing import NamedTuple
 
 from monitor.analysis.figure_words import (
     AGE_WORDS,
@@ -54,23 +55,19 @@ _GLUED_UNITS = {
 _ORDINAL_SUFFIX = {"st", "nd", "rd", "th", "ty", "ego", "go", "ej"}
 
 
-@dataclass
-class Token:
+class Token(NamedTuple):
+    """One token of a text: a number, a word or a mark, with its offsets (``low``,
+    ``is_num`` and ``is_word`` are worked out once: they are read for every token)."""
+
     text: str
     start: int
     end: int
+    low: str
+    is_num: bool
+    is_word: bool
 
-    @property
-    def low(self) -> str:
-        return self.text.lower()
 
-    @property
-    def is_num(self) -> bool:
-        return self.text[0].isdigit()
-
-    @property
-    def is_word(self) -> bool:
-        return self.text[0].isalpha()
+_token = partial(tuple.__new__, Token)  # a Token from a tuple of its fields, made in C
 
 
 @dataclass
@@ -95,9 +92,48 @@ class Figure:
 
 
 def tokens(text: str) -> list[Token]:
-    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    """The tokens of ``text``, read line by line: no token spans a line break, so a
+    line's tokens are those of the line alone, moved by its offset. Lines are
+    cached: the two versions of an edited text share most of theirs."""
+    out: list[Token] = []
+    pos = 0
+    for line in text.split("\n"):
+        if line:
+            words, starts, ends, lows, nums, alphas = _line_tokens(line)
+            if pos:
+                starts = tuple([s + pos for s in starts])
+                ends = tuple([e + pos for e in ends])
+            out.extend(map(_token, zip(words, starts, ends, lows, nums, alphas, strict=True)))
+        pos += len(line) + 1
+    return out
 
 
+_Columns = tuple[
+    tuple[str, ...],
+    tuple[int, ...],
+    tuple[int, ...],
+    tuple[str, ...],
+    tuple[bool, ...],
+    tuple[bool, ...],
+]
+
+
+@lru_cache(maxsize=4096)
+def _line_tokens(line: str) -> _Columns:
+    """A line's tokens as columns: texts, starts, ends, lower-cased texts, numbers, words."""
+    found = [(m.group(), *m.span()) for m in _TOKEN.finditer(line)]
+    words = tuple([w for w, _, _ in found])
+    return (
+        words,
+        tuple([s for _, s, _ in found]),
+        tuple([e for _, _, e in found]),
+        tuple([w.lower() for w in words]),
+        tuple([w[0].isdigit() for w in words]),
+        tuple([w[0].isalpha() for w in words]),
+    )
+
+
+@lru_cache(maxsize=16384)
 def sense(word: str) -> str:
     """A crude language-blind stem: synonyms share a key (killed/dead/zginęło)."""
     low = word.lower()
@@ -261,7 +297,12 @@ def _figures(text: str) -> tuple[Figure, ...]:
     toks = tokens(text)
     found: list[Figure] = []
     i = 0
+    starts = _starts()
     while i < len(toks):
+        tok = toks[i]
+        if not tok.is_num and tok.low not in starts:  # no figure starts here
+            i += 1
+            continue
         figure, nxt = _figure_at(toks, i, text)
         if figure is not None:
             found.append(figure)
@@ -271,22 +312,41 @@ def _figures(text: str) -> tuple[Figure, ...]:
     return tuple(found)
 
 
-_PHRASE_INDEX: dict[int, dict[str, list[tuple[str, ...]]]] = {}
+@lru_cache(maxsize=1)
+def _starts() -> frozenset[str]:
+    """The words (lower-cased) a figure can start with other than a number: the first
+    word of an approximation, a vague quantity, a currency before, a number word ("one"
+    only after an approximation). At any other word :func:`_figure_at` finds nothing."""
+    return frozenset(
+        {p[0] for p in APPROX}
+        | {p[0] for p in VAGUE}
+        | set(CURRENCY_BEFORE)
+        | set(NUMBER_WORDS)
+        | {"us"}  # US$
+    )
+
+
+#: per phrase table (by id): first word -> [(length, the phrases of that length)], longest first
+_PHRASE_INDEX: dict[int, dict[str, list[tuple[int, set[tuple[str, ...]]]]]] = {}
 
 
 def _phrase_at(toks: list[Token], i: int, phrases: Mapping[tuple[str, ...], object]) -> int:
     """Length (in tokens) of the longest phrase of ``phrases`` starting at ``i``."""
     index = _PHRASE_INDEX.get(id(phrases))
     if index is None:
-        index = _PHRASE_INDEX[id(phrases)] = {}
+        by_length: dict[str, dict[int, set[tuple[str, ...]]]] = {}
         for phrase in phrases:
-            index.setdefault(phrase[0], []).append(phrase)
-    best = 0
-    for phrase in index.get(toks[i].low, ()) if i < len(toks) else ():
-        n = len(phrase)
-        if n > best and i + n <= len(toks) and tuple(t.low for t in toks[i : i + n]) == phrase:
-            best = n
-    return best
+            by_length.setdefault(phrase[0], {}).setdefault(len(phrase), set()).add(phrase)
+        index = _PHRASE_INDEX[id(phrases)] = {
+            first: sorted(groups.items(), key=lambda group: -group[0])
+            for first, groups in by_length.items()
+        }
+    if i >= len(toks):
+        return 0
+    for n, group in index.get(toks[i].low, ()):
+        if i + n <= len(toks) and tuple([t.low for t in toks[i : i + n]]) in group:
+            return n
+    return 0
 
 
 def _core_at(toks: list[Token], i: int, text: str) -> tuple[float, float, int] | None:

@@ -33,6 +33,9 @@ _PAIRS = [  # opening mark, the marks that may close it (feeds mix styles)
     ("'", "'"),
 ]
 _SINGLE = {"‘", "'"}
+#: any opening mark, and per opening mark the marks that may close it
+_OPENING = re.compile("[" + re.escape("".join(o for o, _ in _PAIRS)) + "]")
+_CLOSING = {o: re.compile("[" + re.escape(c) + "]") for o, c in _PAIRS}
 _SMALL_WORDS = {
     "of",
     "the",
@@ -145,19 +148,26 @@ def find(text: str, headline: bool = False) -> list[Quote]:
     found: list[Quote] = []
     title_case = _title_case(text)
     i = 0
-    while i < len(text):
+    while True:
+        mark = _OPENING.search(text, i)  # the next quotation mark; the rest is skipped
+        if mark is None:
+            break
+        i = mark.start()
         ch = text[i]
-        closers = next((c for o, c in _PAIRS if o == ch), None)
-        if closers is None or not _opens(text, i, ch):
+        if not _opens(text, i, ch):
             i += 1
             continue
         end = None
         limit = text.find("\n\n", i)
         limit = len(text) if limit < 0 else limit
-        for k in range(i + 1, limit):
-            if text[k] in closers and _closes(text, k, text[k]):
+        closing = _CLOSING[ch]
+        k = i + 1
+        while (close := closing.search(text, k, limit)) is not None:
+            k = close.start()
+            if _closes(text, k, text[k]):
                 end = k
                 break
+            k += 1
         if end is None:
             tail = text[i + 1 : limit].rstrip()
             if ch not in _SINGLE and tail.endswith(_TRUNCATED) and len(tail.split()) >= 3:

@@ -24,9 +24,10 @@ The rule, from the named edits (the strongest one decides):
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from monitor.analysis import figures, paragraphs, quotes, wording
+from monitor.analysis import figures, literals, paragraphs, quotes, wording
 from monitor.analysis.figure_words import MONTHS, STOP
 
 if TYPE_CHECKING:
@@ -39,6 +40,9 @@ _NAME_RUN = re.compile(
     r"(?<![\w.])[A-ZÀ-ÖØ-ÞĄĆĘŁŃÓŚŹŻ][\w'’-]+(?:\s+(?:of\s+|the\s+)?[A-ZÀ-ÖØ-ÞĄĆĘŁŃÓŚŹŻ][\w'’-]+)*"
 )
 _WORD = re.compile(r"\w+")
+_WORDISH = re.compile(r"[\w'’-]+")
+_POSSESSIVE = re.compile(r"['’]s$")
+_INNER = re.compile(r"['’-]")
 _QUESTION = re.compile(
     r"\?|^(?:what|why|how|when|who|where|here's|here’s|explainer|co|jak|dlaczego|kiedy|kto)\b",
     re.IGNORECASE,
@@ -110,7 +114,39 @@ _HEDGE = re.compile(
 )
 
 
+#: literals one of which every match of _HEDGE contains (see :mod:`literals`)
+_HEDGE_LITERALS = (
+    "said to",
+    "reportedly",
+    "alleged",
+    "claim",
+    "court hears",
+    "according to",
+    "possibly",
+    "probably",
+    "suspected",
+    "feared",
+    "officially",
+    "confirm",
+    "denies",
+    "denied",
+    "accuse",
+    "sources say",
+    "podobno",
+    "rzekomo",
+    "prawdopodobnie",
+    "według",
+    "oficjalnie",
+    "potwierdz",
+    "zaprzecz",
+    "oskarż",
+    "domniemany",
+)
+
+
 def _hedges(text: str) -> set[str]:
+    if not literals.may_match(text, _HEDGE_LITERALS):
+        return set()
     return {m.group().casefold() for m in _HEDGE.finditer(text)}
 
 
@@ -119,11 +155,12 @@ def rank(level: str | None) -> int:
     return LEVELS.index(level) if level in LEVELS else -1
 
 
-def _stems(text: str) -> set[str]:
-    return {w[:5] for w in _WORD.findall(text.casefold()) if w not in STOP and len(w) > 2}
+@lru_cache(maxsize=8)  # grade() reads the old text's stems twice
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(w[:5] for w in _WORD.findall(text.casefold()) if w not in STOP and len(w) > 2)
 
 
-def _dice(a: set[str], b: set[str]) -> float:
+def _dice(a: frozenset[str], b: frozenset[str]) -> float:
     return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
 
 
@@ -137,9 +174,11 @@ def _names(text: str, old_words: list[str]) -> set[str]:
         return found
     old = set(old_words)
     for run in _NAME_RUN.finditer(text):
-        before = text[: run.start()].rstrip()
-        words = [re.sub(r"['’]s$", "", w.casefold()) for w in _NAME.findall(run.group())]
-        if not before or before[-1] in ".!?:\"“„'‘«—–-|\n":
+        k = run.start() - 1  # the last character before the run that is not a space
+        while k >= 0 and text[k].isspace():
+            k -= 1
+        words = [_POSSESSIVE.sub("", w.casefold()) for w in _NAME.findall(run.group())]
+        if k < 0 or text[k] in ".!?:\"“„'‘«—–-|\n":
             words = words[1:]  # opens a sentence: capitalised anyway
         initials = "".join(w[0] for w in words)
         if not words or any(w in old for w in words) or (len(words) > 1 and initials in old):
@@ -163,9 +202,10 @@ _NOT_NAMES = {
 
 def _prefixes(words: list[str]) -> tuple[set[str], dict[int, set[str]]]:
     """Prefixes of old words (3 to 5 letters), to tell Nov → November."""
-    own = {w[:k] for w in words for k in (3, 4, 5) if len(w) >= k}
+    unique = set(words)
+    own = {w[:k] for w in unique for k in (3, 4, 5) if len(w) >= k}
     by_length: dict[int, set[str]] = {3: set(), 4: set(), 5: set()}
-    for w in words:
+    for w in unique:
         if len(w) >= 3:
             by_length[min(len(w), 5)].add(w[:5])
     return own, by_length
@@ -215,12 +255,13 @@ def new_facts(e: Edits, old_text: str, new_text: str) -> list[str]:
 
 def _words_of(text: str) -> list[str]:
     """Words, also without a possessive and split at apostrophes and hyphens."""
-    return [
-        part
-        for token in re.findall(r"[\w'’-]+", text.casefold())
-        for part in {re.sub(r"['’]s$", "", token), *re.split(r"['’-]", token)}
-        if part
-    ]
+    out: list[str] = []
+    for token in _WORDISH.findall(text.casefold()):
+        if not _INNER.search(token):  # a plain word is its only part
+            out.append(token)
+            continue
+        out.extend(part for part in {_POSSESSIVE.sub("", token), *_INNER.split(token)} if part)
+    return out
 
 
 def _moved_quote(quote: quotes.QuoteEdit, old_text: str, new_text: str) -> bool:
@@ -289,7 +330,7 @@ def grade(e: Edits, old_text: str = "", new_text: str = "") -> tuple[str, str]:
                 "major",
                 f"the headline reports another outcome ({min(was - now)} → {min(now - was)})",
             )
-        gone = was - _outcomes(e.title_new + "\n" + new_text)
+        gone = was - _outcomes(e.title_new + "\n" + new_text) if was else was
         if gone:
             return "major", f"the outcome the headline reported is gone ({min(gone)})"
     if (
@@ -316,9 +357,12 @@ def grade(e: Edits, old_text: str = "", new_text: str = "") -> tuple[str, str]:
         return "substantive", f"quote {quoted[0].kind}"
     if e.correction_notice:
         return "substantive", "correction notice added"
-    fresh = _outcomes(e.title_new) - _outcomes(e.title_old + "\n" + old_text)
-    if e.headline.kind == wording.REWRITTEN and fresh:
-        return "substantive", f"the headline reports a new development ({min(fresh)})"
+    if e.headline.kind == wording.REWRITTEN:
+        fresh = _outcomes(e.title_new)
+        if fresh:  # the whole old text is read only when the new headline reports one
+            fresh -= _outcomes(e.title_old + "\n" + old_text)
+        if fresh:
+            return "substantive", f"the headline reports a new development ({min(fresh)})"
     facts = new_facts(e, old_text, new_text)
     if facts:
         return "substantive", "new facts: " + ", ".join(facts[:3])

@@ -24,7 +24,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from monitor.analysis import diffing
+from monitor.analysis import diffing, literals
 
 _WORD = re.compile(r"\w+")
 _FUNCTION_WORDS = set(
@@ -171,10 +171,10 @@ def _cosmetic_region(old: list[str], new: list[str]) -> str | None:
     initials = "".join(w[0] for w in a)
     if len(b) == 1 and len(a) > 1 and b[0] == initials or "".join(b) == initials and len(a) > 1:
         return "abbreviation"
-    if len(a) == len(b):
-        reasons = {_spelling(x, y) if x != y else "same" for x, y in zip(a, b, strict=True)}
-        if None not in reasons:
-            return "spelling"
+    if len(a) == len(b) and all(  # every word the same or respelled (stops at the first not)
+        x == y or _spelling(x, y) is not None for x, y in zip(a, b, strict=True)
+    ):
+        return "spelling"
     if len(a) == 1 and len(b) == 1:
         x, y = a[0], b[0]
         if y in _ABBREVIATIONS.get(x, "").split() or x in _ABBREVIATIONS.get(y, "").split():
@@ -272,6 +272,30 @@ def notices(old: str, new: str) -> tuple[bool, bool]:
     "Editor's note: … updated to reflect correct comments" is a correction;
     "[UPDATE]" or "This story has been updated" alone is an update notice.
     """
-    correction = bool(_CORRECTION.search(new)) and not _CORRECTION.search(old)
-    update = bool(_UPDATE.search(new)) and not _UPDATE.search(old) and not correction
+    correction = bool(_search(_CORRECTION, new)) and not _search(_CORRECTION, old)
+    update = bool(_search(_UPDATE, new)) and not _search(_UPDATE, old) and not correction
     return correction, update
+
+
+#: per notice pattern, literals one of which every match contains (see :mod:`literals`)
+_LITERALS = {
+    _CORRECTION: (
+        "correction",
+        "clarification",
+        "editor",
+        "note to readers",
+        "sprostowanie",
+        "korekta",
+        "earlier version",
+        "corrected",
+        "amended",
+        "clarified",
+        "wersji",
+    ),
+    _UPDATE: ("update", "aktualizacja", "developing story", "zaktualizowany"),
+}
+
+
+def _search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """``pattern.search(text)``, skipped when the text lacks the words it needs."""
+    return pattern.search(text) if literals.may_match(text, _LITERALS[pattern]) else None
