@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -192,10 +193,15 @@ def store(
     *,
     surely_new: bool = False,
     deferred: Deferred | None = None,
+    savepoint: bool = True,
+    index: bool = True,
 ) -> IngestResult:
     """Store ``obs``: a new article, a new version, a suspect page, or just "seen again".
 
     ``surely_new``: the caller knows no stored article matches (saves the lookup).
+    ``savepoint``: False when the caller's transaction or savepoint is all this store
+    needs. ``index``: False when the caller adds the new version to the full-text index
+    itself before its transaction ends (:func:`monitor.store.articles.insert_version`).
     ``deferred``: inside a caller's transaction, a new pair's edits are not computed
     but added to this list, for :func:`store_pairs` after the caller commits (an
     ``new_pairs`` backfill is requested in the same transaction, so a crash in
@@ -210,7 +216,7 @@ def store(
     early: _Pair | None = None
     if not surely_new and not db.conn.in_transaction:
         early = _pair_before(db, obs, title, text, digest, observed)  # the diff, outside
-    with db.atomic():
+    with db.atomic() if savepoint or not db.conn.in_transaction else nullcontext():
         row = None if surely_new else find_article(db, obs)
         current = articles.current_version(db, row) if row else None
         decision = decide(
@@ -226,7 +232,7 @@ def store(
         if decision.action == IngestStatus.NEW:
             article_id = articles.insert_article(db, _article_row(obs, observed))
             version_id = articles.insert_version(
-                db, _version_row(article_id, 1, obs, title, text, digest, observed)
+                db, _version_row(article_id, 1, obs, title, text, digest, observed), index=index
             )
             _keep(db, obs, article_id, version_id, article_key(obs))
             derive.version_stored(db, article_id, version_id, None, (obs.story, title, text))
@@ -256,7 +262,7 @@ def store(
         number = current["number"] + 1
         words = early.words if early is not None else None  # counted once: the same text
         new_row = _version_row(article_id, number, obs, title, text, digest, observed, words)
-        version_id = articles.insert_version(db, new_row)
+        version_id = articles.insert_version(db, new_row, index=index)
         articles.set_current(db, article_id, number)
         if decision.cut:
             suspectstore.resolve(db, article_id, suspectstore.CUT, observed)

@@ -63,7 +63,7 @@ from monitor.http import HttpOptions
 from monitor.parse import parse_feed_job
 from monitor.pool import make_downloader, make_executor
 from monitor.runreport import FeedReport, RunReport
-from monitor.store import articles, runs
+from monitor.store import articles, runs, texts
 from monitor.store import feeds as feedstore
 from monitor.text.safetext import line
 from monitor.text.timeutil import iso, utcnow
@@ -369,31 +369,71 @@ class _Run:
         report: FeedReport,
     ) -> None:
         """Store a feed's kept entries; an entry that cannot be stored is rolled back
-        alone (a savepoint), skipped and counted, so it never costs the others."""
+        alone, skipped and counted, so it never costs the others.
+
+        They are first stored under one savepoint for them all (a savepoint an entry
+        costs four statements), and only when an entry fails is that rolled back and
+        the feed stored again entry by entry, each under its own savepoint. The new
+        versions are added to the full-text index together at the end: one segment of
+        the index a feed, not one an entry (:func:`monitor.store.articles.insert_version`)."""
         source = feed["name"] or feed["title"] or outcome.title
         observed = iso(self.now)
-        observations = [
-            ingest.entry_observation(feed, entry, source, observed_at=observed) for entry in kept
-        ]
-        known = ingest.KnownArticles(self.db, observations)
-        for entry, obs in zip(kept, observations, strict=True):
-            try:
-                with self.db.atomic():
-                    status = self.store_entry(feed, entry, obs, known)
-            except sqlite3.OperationalError:
-                raise  # the database, not the entry: the whole feed waits for next run
-            except Exception as exc:
-                report.skipped += 1
-                what = (entry.link or entry.guid or entry.title)[:120]
-                report.skip_reasons.append(line(f"{what}: {exc}")[:300])
-                log.info("feed %s: entry skipped: %s: %s", feed["url"], what, exc)
-                continue
+        assert self.report is not None
+        marks = (len(self.deferred), len(self.report.page_errors))
+        first = articles.last_version_id(self.db)
+        try:
+            with self.db.atomic():
+                statuses = self._store_all(feed, kept, source, observed, None)
+        except sqlite3.OperationalError:
+            raise  # the database, not an entry: the whole feed waits for the next run
+        except Exception:
+            del self.deferred[marks[0] :]
+            del self.report.page_errors[marks[1] :]
+            texts.forget(self.db)
+            statuses = self._store_all(feed, kept, source, observed, report)
+        articles.index_texts(self.db, first)
+        for status in statuses:
             if status == "new":
                 report.new_articles += 1
             elif status == "updated":
                 report.new_versions += 1
-            else:
+            elif status is not None:
                 report.seen += 1
+
+    def _store_all(
+        self,
+        feed: dict[str, Any],
+        kept: list[Entry],
+        source: str | None,
+        observed: str,
+        report: FeedReport | None,
+    ) -> list[str | None]:
+        """Each entry's status (None: skipped); with ``report``, each entry under its own
+        savepoint, a failing one skipped and counted there."""
+        observations = [
+            ingest.entry_observation(feed, entry, source, observed_at=observed) for entry in kept
+        ]
+        known = ingest.KnownArticles(self.db, observations)
+        if report is None:
+            return [
+                self.store_entry(feed, entry, obs, known)
+                for entry, obs in zip(kept, observations, strict=True)
+            ]
+        statuses: list[str | None] = []
+        for entry, obs in zip(kept, observations, strict=True):
+            try:
+                with self.db.atomic():
+                    statuses.append(self.store_entry(feed, entry, obs, known))
+            except sqlite3.OperationalError:
+                raise  # the database, not the entry: the whole feed waits for next run
+            except Exception as exc:
+                texts.forget(self.db)
+                report.skipped += 1
+                what = (entry.link or entry.guid or entry.title)[:120]
+                report.skip_reasons.append(line(f"{what}: {exc}")[:300])
+                log.info("feed %s: entry skipped: %s: %s", feed["url"], what, exc)
+                statuses.append(None)
+        return statuses
 
     def record_outcome(self, feed: dict[str, Any], outcome: FetchOutcome) -> list[str]:
         errors = 0 if outcome.error is None else (feed.get("error_count") or 0) + 1
@@ -404,8 +444,12 @@ class _Run:
         self, feed: dict[str, Any], entry: Entry, obs: Observation, known: ingest.KnownArticles
     ) -> str:
         """Store one kept entry; which sighting makes a version is :func:`ingest.decide`'s rule."""
+        # (the caller's savepoint holds the entry: none of store's own)
         if not known.surely_new(obs):
-            return ingest.store(self.db, obs, deferred=self.deferred).status
+            stored = ingest.store(
+                self.db, obs, deferred=self.deferred, savepoint=False, index=False
+            )
+            return stored.status
         page = self.pages.get(normalise_url(entry.link)) if entry.link and self.pages else None
         wall = (
             page
@@ -423,7 +467,14 @@ class _Run:
         elif page and page.extracted:
             ingest.use_page(obs, page.extracted, page.html)
         # a canonical URL may name an article stored under another link
-        result = ingest.store(self.db, obs, surely_new=not obs.canonical, deferred=self.deferred)
+        result = ingest.store(
+            self.db,
+            obs,
+            surely_new=not obs.canonical,
+            deferred=self.deferred,
+            savepoint=False,
+            index=False,
+        )
         known.add(obs)
         if obs.origin == Origin.PAGE:
             articles.update(self.db, result.article_id, {"last_checked_at": iso(self.now)})

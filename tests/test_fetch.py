@@ -456,3 +456,43 @@ def test_entries_a_story_rule_drops_are_counted_and_listed(db, httpserver, invok
     assert "talks resume" not in result.stdout
     fetch(db)  # the same headlines again are not doubled
     assert db["rejected_entries"].count == 2
+
+
+def _fts_segment_writes(db, run) -> int:
+    """How many times the full-text index wrote out a segment while ``run`` ran."""
+    seen: list[str] = []
+    db.conn.set_trace_callback(seen.append)
+    try:
+        run()
+    finally:
+        db.conn.set_trace_callback(None)
+    return sum(1 for sql in seen if "INSERT INTO 'main'.'versions_fts_idx'" in sql)
+
+
+def test_a_feed_is_indexed_in_one_flush_not_one_an_entry(db, httpserver):
+    """FTS5 writes out what it holds when a savepoint opens: a savepoint an entry made
+    one index segment an entry, and merging them cost more CPU than the indexing."""
+    httpserver.expect_request("/feed").respond_with_data(rss(items(40)), content_type=XML)
+    feedstore.add_feed(db, httpserver.url_for("/feed"))
+    writes = _fts_segment_writes(db, lambda: fetch(db))
+    assert db["articles"].count == 40
+    assert writes <= 3
+    hits = db.execute("select count(*) from versions_fts where versions_fts match 'Taliban'")
+    assert hits.fetchone()[0] == 40
+
+
+def test_a_failing_entry_costs_its_feed_one_more_pass_and_nothing_else(db, httpserver):
+    """Stored under one savepoint first; when an entry fails, the feed is stored again
+    entry by entry: the others stored once each, indexed, and counted once."""
+    httpserver.expect_request("/feed").respond_with_data(rss(items(30)), content_type=XML)
+    feedstore.add_feed(db, httpserver.url_for("/feed"))
+    db.execute(
+        """create trigger fail_a17 before insert on articles when new.guid = 'feed1:a-17'
+           begin select raise(abort, 'simulated failure'); end"""
+    )
+    report = fetch(db)
+    assert (report.new_articles, report.feeds[0].skipped, report.feeds[0].seen) == (29, 1, 0)
+    assert db["articles"].count == 29 and db["version_rows"].count == 29
+    hits = db.execute("select count(*) from versions_fts where versions_fts match 'Taliban'")
+    assert hits.fetchone()[0] == 29
+    assert "simulated failure" in report.feeds[0].skip_reasons[0]

@@ -73,9 +73,16 @@ def insert_article(db: Database, row: dict[str, Any]) -> int:
     return _insert(db, "articles", row)
 
 
-def insert_version(db: Database, row: dict[str, Any]) -> int:
+def insert_version(db: Database, row: dict[str, Any], *, index: bool = True) -> int:
     """Store a version (``text`` packed: against its article's previous version when
-    that makes it small, else on its own)."""
+    that makes it small, else on its own) and add it to the full-text index.
+
+    ``index`` False: the caller indexes it (:func:`index_texts`) before its transaction
+    ends. FTS5 writes out its pending terms whenever a statement or savepoint opens a
+    savepoint, and most statements a fetch makes for each entry do (an ``insert or
+    replace``, a trigger): indexed one by one, a feed's versions made a segment of the
+    index each, and merging them cost more CPU than indexing them. Indexed together at
+    the end of the feed, they make one."""
     codec = texts.codec(db)
     stored = dict(row)
     text = stored["text"]
@@ -83,6 +90,11 @@ def insert_version(db: Database, row: dict[str, Any]) -> int:
     for column in ("text_hash", "content_hash"):
         stored[column] = _digest(stored[column])
     version_id = _insert(db, "version_rows", stored)
+    if index:
+        db.conn.execute(
+            "insert into versions_fts (rowid, text, title) values (?, ?, ?)",
+            [version_id, text, row["title"]],
+        )
     if not codec.dictionary() and version_id >= texts.TRAIN_AT and version_id % 500 == 0:
         _train(db, codec)
     return version_id
@@ -163,9 +175,17 @@ def pack_plain(db: Database, after: int, limit: int) -> int | None:
     return int(rows[-1][0])
 
 
-def index_texts(db: Database, after: int, upto: int) -> None:
-    """Add versions ``after < id <= upto`` to the full-text index (those stored before
-    the index was remade: later ones are indexed by the triggers as they are stored)."""
+def last_version_id(db: Database) -> int:
+    """The highest version id stored (0: none)."""
+    return int(db.conn.execute("select coalesce(max(id), 0) from version_rows").fetchone()[0])
+
+
+def index_texts(db: Database, after: int, upto: int | None = None) -> None:
+    """Add versions ``after < id <= upto`` (``upto`` None: every later one) to the
+    full-text index: those stored before the index was remade, or with ``index=False``
+    (:func:`insert_version`)."""
+    if upto is None:
+        upto = last_version_id(db)
     db.conn.execute(
         "insert into versions_fts (rowid, text, title) "
         "select id, text, title from versions where id > ? and id <= ?",

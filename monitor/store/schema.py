@@ -11,6 +11,7 @@ rows need derived data, a migration records a request in ``backfills`` and
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlite_utils import Database, Migrations
@@ -519,3 +520,27 @@ def m160_stories_generation(db: Database) -> None:
                 AFTER {event} ON stories
                 BEGIN UPDATE stories_generation SET n = random() WHERE id = 1; END"""
         )
+
+
+@migrations()
+def m170_fts_written_with_the_row(db: Database) -> None:
+    """The full-text index is written by the statement that stores a version
+    (:func:`monitor.store.articles.insert_version`), not by the ``versions_ai`` trigger:
+    FTS5 writes out its pending terms at every savepoint, and a trigger runs inside its
+    statement's savepoint, so each version became a segment of its own and merging them
+    cost more CPU than indexing. A plain SQL insert into the ``versions`` view still
+    indexes its row (the view's insert trigger does)."""
+    db.execute("DROP TRIGGER IF EXISTS versions_ai")
+    found = db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'versions_ii'"
+    ).fetchone()
+    if found is not None and "versions_fts" not in found[0]:
+        db.execute("DROP TRIGGER versions_ii")
+        db.execute(re.sub(r"END\s*$", _VIEW_INSERT_INDEXES + "\nEND", found[0].rstrip()))
+
+
+#: what the ``versions`` view's insert trigger adds after storing the row
+_VIEW_INSERT_INDEXES = (
+    "INSERT INTO versions_fts (rowid, text, title) "
+    "VALUES (last_insert_rowid(), new.text, new.title);"
+)

@@ -50,6 +50,15 @@ class Codec:
         self._current: int | None = None  # dict id new texts use; 0: none yet
         self._looked = False
 
+    def forget(self) -> None:
+        """Read the dictionaries from the database again on next use."""
+        self._dicts.clear()
+        self._dctx.clear()
+        self._cctx = None
+        self._cctx_dict = -1
+        self._current = None
+        self._looked = False
+
     # -- reading
 
     def unpack(self, packed: Any, base: Any = None) -> Any:
@@ -175,6 +184,14 @@ def register(conn: sqlite3.Connection) -> Codec:
     codec = Codec(conn)
     conn.create_function("monitor_text", 2, codec.unpack, deterministic=True)
     return codec
+
+
+def forget(db: Database) -> None:
+    """Drop what the database's codec remembers of ``text_dicts``: after a rollback, a
+    dictionary trained in the rolled-back part is gone (and a later one may get its id)."""
+    found = getattr(db, "_monitor_codec", None)
+    if found is not None:
+        found.forget()
 
 
 def codec(db: Database) -> Codec:
