@@ -387,9 +387,13 @@ with open(out, "w") as f:
 
 #: `monitor ARGS` with the CPU time of tagging (theme tags and story rules, computed
 #: for every stored version) written to argv[1]: another part of the project, counted
-#: apart. thread_time: tagging runs in the main thread, downloads in others.
+#: apart. thread_time: tagging runs in the main thread, downloads in others. The lean
+#: import hook first, as the CLI installs it (importing monitor.derive before it would
+#: load pandas and numpy through sqlite-utils: +50 MB that `monitor fetch` never has).
 MONITOR_TIMING_TAGS = r"""
 import sys, time
+from monitor import lean
+lean.install()  # as monitor.cli.main does, before anything imports sqlite-utils
 from monitor import derive
 from monitor.cli import main
 
