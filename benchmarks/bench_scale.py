@@ -190,12 +190,17 @@ def replicate(seed: Path, path: Path, copies: int = REPLICAS) -> None:
     story memberships come along. Rows are inserted in time order (ids keep growing
     with time, as stored ones do) into a database made by the code under test; FTS5
     indexes every version in one ``rebuild`` (the insert trigger is set aside while
-    copying). The term statistics start empty, as on a database made before they
-    existed.
+    copying). Texts are copied as stored in ``version_rows`` (packed with the seed's
+    dictionaries, which come along, or deltas against their copied base), so the
+    copy has the seed's storage format: the seed is migrated by the code under test
+    first. The term statistics and caches start empty, as on a database made before
+    they existed.
     """
+    import monitor
     from monitor.store import db as dbmod
     from monitor.themes import stories
 
+    monitor.open(seed).db.conn.close()  # migrated (and its texts packed) by the code under test
     tmp = path.with_suffix(".building")
     for p in (tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):
         p.unlink(missing_ok=True)
@@ -203,6 +208,7 @@ def replicate(seed: Path, path: Path, copies: int = REPLICAS) -> None:
     stories.ensure_builtin(db)
     conn = db.conn
     conn.execute("attach database ? as src", [str(seed)])
+    conn.execute("insert into text_dicts select * from src.text_dicts")
     conn.execute("create temp table k (k integer primary key)")
     conn.executemany("insert into k values (?)", [(i,) for i in range(copies)])
     trigger = conn.execute(
@@ -227,9 +233,10 @@ def replicate(seed: Path, path: Path, copies: int = REPLICAS) -> None:
             **{c: shift(c) for c in ("published_at", "dated_at", "first_seen_at", "last_seen_at")},
             "last_checked_at": shift("last_checked_at"),
         },
-        "versions": {
+        "version_rows": {
             "id": new_id("id"),
             "article_id": new_id("article_id"),
+            "base_id": new_id("base_id"),  # null stays null
             "observed_at": shift("observed_at"),
             "published_at": shift("published_at"),
         },
@@ -271,6 +278,8 @@ def replicate(seed: Path, path: Path, copies: int = REPLICAS) -> None:
         rate = top * n / (time.process_time() - started)
         print(f"  replicated {table} ({rate:,.0f} rows/CPU-s so far)", file=sys.stderr)
     conn.execute("insert or replace into story_tagging select * from src.story_tagging")
+    # the last version a retag covered: its copies too
+    conn.execute(f"update story_tagging set last_id = last_id * {n} where last_id is not null")
     # the memberships came with the articles: nothing is left to fill in
     conn.execute("delete from backfills where name not in (select name from src.backfills)")
     conn.commit()
