@@ -329,9 +329,65 @@ def _options(opts: dict[str, object], all_versions: bool = False) -> object:
     return SearchOptions(all_versions=all_versions, **kwargs)  # type: ignore[arg-type]
 
 
+def cli_search(path: Path, query: str, opts: dict[str, object], all_versions: bool) -> None:
+    """One ``monitor search`` the way the command line runs it (``monitor.cli.main``: the
+    same imports, the rendering to a pipe), then this process's CPU and peak RSS on
+    stderr as JSON."""
+    import contextlib
+    import io
+
+    from monitor import cli
+
+    argv = ["monitor", "--db", str(path), "search", query, "--json"]
+    for name, value in opts.items():
+        argv += [f"--{name}", str(value)]
+    if all_versions:
+        argv.append("--all-versions")
+    sys.argv = argv
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):
+        cli.main()
+    report = {"cpu": time.process_time(), "rss_mb": _peak_rss_mb(), "bytes": len(out.getvalue())}
+    print(json.dumps(report), file=sys.stderr)
+
+
+def _cli_searches(path: Path) -> dict[str, object]:
+    """Each query of :func:`queries` (and 10 with ``--all-versions``) as its own
+    ``monitor search`` process: per process CPU (start-up included) and peak RSS."""
+    runs = [(q, o, False) for q, o in queries()] + [(q, {}, True) for q, _ in queries()[:10]]
+    cpus, rss = [], []
+    for q, o, every in runs:
+        done = subprocess.run(
+            [sys.executable, __file__, "--cli-search", json.dumps([str(path), q, o, every])],
+            check=True,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        row = json.loads(done.stderr.strip().splitlines()[-1])
+        if not row["bytes"]:
+            raise SystemExit(f"search {q!r} {o}: no output; {done.stderr[-300:]}")
+        cpus.append(float(row["cpu"]))
+        rss.append(float(row["rss_mb"]))
+    cpus.sort()
+    return {
+        "p50": statistics.median(cpus),
+        "p95": cpus[int(len(cpus) * 0.95) - 1],
+        "median_rss_mb": statistics.median(rss),
+        "max_rss_mb": max(rss),
+        "rss_mb": max(rss),
+    }
+
+
 def measure(op: str, path: Path) -> dict[str, object]:
     """Run one operation on the database at ``path`` in this process."""
     import monitor
+
+    if op == "search-cli":
+        return _cli_searches(path)
+    from monitor import lean
+
+    lean.install()  # as ``monitor.cli.main`` does: the libraries' optional extras stay out
 
     m = monitor.open(path)
     db = m.db
@@ -399,9 +455,10 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-OPS = ["search", "search-all", "changes", "themes", "retag", "storage"]
+OPS = ["search", "search-all", "search-cli", "changes", "themes", "retag", "storage"]
 METRIC = {
     "search": ["p50", "p95"],
+    "search-cli": ["p50", "max_rss_mb"],
     "search-all": ["p50", "p95"],
     "changes": ["first", "cpu"],
     "themes": ["first", "cpu"],
@@ -426,7 +483,12 @@ def main() -> None:
     parser.add_argument("--only", default=",".join(OPS), help="comma-separated: " + ",".join(OPS))
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--cli-search", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.cli_search:
+        db, q, o, every = json.loads(args.cli_search)
+        cli_search(Path(db), q, o, every)
+        return
     if args.measure:
         print(json.dumps(measure(args.measure, Path(args.db))))
         return
