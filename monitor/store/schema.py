@@ -501,3 +501,14 @@ def m130_story_tagging_spec(db: Database) -> None:
         db.execute("ALTER TABLE story_tagging ADD COLUMN spec TEXT")
     if "last_id" not in columns:
         db.execute("ALTER TABLE story_tagging ADD COLUMN last_id INTEGER")
+
+
+@migrations()
+def m140_theme_days(db: Database) -> None:
+    """``themes`` counts from ``theme_days`` (per story, theme, day and source: the
+    articles whose current version carries the tag), filled here in one grouped pass
+    and kept by triggers (see schema_themedays); it replaces the ``theme_months`` cache."""
+    from monitor.store import schema_themedays
+
+    schema_themedays.apply(db)
+    db.execute("DROP TABLE IF EXISTS theme_months")
