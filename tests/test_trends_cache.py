@@ -109,9 +109,18 @@ WINDOWS = [
 def counts_hold(db) -> None:
     """``theme_days`` (its non-zero rows) equals a fresh count of every current tag."""
     kept = db.execute(
-        "select story, theme, day, source, articles from theme_days where articles != 0"
+        "select story, theme, source, day, articles from theme_days where articles != 0"
     ).fetchall()
-    assert sorted(kept) == sorted(db.execute(schema_themedays.COUNT).fetchall())
+    fresh = db.execute(schema_themedays.COUNT).fetchall()
+    assert sorted(kept) == sorted(fresh)
+    totals: dict[tuple[str, str, str], int] = {}
+    for story, theme, _source, day, count in fresh:
+        totals[story, theme, day] = totals.get((story, theme, day), 0) + count
+    assert sorted(
+        db.execute(
+            "select story, theme, day, articles from theme_day_totals where articles != 0"
+        ).fetchall()
+    ) == sorted((*key, count) for key, count in totals.items())
 
 
 def check(db) -> None:
@@ -154,6 +163,7 @@ def test_migration_fills_the_counts_of_an_older_database(archive):
     for name in schema_themedays.TRIGGERS:
         archive.execute(f"drop trigger {name}")
     archive.execute("drop table theme_days")
+    archive.execute("drop table theme_day_totals")
     add_article(archive, "https://late/1", "Talks", SENTENCES[0], story=STORY)
     add_article(archive, "https://a/7", "Edited again", SENTENCES[2], story=STORY)
     with archive.atomic():

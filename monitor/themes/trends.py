@@ -153,10 +153,12 @@ def theme_trends(
     edges: dict[tuple[str, str], tuple[str, str]] = {}  # (theme, day) -> first, last
     for theme, day, count, first, last, names in _day_rows(db, story, since, until):
         trend = found.setdefault(theme, trends.get(theme) or ThemeTrend(theme, theme))
+        sources.setdefault(theme, set()).update(names)
+        if not day:  # a theme's sources alone
+            continue
         trend.articles += count
         key = period_key(day, by)
         trend.periods[key] = trend.periods.get(key, 0) + count
-        sources.setdefault(theme, set()).update(names)
         low, high = days.get(theme, (day, day))
         days[theme] = (min(low, day), max(high, day))
         if first is not None and last is not None:
@@ -178,39 +180,47 @@ def _day_rows(
     db: Database, story: str, since: str | None, until: str | None
 ) -> Iterator[tuple[str, str, int, str | None, str | None, set[str]]]:
     """(theme, day, articles, first, last, sources) of the story's tagged current versions
-    dated in the window. Whole days come from ``theme_days`` (counts kept by triggers as
-    tags and articles change: a few rows a theme and day, whatever the archive holds;
-    ``first``/``last`` None); the window's partial first and last days are counted
-    from their articles."""
+    dated in the window. Whole days come from ``theme_day_totals`` and ``theme_days``
+    (counts kept by triggers as tags and articles change: a row a theme and day, and two
+    index seeks a theme and source, whatever the archive holds; ``first``/``last``
+    None); the window's partial first and last days are counted from their articles."""
     low = since[:10] if since else None
     high = until[:10] if until else None
-    partial = sorted({d for d in (low, high) if d})
-    clauses, params = ["story = ?", "articles > 0"], [story]
-    if low:
-        clauses.append("day > ?")
-        params.append(low)
-    if high:
-        clauses.append("day < ?")
-        params.append(high)
-    where = " and ".join(clauses)
-    names: dict[str, set[str]] = {}
-    for theme, source in db.execute(
-        f"select theme, source from theme_days where {where} and source != '' "
-        "group by theme, source",
-        params,
-    ):
-        names.setdefault(theme, set()).add(source)
-    rows = db.execute(
-        f"select theme, day, sum(articles) from theme_days where {where} group by theme, day",
-        params,
+    window = {"story": story, "low": low, "high": high}
+    days = (
+        "articles > 0" + (" and day > :low" if low else "") + (" and day < :high" if high else "")
     )
-    for theme, day, count in rows:
-        yield theme, day, int(count), None, None, names.pop(theme, set())
-    for day in partial:
+    themes: set[str] = set()
+    for theme, day, count in db.execute(
+        f"select theme, day, articles from theme_day_totals where story = :story and {days}",
+        window,
+    ):
+        themes.add(theme)
+        yield theme, day, int(count), None, None, set()
+    for theme in sorted(themes):
+        yield theme, "", 0, None, None, _sources(db, {**window, "theme": theme}, days)
+    for day in sorted({d for d in (low, high) if d}):
         for theme, count, first, last, seen in _aggregate(
             db, story, day, _next_day(day), since, until
         ):
             yield theme, day, count, first, last, {n for n in json.loads(seen) if n}
+
+
+def _sources(db: Database, params: dict[str, Any], days: str) -> set[str]:
+    """The sources with an article of a theme on a day matching ``days``: the theme's
+    sources walked in the index one seek each (however many days each has), each
+    looked up once in the window."""
+    sql = f"""with recursive s(source) as (
+                select (select min(source) from theme_days
+                        where story = :story and theme = :theme)
+                union all
+                select (select min(source) from theme_days
+                        where story = :story and theme = :theme and source > s.source)
+                from s where s.source is not null)
+              select source from s where source is not null and source != ''
+              and exists (select 1 from theme_days where story = :story and theme = :theme
+                          and source = s.source and {days})"""
+    return {row[0] for row in db.execute(sql, params)}
 
 
 def _first_and_last(
