@@ -11,12 +11,14 @@ synthetic words) with story sentences mixed in, over 20 sources, two years, and
 about 1.25 versions per article (small edits). Sizes above 100k are the database
 a tenth their size replicated (:func:`replicate`: storing a version now runs the
 full edit analysis, and 1M versions through ingest took CPU-hours). They are cached under
-``/tmp/monitor-bench-scale/`` (delete it to rebuild; a cached database is
-migrated by the code under test when opened).
+``/tmp/monitor-bench-scale/``, or ``$BENCH_SCALE_DIR`` (delete it to rebuild; a cached
+database is migrated by the code under test when opened).
 
 Each operation runs in its own Python process (so its peak RSS is its own:
 ``VmHWM`` of that process, the interpreter included) and reports CPU time
-(``time.process_time``). For each operation the fitted growth exponent
+(``time.process_time``), with the command line's imports (``monitor.lean``: no pandas
+or numpy through sqlite-utils); ``search-cli`` runs each query as its own ``monitor
+search`` process and reports the highest peak RSS. For each operation the fitted growth exponent
 ``b`` of ``cost ~ versions^b`` over the sizes measured is printed.
 """
 
