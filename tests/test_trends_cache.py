@@ -1,6 +1,7 @@
-"""themes reads whole months from the ``theme_months`` cache: the trends equal the
-one-pass aggregate over every tag (the code before the cache, kept here), cold and
-warm, and after new articles, edits, deletions and a retag."""
+"""themes counts whole days from ``theme_days`` (kept by triggers): the trends equal the
+one-pass aggregate over every tag (the code before the counts, kept here), and the
+table equals a fresh count, after new articles, edits, deletions, source and date
+changes, replaced and renamed tags, a retag, and plain SQL writes."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from conftest import add_article
 
 from monitor import derive
+from monitor.store import schema_themedays
 from monitor.themes import stories
 from monitor.themes.trends import ThemeTrend, period_key, theme_trends
 
@@ -104,7 +106,25 @@ WINDOWS = [
 ]
 
 
+def counts_hold(db) -> None:
+    """``theme_days`` (its non-zero rows) equals a fresh count of every current tag."""
+    kept = db.execute(
+        "select story, theme, source, day, articles from theme_days where articles != 0"
+    ).fetchall()
+    fresh = db.execute(schema_themedays.COUNT).fetchall()
+    assert sorted(kept) == sorted(fresh)
+    totals: dict[tuple[str, str, str], int] = {}
+    for story, theme, _source, day, count in fresh:
+        totals[story, theme, day] = totals.get((story, theme, day), 0) + count
+    assert sorted(
+        db.execute(
+            "select story, theme, day, articles from theme_day_totals where articles != 0"
+        ).fetchall()
+    ) == sorted((*key, count) for key, count in totals.items())
+
+
 def check(db) -> None:
+    counts_hold(db)
     for by, since, until in WINDOWS:
         expected = [t.as_dict() for t in old_trends(db, STORY, by, since, until)]
         assert [t.as_dict() for t in theme_trends(db, STORY, by, since, until)] == expected
@@ -112,9 +132,75 @@ def check(db) -> None:
 
 
 def test_trends_equal_the_aggregate_of_every_tag(archive):
-    check(archive)  # cold: counted and cached
-    assert archive.execute("select count(*) from theme_months").fetchone()[0] >= 3
-    check(archive)  # warm: from the cache
+    check(archive)
+    assert archive.execute("select count(*) from theme_days").fetchone()[0] >= 20
+    check(archive)  # reading changes nothing
+
+
+def test_windows_cut_inside_a_day(archive):
+    """Partial first and last days are counted from their articles, to the second."""
+    times = [
+        r[0]
+        for r in archive.execute(
+            "select distinct dated_at from articles where dated_at >= '2026-07' order by 1"
+        )
+    ]
+    for since, until in [(times[3], times[-4]), (times[5], times[5]), (times[9], None)]:
+        for by in ("day", "month"):
+            expected = [t.as_dict() for t in old_trends(archive, STORY, by, since, until)]
+            assert [t.as_dict() for t in theme_trends(archive, STORY, by, since, until)] == (
+                expected
+            )
+    later = times[-1][:10] + "T23:59:59Z"
+    assert theme_trends(archive, STORY, "day", later, times[0]) == [
+        t for t in theme_trends(archive, STORY, "day", later, times[0]) if not t.articles
+    ]
+
+
+def test_migration_fills_the_counts_of_an_older_database(archive):
+    """The migration counts the tags already stored: the triggers dropped (as before
+    m140) while more is stored, then the table made again."""
+    for name in schema_themedays.TRIGGERS:
+        archive.execute(f"drop trigger {name}")
+    archive.execute("drop table theme_days")
+    archive.execute("drop table theme_day_totals")
+    add_article(archive, "https://late/1", "Talks", SENTENCES[0], story=STORY)
+    add_article(archive, "https://a/7", "Edited again", SENTENCES[2], story=STORY)
+    with archive.atomic():
+        schema_themedays.apply(archive)
+    check(archive)
+
+
+def test_counts_follow_plain_sql_writes(archive):
+    """Writes by other tools (Datasette, sqlite-utils, plain SQL) keep the counts."""
+    vid, story, theme = archive.execute(
+        "select vt.version_id, vt.story, vt.theme from version_themes vt "
+        "join versions v on v.id = vt.version_id "
+        "join articles a on a.id = v.article_id and a.current_version = v.number limit 1"
+    ).fetchone()
+    # a replaced tag counts once, with recursive triggers on (sqlite-utils) or off (the
+    # sqlite3 shell: SQLite runs no delete trigger for the replaced row)
+    for recursive in ("on", "off", "on"):
+        archive.execute(f"pragma recursive_triggers = {recursive}")
+        archive.execute(
+            "insert or replace into version_themes (version_id, story, theme, score, evidence) "
+            "values (?, ?, ?, 9.0, null)",
+            [vid, story, theme],
+        )
+        counts_hold(archive)
+    archive.execute(
+        "update version_themes set theme = 'renamed' where version_id = ? and theme = ?",
+        [vid, theme],
+    )
+    counts_hold(archive)
+    archive.execute("update articles set dated_at = '2026-05-02T10:00:00Z' where id = 5")
+    archive.execute("update articles set source = null where id = 6")
+    archive.execute("update articles set current_version = 1 where version_count > 1")
+    counts_hold(archive)
+    archive.execute("delete from version_rows where id = ?", [vid])
+    archive.execute("delete from articles where id % 7 = 0")
+    archive.conn.commit()
+    check(archive)
 
 
 def test_cached_months_follow_changes_and_retags(archive):

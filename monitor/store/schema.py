@@ -505,6 +505,17 @@ def m130_story_tagging_spec(db: Database) -> None:
 
 
 @migrations()
+def m140_theme_days(db: Database) -> None:
+    """``themes`` counts from ``theme_days`` (per story, theme, day and source: the
+    articles whose current version carries the tag), filled here in one grouped pass
+    and kept by triggers (see schema_themedays); it replaces the ``theme_months`` cache."""
+    from monitor.store import schema_themedays
+
+    schema_themedays.apply(db)
+    db.execute("DROP TABLE IF EXISTS theme_months")
+
+
+@migrations()
 def m160_stories_generation(db: Database) -> None:
     """A number that every change to ``stories`` replaces (by triggers, whoever writes):
     a process keeps its compiled taxonomies while it stays put instead of reading every

@@ -18,7 +18,6 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from monitor.errors import InputError
-from monitor.store import trendcache
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -150,14 +149,21 @@ def theme_trends(
     }
     found: dict[str, ThemeTrend] = {}
     sources: dict[str, set[str]] = {}
-    for theme, day, count, first, last, names in _month_rows(db, story, since, until):
+    days: dict[str, tuple[str, str]] = {}  # theme -> its first and last day
+    edges: dict[tuple[str, str], tuple[str, str]] = {}  # (theme, day) -> first, last
+    for theme, day, count, first, last, names in _day_rows(db, story, since, until):
         trend = found.setdefault(theme, trends.get(theme) or ThemeTrend(theme, theme))
+        sources.setdefault(theme, set()).update(names)
+        if not day:  # a theme's sources alone
+            continue
         trend.articles += count
-        trend.first_seen = first if trend.first_seen is None else min(trend.first_seen, first)
-        trend.last_seen = last if trend.last_seen is None else max(trend.last_seen, last)
         key = period_key(day, by)
         trend.periods[key] = trend.periods.get(key, 0) + count
-        sources.setdefault(theme, set()).update(n for n in names if n)
+        low, high = days.get(theme, (day, day))
+        days[theme] = (min(low, day), max(high, day))
+        if first is not None and last is not None:
+            edges[theme, day] = (first, last)
+    _first_and_last(db, story, found, days, edges)
     for theme in sorted(found):  # themes no longer in the taxonomy, after it
         trends.setdefault(theme, found[theme])
     for theme, seen in sources.items():
@@ -166,50 +172,99 @@ def theme_trends(
     return sorted(trends.values(), key=lambda t: (-t.articles, order[t.theme]))
 
 
-def _next_month(month: str) -> str:
-    year, mon = int(month[:4]), int(month[5:7])
-    return f"{year + mon // 12:04d}-{mon % 12 + 1:02d}"
+def _next_day(day: str) -> str:
+    return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
 
 
-def _month_rows(
+def _day_rows(
     db: Database, story: str, since: str | None, until: str | None
-) -> Iterator[tuple[str, str, int, str, str, list[str | None]]]:
+) -> Iterator[tuple[str, str, int, str | None, str | None, set[str]]]:
     """(theme, day, articles, first, last, sources) of the story's tagged current versions
-    dated in the window, month by month: a month wholly inside the window from the
-    ``theme_months`` cache while its fingerprint holds, else aggregated by SQLite
-    (whatever the number of tags, memory stays flat) and, when whole, cached."""
-    for month, fingerprint in sorted(trendcache.fingerprints(db, story).items()):
-        if (since and month < since[:7]) or (until and month > until[:7]):
-            continue
-        whole = not (since and month == since[:7]) and not (until and month == until[:7])
-        rows = trendcache.cached(db, story, month, fingerprint) if whole else None
-        if rows is None:
-            rows = _aggregate(db, story, month, since, until)
-            if whole:
-                trendcache.save(db, story, month, fingerprint, rows)
-        for theme, day, count, first, last, names in rows:
-            yield theme, day, count, first, last, json.loads(names)
+    dated in the window. Whole days come from ``theme_day_totals`` and ``theme_days``
+    (counts kept by triggers as tags and articles change: a row a theme and day, and two
+    index seeks a theme and source, whatever the archive holds; ``first``/``last``
+    None); the window's partial first and last days are counted from their articles."""
+    low = since[:10] if since else None
+    high = until[:10] if until else None
+    window = {"story": story, "low": low, "high": high}
+    days = (
+        "articles > 0" + (" and day > :low" if low else "") + (" and day < :high" if high else "")
+    )
+    themes: set[str] = set()
+    for theme, day, count in db.execute(
+        f"select theme, day, articles from theme_day_totals where story = :story and {days}",
+        window,
+    ):
+        themes.add(theme)
+        yield theme, day, int(count), None, None, set()
+    for theme in sorted(themes):
+        yield theme, "", 0, None, None, _sources(db, {**window, "theme": theme}, days)
+    for day in sorted({d for d in (low, high) if d}):
+        for theme, count, first, last, seen in _aggregate(
+            db, story, day, _next_day(day), since, until
+        ):
+            yield theme, day, count, first, last, {n for n in json.loads(seen) if n}
+
+
+def _sources(db: Database, params: dict[str, Any], days: str) -> set[str]:
+    """The sources with an article of a theme on a day matching ``days``: the theme's
+    sources walked in the index one seek each (however many days each has), each
+    looked up once in the window."""
+    sql = f"""with recursive s(source) as (
+                select (select min(source) from theme_days
+                        where story = :story and theme = :theme)
+                union all
+                select (select min(source) from theme_days
+                        where story = :story and theme = :theme and source > s.source)
+                from s where s.source is not null)
+              select source from s where source is not null and source != ''
+              and exists (select 1 from theme_days where story = :story and theme = :theme
+                          and source = s.source and {days})"""
+    return {row[0] for row in db.execute(sql, params)}
+
+
+def _first_and_last(
+    db: Database,
+    story: str,
+    found: dict[str, ThemeTrend],
+    days: dict[str, tuple[str, str]],
+    edges: dict[tuple[str, str], tuple[str, str]],
+) -> None:
+    """Each theme's first and last article time: from the articles of its first and
+    last day (one query a day, few days: themes mostly start and end on the same)."""
+    wanted = {d for theme, pair in days.items() for d in pair if d} - {d for _t, d in edges}
+    for day in sorted(wanted):
+        for theme, _count, first, last, _seen in _aggregate(
+            db, story, day, _next_day(day), None, None
+        ):
+            edges[theme, day] = (first, last)
+    for theme, (low, high) in days.items():
+        trend = found[theme]
+        trend.first_seen = edges[theme, low][0] if (theme, low) in edges else None
+        trend.last_seen = edges[theme, high][1] if (theme, high) in edges else None
 
 
 def _aggregate(
-    db: Database, story: str, month: str, since: str | None, until: str | None
+    db: Database, story: str, low: str, high: str, since: str | None, until: str | None
 ) -> list[Any]:
+    """(theme, articles, first, last, sources JSON) of the story's tagged current
+    versions dated from ``low`` to before ``high`` (and in the window)."""
     clauses = ["vt.story = ?", "a.dated_at >= ?", "a.dated_at < ?"]
-    params: list[Any] = [story, month, _next_month(month)]
+    params: list[Any] = [story, low, high]
     if since:
         clauses.append("a.dated_at >= ?")
         params.append(since)
     if until:
         clauses.append("a.dated_at <= ?")
         params.append(until)
-    # the join runs from the month's articles (through an index that holds their date,
+    # the join runs from the day's articles (through an index that holds their date,
     # current version and source) to their current versions' tags, reading no text
-    sql = f"""select vt.theme, substr(a.dated_at, 1, 10), count(*), min(a.dated_at),
-                     max(a.dated_at), json_group_array(distinct nullif(a.source, ''))
-              from articles a
+    sql = f"""select vt.theme, count(*), min(a.dated_at), max(a.dated_at),
+                     json_group_array(distinct nullif(a.source, ''))
+              from articles a indexed by articles_dated_current
               cross join versions v on v.article_id = a.id and v.number = a.current_version
               cross join version_themes vt on vt.version_id = v.id
-              where {" and ".join(clauses)} group by 1, 2"""
+              where {" and ".join(clauses)} group by 1"""
     return [list(row) for row in db.execute(sql, params)]
 
 
