@@ -433,7 +433,6 @@ def _version_row(
         "byline": obs.byline,
         "published_at": obs.published_at,
         "text": text,
-        "text_hash": _sha256(text),  # = text_hash(): the text is normalised
         "content_hash": digest,
         "words": word_count(text),
         "origin": obs.origin,
