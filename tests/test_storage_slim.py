@@ -9,7 +9,7 @@ import sqlite3
 from sqlite_utils import Database
 
 from monitor.store import db as dbmod
-from monitor.store import schema, schema_slim, texts
+from monitor.store import schema, texts
 from monitor.text import evidence
 
 NOW = "2025-10-01T00:00:00Z"
@@ -22,7 +22,7 @@ def _sha(text: str) -> str:
 
 def _made_before_m140(path) -> None:
     """A database as the release before m140 left it: text hashes stored, tags with their
-    snippet, article_stories with a rowid, FTS5's default automerge."""
+    snippet, article_stories with a rowid."""
     conn = sqlite3.connect(path)
     texts.register(conn)
     old = Database(conn)
@@ -80,9 +80,6 @@ def test_m140_drops_what_nothing_reads_and_reads_the_same(db_path):
     assert "WITHOUT ROWID" in db["article_stories"].schema
     indexes = {i.name for i in db["articles"].indexes}
     assert "articles_dated_at" not in indexes and "articles_dated_current" in indexes
-    assert db.execute("select v from versions_fts_config where k = 'automerge'").fetchone() == (
-        schema_slim.AUTOMERGE,
-    )
     db.execute("insert into versions_fts(versions_fts) values ('integrity-check')")
     # the views over the view still read
     assert db.execute("select count(*) from current_articles").fetchone() == (2,)

@@ -507,8 +507,8 @@ def m130_story_tagging_spec(db: Database) -> None:
 def m140_slimmer_rows(db: Database) -> None:
     """What a fresh database stored that nothing reads: ``version_rows.text_hash`` (the
     ``versions`` view computes it), the index ``articles_dated_at`` (``articles_dated_current``
-    begins with its column), the rowid of ``article_stories``; and the full-text index
-    merges its segments sooner (:mod:`monitor.store.schema_slim` says how much each saves)."""
+    begins with its column) and the rowid of ``article_stories``
+    (:mod:`monitor.store.schema_slim` says how much each saves)."""
     from monitor.store import schema_slim
 
     schema_slim.apply(db)
