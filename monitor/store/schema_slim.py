@@ -14,7 +14,7 @@ version of a 600-word article:
 
 Measured and left as it is: FTS5's ``automerge`` 2 (its default is 4) keeps ~20 bytes
 less of index in use, but frees more pages as it merges (the file is larger on average
-while a database grows) for ~30 % more indexing CPU.
+while a database grows) for 30–40 % more indexing CPU (``benchmarks/bench_fts_merge.py``).
 """
 
 from __future__ import annotations
