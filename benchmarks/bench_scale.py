@@ -126,8 +126,9 @@ class Texts:
         return "\n\n".join(paragraphs)
 
 
-def build(path: Path, versions: int, now: datetime) -> None:
-    """Store ``versions`` versions through :func:`monitor.ingest.store`, in batches."""
+def build(path: Path, versions: int, now: datetime, per_txn: int = 1000) -> None:
+    """Store ``versions`` versions through :func:`monitor.ingest.store`, ``per_txn`` a
+    transaction (``fetch`` commits one feed's entries at a time: tens)."""
     from monitor.ingest import Observation, store
     from monitor.store import db as dbmod
     from monitor.text.timeutil import iso
@@ -145,7 +146,7 @@ def build(path: Path, versions: int, now: datetime) -> None:
     live: list[tuple[Observation, datetime]] = []
     while stored < versions:
         with db.atomic():
-            for _ in range(min(1000, versions - stored)):
+            for _ in range(min(per_txn, versions - stored)):
                 if live and rng.random() < 0.2:  # an edit of a recent article
                     obs, when = live[rng.randrange(len(live))]
                     obs.text = texts.edit(obs.text)
@@ -169,7 +170,7 @@ def build(path: Path, versions: int, now: datetime) -> None:
                     live.append((obs, when))
                     live = live[-200:]
                 stored += 1
-        if stored % 20_000 == 0:
+        if stored % 20_000 < per_txn:
             rate = stored / (time.process_time() - started)
             print(f"  built {stored:,} versions ({rate:,.0f}/CPU-s)", file=sys.stderr)
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

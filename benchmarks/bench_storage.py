@@ -3,6 +3,10 @@
     python benchmarks/bench_storage.py DB              # split of DB (read only)
     python benchmarks/bench_storage.py DB --migrate    # on a copy: open (migrate and
                                                        # backfill), VACUUM into 8 KB pages
+    python benchmarks/bench_storage.py DB --build 10000 --per-txn 20
+                                    # build DB fresh through ingest (bench_scale's texts),
+                                    # 20 versions a transaction (as fetch commits a feed)
+    python benchmarks/bench_storage.py DB --detail     # every table and index
 
 DB is never changed: ``--migrate`` works on a copy next to it (``*.bench-copy``, removed
 after). Prints bytes per version of the file and of each part (``dbstat``): the
@@ -32,21 +36,48 @@ PARTS = [
 ]
 
 
-def split(path: Path) -> None:
+def split(path: Path, detail: bool = False) -> None:
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     table = "version_rows" if _has(conn, "version_rows") else "versions"
     (n,) = conn.execute(f"select count(*) from {table}").fetchone()
     (page_size,) = conn.execute("pragma page_size").fetchone()
+    (free,) = conn.execute("pragma freelist_count").fetchone()
     sizes = dict(conn.execute("select name, sum(pgsize) from dbstat group by name").fetchall())
     total = sum(sizes.values())
-    print(f"{path.name}: {n:,} versions, {page_size} B pages, {total / n:,.0f} B/version")
+    print(
+        f"{path.name}: {n:,} versions, {page_size} B pages, {total / n:,.0f} B/version "
+        f"in use, {free * page_size / n:,.0f} B/version free pages"
+    )
     left = dict(sizes)
     for label, prefixes in PARTS:
         names = [k for k in left if k.startswith(prefixes)]
         part = sum(left.pop(k) for k in names)
         print(f"  {label:<30} {part / n:8,.0f} B/version")
     print(f"  {'the rest':<30} {sum(left.values()) / n:8,.0f} B/version")
+    if detail:
+        rows = conn.execute(
+            "select name, sum(pgsize), sum(unused) from dbstat group by name order by 2 desc"
+        ).fetchall()
+        for name, size, unused in rows:
+            if size / n >= 1:
+                print(f"    {name:<38} {size / n:8,.1f} B/version ({unused / n:,.1f} unused)")
     conn.close()
+
+
+def build(path: Path, versions: int, per_txn: int) -> None:
+    """A fresh database of ``versions`` versions, built as ``bench_scale.py`` builds its
+    own, ``per_txn`` versions a transaction; prints the CPU it took."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from datetime import datetime, timezone
+
+    import bench_scale
+
+    if path.exists():
+        raise SystemExit(f"{path}: exists; --build makes a new database")
+    started = time.process_time()
+    bench_scale.build(path, versions, datetime.now(timezone.utc), per_txn=per_txn)
+    cpu = time.process_time() - started
+    print(f"built {versions:,} versions, {per_txn} a transaction: {cpu:.0f} CPU-s")
 
 
 def _has(conn: sqlite3.Connection, name: str) -> bool:
@@ -82,8 +113,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("db", type=Path)
     parser.add_argument("--migrate", action="store_true")
+    parser.add_argument("--build", type=int, metavar="N", help="build DB: N versions")
+    parser.add_argument("--per-txn", type=int, default=20, help="versions a transaction")
+    parser.add_argument("--detail", action="store_true", help="every table and index")
     args = parser.parse_args()
-    split(args.db)
+    if args.build:
+        build(args.db, args.build, args.per_txn)
+    split(args.db, args.detail)
     if args.migrate:
         copy = migrate(args.db)
         try:

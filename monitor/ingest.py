@@ -448,7 +448,6 @@ def _version_row(
         "byline": obs.byline,
         "published_at": obs.published_at,
         "text": text,
-        "text_hash": _sha256(text),  # = text_hash(): the text is normalised
         "content_hash": digest,
         "words": word_count(text) if words is None else words,
         "origin": obs.origin,

@@ -114,7 +114,9 @@ TABLES: dict[str, dict[str, Any]] = {
     },
     "version_themes": {
         "title": "Theme tags",
-        "description": "Which themes each version carries, with score and evidence.",
+        "description": "Which themes each version carries, with score and evidence: the "
+        'terms matched and, as "at", where the strongest is in the title and text (a blank '
+        "line between); monitor show --json and monitor export themes show its snippet.",
     },
     "feeds": {
         "title": "Feeds",

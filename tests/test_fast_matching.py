@@ -225,8 +225,12 @@ def test_any_within_is_the_plain_distance_check(places: list[int], place: int, w
 def test_tag_is_the_tagged_part_of_explain(text: str):
     fast, slow = _pair()
     expected = [
-        taxonomy.Hit(s.theme, s.score, s.terms, s.snippet) for s in slow.explain(text) if s.tagged
+        taxonomy.Hit(s.theme, s.score, s.terms, s.snippet, s.at)
+        for s in slow.explain(text)
+        if s.tagged
     ]
     got = fast.tag(text)
     assert got == expected
     assert [list(h.terms.items()) for h in got] == [list(h.terms.items()) for h in expected]
+    # a stored tag keeps only where its snippet is: the snippet made from it is the same
+    assert all(taxonomy.snippet(text, *h.at) == h.snippet for h in got)

@@ -151,7 +151,7 @@ def test_recheck_interval_grows_with_age(db):
     )  # fmt: skip
     db["version_rows"].insert(
         {"article_id": 1, "number": 1, "observed_at": "x", "title": "t", "text": "x",
-         "text_hash": "h", "content_hash": "h", "words": 1, "origin": "feed"}
+         "content_hash": "h", "words": 1, "origin": "feed"}
     )  # fmt: skip
     now = utcnow()
     cases = [

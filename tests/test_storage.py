@@ -4,6 +4,7 @@ an older database migrates, in batches that resume after an interruption."""
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import os
 import random
@@ -114,7 +115,7 @@ def trained(tmp_path_factory):
     rng = random.Random(5)
     with db.atomic():
         for _ in range(texts.TRAIN_AT):
-            _store(db, _article_text(rng))
+            _store(db, _article_text(rng, 600))
     yield db
     db.close()
 
@@ -135,9 +136,15 @@ def test_a_dictionary_is_trained_and_the_earlier_texts_packed(trained):
 
     frames = trained.execute("select text from version_rows where base_id is null").fetchall()
     assert all(zstandard.get_frame_parameters(f).dict_id != 0 for (f,) in frames)
-    # the hashes are stored as 32 bytes and read as the hex they were given as
-    assert trained.execute("select text_hash from versions limit 1").fetchone()[0] == "ab" * 32
-    assert trained.execute("select length(text_hash) from version_rows limit 1").fetchone() == (32,)
+    # the content hash is stored as 32 bytes and read as the hex it was given as; the text
+    # hash is not stored (m150): the view computes it from the text
+    assert trained.execute("select content_hash from versions limit 1").fetchone()[0] == "cd" * 32
+    assert trained.execute("select length(content_hash) from version_rows limit 1").fetchone() == (
+        32,
+    )
+    assert "text_hash" not in trained["version_rows"].columns_dict
+    text, text_hash = trained.execute("select text, text_hash from versions limit 1").fetchone()
+    assert text_hash == hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 _texts = st.text(alphabet=st.characters(codec="utf-8"), max_size=3000)
@@ -257,9 +264,10 @@ def test_plain_sql_insert_into_the_view_is_stored_and_indexed(db):
         " 'h', 'c', 3, 'file')",
         [article, NOW],
     )
+    # the text hash given is not stored: the view computes it from the text
     assert db.execute("select text, text_hash from versions where number = 2").fetchone() == (
         "Mujahid rejects talks",
-        "h",
+        hashlib.sha256(b"Mujahid rejects talks").hexdigest(),
     )
     hits = db.execute("select count(*) from versions_fts where versions_fts match 'mujahid'")
     assert hits.fetchone() == (1,)
@@ -424,7 +432,12 @@ def _old_database(path: Path, versions: int) -> dict[int, tuple[str, str]]:
 def _check_migrated(db: Database, stored: dict[int, tuple[str, str]]) -> None:
     got = {r[0]: (r[1], r[2]) for r in db.execute("select id, title, text from versions")}
     assert got == stored
-    assert db.execute("select text_hash from versions where id = 1").fetchone() == (f"{0:064x}",)
+    # the stored text hash is dropped (m150): the view computes it from the text
+    assert "text_hash" not in db["version_rows"].columns_dict
+    assert db.execute("select text_hash from versions where id = 1").fetchone() == (
+        hashlib.sha256(stored[1][1].encode("utf-8")).hexdigest(),
+    )
+    assert db.execute("select content_hash from versions where id = 1").fetchone() == (f"{1:064x}",)
     assert db.execute("select count(*) from version_themes").fetchone() == (len(stored),)
     assert "WITHOUT ROWID" in db["version_themes"].schema
     db.execute("insert into versions_fts(versions_fts) values ('integrity-check')")

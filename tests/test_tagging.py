@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from themes_helpers import add, labelled, tags_of
 
+from monitor.text.evidence import expand
 from monitor.themes import stories
 
 LABELLED = labelled()
@@ -64,8 +65,18 @@ def test_tag_keeps_score_and_evidence(db, tagged):
     # the longest term wins where terms overlap: "border clashes" is not also "clash"
     assert evidence["terms"]["border clash*"] == 1
     assert evidence["terms"]["clash"] == 1  # "heavy clashes" near "border"
-    assert "Torkham" in evidence["snippet"]
-    assert len(evidence["snippet"]) < 120
+    # the tag stores where its snippet is, not the snippet (a fifth of the tags' disk) ...
+    assert "snippet" not in evidence
+    version = db.execute(
+        "select title, text from versions where id = ?", [tag["version_id"]]
+    ).fetchone()
+    start, end = evidence["at"]
+    assert f"{version[0]}\n\n{version[1]}"[start:end] == "Torkham"
+    # ... and the snippet shown is made from the version's text
+    shown = expand(evidence, version[0], version[1])
+    assert "Torkham" in shown["snippet"]
+    assert len(shown["snippet"]) < 120
+    assert shown["terms"] == evidence["terms"] and "at" not in shown
 
 
 def test_show_json_lists_themes_with_evidence(tagged, invoke):
@@ -75,9 +86,29 @@ def test_show_json_lists_themes_with_evidence(tagged, invoke):
     by_slug = {t["theme"]: t for t in themes}
     assert by_slug["peace-talks"]["label"] == "Peace talks and negotiations"
     assert by_slug["peace-talks"]["evidence"]["terms"]["ceasefire"] == 2
+    # the snippet is made again from the text: shown as tags stored it before
+    assert "Doha" in by_slug["peace-talks"]["evidence"]["snippet"]
+    assert set(by_slug["peace-talks"]["evidence"]) == {"terms", "snippet"}
     assert themes[0]["score"] >= themes[-1]["score"]
     text = invoke("show", str(tagged["doha-talks"])).stdout
     assert "Peace talks and negotiations" in text
+
+
+def test_export_themes_shows_each_tags_snippet(tagged, invoke):
+    """The export's evidence is as tags stored it before: terms and snippet (made again
+    from the version's text), the same JSON text; no text column is added."""
+    result = invoke("export", "themes", "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout_bytes.decode())
+    assert rows and all("text" not in r for r in rows)
+    for row in rows:
+        evidence = json.loads(row["evidence"])
+        assert set(evidence) == {"terms", "snippet"}
+        assert row["evidence"] == json.dumps(evidence, ensure_ascii=False, sort_keys=True)
+        assert evidence["snippet"].strip("…")
+    torkham = [r for r in rows if r["article_id"] == tagged["torkham-closed"]]
+    border = next(r for r in torkham if r["theme"] == "border-clashes")
+    assert "Torkham" in json.loads(border["evidence"])["snippet"]
 
 
 def test_new_version_is_tagged_again(db, tagged):

@@ -19,6 +19,7 @@ from monitor.errors import InputError
 from monitor.render import rows as output
 from monitor.store.articles import CURRENT
 from monitor.store.queries import ArticleFilter
+from monitor.text import evidence
 from monitor.themes import trends
 
 if TYPE_CHECKING:
@@ -64,6 +65,22 @@ def _stream(db: Database, sql: str, params: list[Any]) -> Rows:
     return Rows(columns, rows())
 
 
+def _with_snippets(found: Rows) -> Rows:
+    """Theme rows with their evidence as shown: the snippet made again from the version's
+    text (a tag stores where its snippet is, :mod:`monitor.text.evidence`); the text
+    read for it is not a column of the export."""
+    columns = [c for c in found.columns if c != "text"]
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for row in found.rows:
+            text = row.pop("text")
+            if text is not None:
+                row["evidence"] = evidence.expand_json(row["evidence"], row["title"], text)
+            yield row
+
+    return Rows(columns, rows())
+
+
 def _limit(sql: str, params: list[Any], limit: int | None) -> tuple[str, list[Any]]:
     if limit:
         return sql + " limit ?", [*params, limit]
@@ -93,11 +110,14 @@ def query_rows(db: Database, opts: ExportOptions) -> Rows:
             {where} order by v.article_id, v.number"""
     elif what == "themes":
         sql = f"""select a.id as article_id, v.number as version, vt.story, vt.theme,
-                t.label, vt.score, vt.evidence, a.dated_at, a.source, v.title
+                t.label, vt.score, vt.evidence, a.dated_at, a.source, v.title,
+                case when vt.evidence like '%"at":%' then v.text end as text
             from {CURRENT}
             join version_themes vt on vt.version_id = v.id
             left join themes t on t.story = vt.story and t.slug = vt.theme
             {where} order by a.dated_at desc, a.id desc, vt.score desc, vt.theme"""
+        sql, params = _limit(sql, params, flt.limit)
+        return _with_snippets(_stream(db, sql, params))
     elif what == "theme-trends":
         sql = f"""select a.id, a.dated_at, vt.story, vt.theme, t.label, vt.score
             from {CURRENT}

@@ -87,15 +87,19 @@ def insert_version(db: Database, row: dict[str, Any], *, index: bool = True) -> 
     stored = dict(row)
     text = stored["text"]
     stored["text"], stored["base_id"] = _packed(db, codec, row["article_id"], row["number"], text)
-    for column in ("text_hash", "content_hash"):
-        stored[column] = _digest(stored[column])
+    stored["content_hash"] = _digest(stored["content_hash"])
+    stored.pop("text_hash", None)  # computed by the versions view (m150)
     version_id = _insert(db, "version_rows", stored)
     if index:
         db.conn.execute(
             "insert into versions_fts (rowid, text, title) values (?, ?, ?)",
             [version_id, text, row["title"]],
         )
-    if not codec.dictionary() and version_id >= texts.TRAIN_AT and version_id % 500 == 0:
+    if (
+        not codec.dictionary()
+        and version_id >= texts.TRAIN_AT
+        and version_id % texts.TRAIN_EVERY == 0
+    ):
         _train(db, codec)
     return version_id
 
@@ -150,15 +154,15 @@ def pack_plain(db: Database, after: int, limit: int) -> int | None:
     The last id looked at, or None when there were none."""
     codec = texts.codec(db)
     rows = db.conn.execute(
-        "select id, article_id, number, text, base_id, text_hash, content_hash "
+        "select id, article_id, number, text, base_id, content_hash "
         "from version_rows where id > ? order by id limit ?",
         [after, limit],
     ).fetchall()
     if not rows:
         return None
-    for version_id, article_id, number, text, base_id, text_hash, content_hash in rows:
+    for version_id, article_id, number, text, base_id, content_hash in rows:
         repack = codec.repack(text, base_id)
-        if not repack and not isinstance(text_hash, str) and not isinstance(content_hash, str):
+        if not repack and not isinstance(content_hash, str):
             continue
         if repack:
             text = codec.unpack(text)
@@ -168,9 +172,8 @@ def pack_plain(db: Database, after: int, limit: int) -> int | None:
             ).fetchone()
             text, base_id = _packed(db, codec, article_id, 1 if is_base else number, text)
         db.conn.execute(
-            "update version_rows set text = ?, base_id = ?, text_hash = ?, content_hash = ? "
-            "where id = ?",
-            [text, base_id, _digest(text_hash), _digest(content_hash), version_id],
+            "update version_rows set text = ?, base_id = ?, content_hash = ? where id = ?",
+            [text, base_id, _digest(content_hash), version_id],
         )
     return int(rows[-1][0])
 

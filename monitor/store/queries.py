@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from monitor.errors import NotFoundError
 from monitor.store.articles import CURRENT
+from monitor.text import evidence
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -161,7 +162,11 @@ def _enrich_detail(db: Database, detail: dict[str, Any]) -> dict[str, Any]:
                 "label": row["label"] or row["theme"],
                 "story": row["story"],
                 "score": row["score"],
-                "evidence": json.loads(row["evidence"]) if row["evidence"] else None,
+                "evidence": (
+                    evidence.expand(json.loads(row["evidence"]), detail["title"], detail["text"])
+                    if row["evidence"]
+                    else None
+                ),
             }
             for row in db.query(
                 """select vt.story, vt.theme, t.label, vt.score, vt.evidence

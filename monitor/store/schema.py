@@ -516,6 +516,17 @@ def m140_theme_days(db: Database) -> None:
 
 
 @migrations()
+def m150_slimmer_rows(db: Database) -> None:
+    """What a fresh database stored that nothing reads: ``version_rows.text_hash`` (the
+    ``versions`` view computes it), the index ``articles_dated_at`` (``articles_dated_current``
+    begins with its column) and the rowid of ``article_stories``
+    (:mod:`monitor.store.schema_slim` says how much each saves)."""
+    from monitor.store import schema_slim
+
+    schema_slim.apply(db)
+
+
+@migrations()
 def m160_stories_generation(db: Database) -> None:
     """A number that every change to ``stories`` replaces (by triggers, whoever writes):
     a process keeps its compiled taxonomies while it stays put instead of reading every

@@ -9,12 +9,13 @@ Which taxonomy tags a version:
   takes nothing unfiled: it would claim every article).
 
 Tags are written by :mod:`monitor.derive` as rows of ``version_themes``: ``(version_id, story, theme, score,
-evidence)`` where evidence is JSON ``{"terms": {term: count}, "snippet": "..."}``.
+evidence)`` where evidence is JSON ``{"at": [start, end], "terms": {term: count}}``: the
+snippet around the strongest term is made again from the text when shown
+(:mod:`monitor.text.evidence`; tags stored before keep ``"snippet"`` itself).
 """
 
 from __future__ import annotations
 
-import json
 import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from sqlite_utils import Database
 
 from monitor.store import stories as storymod
 from monitor.store.tags import TagRow
+from monitor.text import evidence
 from monitor.themes import rules, taxonomy
 from monitor.themes.stories import Story, builtin_stories, parse_story
 from monitor.themes.taxonomy import CompiledTheme, Hit, ThemeScore
@@ -199,7 +201,8 @@ def _builtins() -> dict[str, Story]:
 
 
 def document(title: str, text: str) -> str:
-    return f"{title}\n\n{text}"
+    """What a version's tags are computed on (their evidence offsets point into it)."""
+    return evidence.document(title, text)
 
 
 def tags_for(
@@ -218,8 +221,8 @@ def tags_for(
                 yield slug, hit
 
 
-#: ``json.dumps(..., ensure_ascii=False, sort_keys=True)`` without making an encoder a call
-_evidence_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+#: the stored evidence JSON (compact: sorted keys, no spaces), one encoder for every call
+_evidence_json = evidence.encode_stored
 
 
 def tag_rows(version_id: int, hits: Iterable[tuple[str, taxonomy.Hit]]) -> list[TagRow]:

@@ -44,6 +44,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from monitor.text.evidence import SNIPPET_CHARS, snippet  # noqa: F401 - re-exported
 from monitor.themes import lemmas, matching, tokenmatch
 from monitor.themes.taxonomy_file import (  # noqa: F401 - parsing's names, re-exported
     DEFAULT_MIN_SCORE,
@@ -53,7 +54,6 @@ from monitor.themes.taxonomy_file import (  # noqa: F401 - parsing's names, re-e
 )
 
 MAX_COUNT = 3
-SNIPPET_CHARS = 80
 #: a term found in the headline counts this many times more (times its weight)
 HEADLINE_BONUS = 1
 #: texts of at least this many words must reach the full min_score ...
@@ -70,9 +70,13 @@ class Hit:
     score: float
     terms: dict[str, int]
     snippet: str
+    #: where the strongest term is in the text (character offsets): the snippet's centre
+    at: tuple[int, int] = (0, 0)
 
     def evidence(self) -> dict[str, Any]:
-        return {"terms": self.terms, "snippet": self.snippet}
+        """What a stored tag keeps: the terms, and where the snippet is (the snippet is
+        made again from the text when shown: :mod:`monitor.text.evidence`)."""
+        return {"terms": self.terms, "at": list(self.at)}
 
 
 @dataclass
@@ -88,6 +92,8 @@ class ThemeScore:
     #: why an untagged theme was not tagged: "below threshold", "no context word",
     #: "excluded by 'cricket'"; empty when tagged
     reason: str = ""
+    #: where the strongest term is in the text (character offsets)
+    at: tuple[int, int] = (0, 0)
 
     @property
     def short_by(self) -> float:
@@ -311,7 +317,7 @@ class CompiledTaxonomy:
 
     def tag(self, text: str) -> list[Hit]:
         found = self.explain(text, misses=False)
-        return [Hit(s.theme, s.score, s.terms, s.snippet) for s in found if s.tagged]
+        return [Hit(s.theme, s.score, s.terms, s.snippet, s.at) for s in found if s.tagged]
 
 
 _Holds = tuple[tuple[int, tuple[str, ...]], ...]
@@ -507,6 +513,7 @@ def _score_theme(
         snippet(text, first[0], first[1]),
         tagged=not reason,
         reason=reason,
+        at=first,
     )
 
 
@@ -532,21 +539,3 @@ class CompiledTheme:
         """The theme's score on ``text`` whether or not it is tagged; None if no term occurs."""
         found = self.taxonomy.explain(text)
         return found[0] if found else None
-
-
-def snippet(text: str, start: int, end: int, chars: int = SNIPPET_CHARS) -> str:
-    """About ``chars`` characters around ``text[start:end]``, cut at word boundaries, one line."""
-    # stay inside the paragraph (the title is a paragraph of its own)
-    para_start = text.rfind("\n\n", 0, start) + 2 if text.rfind("\n\n", 0, start) != -1 else 0
-    para_end = text.find("\n\n", end)
-    para_end = len(text) if para_end == -1 else para_end
-    left = max(para_start, start - chars // 2)
-    right = min(para_end, end + chars // 2)
-    if left > para_start:
-        space = text.find(" ", left, start)
-        left = space + 1 if space != -1 else left
-    if right < para_end:
-        space = text.rfind(" ", end, right)
-        right = space if space != -1 else right
-    body = " ".join(text[left:right].split())
-    return ("…" if left > para_start else "") + body + ("…" if right < para_end else "")
