@@ -496,3 +496,43 @@ def test_a_failing_entry_costs_its_feed_one_more_pass_and_nothing_else(db, https
     hits = db.execute("select count(*) from versions_fts where versions_fts match 'Taliban'")
     assert hits.fetchone()[0] == 29
     assert "simulated failure" in report.feeds[0].skip_reasons[0]
+
+
+def test_a_dictionary_trained_in_a_rolled_back_pass_is_not_used_after_it(
+    db, db_path, httpserver, monkeypatch
+):
+    """The text dictionary trained while the feed's first pass stored its entries goes
+    with that pass when an entry fails; the texts stored again after it must not be
+    packed with it (the codec forgets it), or no other connection could read them."""
+    import random
+
+    from monitor.store import db as dbmod
+    from monitor.store import texts
+
+    monkeypatch.setattr(texts, "TRAIN_AT", 20)
+    monkeypatch.setattr(texts, "TRAIN_EVERY", 20)
+    monkeypatch.setattr(texts, "DICT_SIZE", 4096)
+    rng = random.Random(7)
+    vocabulary = [f"{rng.choice('bcdfgklmnprst')}{rng.choice('aeiou')}{n}" for n in range(400)]
+    entries = [
+        Item(
+            f"a-{i}",
+            f"Pakistan and Taliban story number {i}",
+            summary=" ".join(rng.choices(vocabulary, k=300)),
+            link=f"https://news.example/a/{i}",
+        )
+        for i in range(40)
+    ]
+    httpserver.expect_request("/feed").respond_with_data(rss(entries), content_type=XML)
+    feedstore.add_feed(db, httpserver.url_for("/feed"))
+    db.execute(
+        """create trigger fail_a30 before insert on articles when new.guid = 'feed1:a-30'
+           begin select raise(abort, 'simulated failure'); end"""
+    )
+    report = fetch(db)
+    assert (report.new_articles, report.feeds[0].skipped) == (39, 1)
+    assert db.execute("select count(*) from text_dicts").fetchone()[0] == 1
+    other = dbmod.connect(db_path)  # (a connection that never saw the rolled-back pass)
+    stored = {r[0]: r[1] for r in other.execute("select title, text from versions")}
+    expected = {e.title: e.summary for e in entries if e.guid != "a-30"}
+    assert stored == expected
