@@ -158,6 +158,8 @@ _texts = st.text(alphabet=st.characters(codec="utf-8"), max_size=3000)
 @example(text="x")
 @example(text="پاکستان اور افغان طالبان کے درمیان مذاکرات " * 200)
 @example(text="\x00 nul and \U0001f600 emoji " * 50)
+@example(text="short texts and long ones are packed at two levels " * 40)  # 2,040 bytes
+@example(text="short texts and long ones are packed at two levels " * 41)  # 2,091 bytes
 def test_stored_text_reads_back_identical(trained, text):
     with trained.atomic():
         version_id = _store(trained, text)

@@ -31,6 +31,12 @@ if TYPE_CHECKING:
 #: zstd level: 15 packs the bench texts to ~30 % (12: ~32 %, 50 bytes a 600-word text
 #: more), at ~0.5 ms a 600-word text (12: ~0.3 ms)
 LEVEL = 15
+#: ... but a text shorter than SHORT_TEXT bytes (a feed entry's summary) is packed at
+#: SHORT_LEVEL: starting a level-15 frame with the dictionary costs ~0.1 ms of CPU
+#: whatever the text's length (a third of what a fetch spends on an entry), for ~3
+#: bytes less a summary (`python benchmarks/bench_fetch.py`, README "Fetch")
+SHORT_LEVEL = 12
+SHORT_TEXT = 2048
 #: the dictionary is trained once this many versions are stored (on up to SAMPLES texts;
 #: tried again every TRAIN_EVERY versions while the texts are too few bytes to train on).
 #: Early: the texts stored before it are packed again once it exists, and the space
@@ -51,7 +57,8 @@ class Codec:
         self.conn = conn
         self._dicts: dict[int, Any] = {}
         self._dctx: dict[int, Any] = {}
-        self._cctx: Any = None
+        #: compressors by level, for the dictionary ``_cctx_dict``
+        self._cctx: dict[int, Any] | None = None
         self._cctx_dict = -1
         self._current: int | None = None  # dict id new texts use; 0: none yet
         self._looked = False
@@ -146,16 +153,20 @@ class Codec:
             return text
         dict_id = self.dictionary()
         if self._cctx is None or self._cctx_dict != dict_id:
+            self._cctx = {}
+            self._cctx_dict = dict_id
+        raw = text.encode("utf-8")
+        level = SHORT_LEVEL if len(raw) < SHORT_TEXT else LEVEL
+        cctx = self._cctx.get(level)
+        if cctx is None:
             import zstandard
 
-            self._cctx = zstandard.ZstdCompressor(
-                level=LEVEL,
+            cctx = self._cctx[level] = zstandard.ZstdCompressor(
+                level=level,
                 dict_data=self._dict(dict_id) if dict_id else None,
                 write_checksum=False,
             )
-            self._cctx_dict = dict_id
-        raw = text.encode("utf-8")
-        packed: bytes = self._cctx.compress(raw)
+        packed: bytes = cctx.compress(raw)
         return packed if len(packed) < len(raw) else text
 
     def repack(self, stored: Any, base_id: int | None) -> bool:
