@@ -36,6 +36,10 @@ import sys
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from monitor.ingest import Observation
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -126,10 +130,28 @@ class Texts:
         return "\n\n".join(paragraphs)
 
 
+def observation(i: int, title: str, text: str, when: datetime) -> Observation:
+    """The ``i``-th new article of a built database, seen at ``when`` (one of 20
+    sources; a third of them filed under the built-in story)."""
+    from monitor.ingest import Observation
+    from monitor.text.timeutil import iso
+
+    return Observation(
+        title=title,
+        text=text,
+        origin="feed",
+        url=f"https://news{i % 20}.example.com/{i}",
+        source=SOURCES[i % len(SOURCES)],
+        published_at=iso(when),
+        observed_at=iso(when),
+        story="pakistan-taliban" if i % 3 == 0 else None,
+    )
+
+
 def build(path: Path, versions: int, now: datetime, per_txn: int = 1000) -> None:
     """Store ``versions`` versions through :func:`monitor.ingest.store`, ``per_txn`` a
     transaction (``fetch`` commits one feed's entries at a time: tens)."""
-    from monitor.ingest import Observation, store
+    from monitor.ingest import store
     from monitor.store import db as dbmod
     from monitor.text.timeutil import iso
     from monitor.themes import stories
@@ -156,16 +178,7 @@ def build(path: Path, versions: int, now: datetime, per_txn: int = 1000) -> None
                     i += 1
                     title, text = texts.article()
                     when = now - span * (1 - stored / versions) - timedelta(minutes=rng.random())
-                    obs = Observation(
-                        title=title,
-                        text=text,
-                        origin="feed",
-                        url=f"https://news{i % 20}.example.com/{i}",
-                        source=SOURCES[i % len(SOURCES)],
-                        published_at=iso(when),
-                        observed_at=iso(when),
-                        story="pakistan-taliban" if i % 3 == 0 else None,
-                    )
+                    obs = observation(i, title, text, when)
                     store(db, obs, surely_new=True)
                     live.append((obs, when))
                     live = live[-200:]

@@ -32,7 +32,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_scale import SOURCES, Texts  # noqa: E402
+from bench_scale import Texts, observation  # noqa: E402
 
 
 def _p95(values: list[float]) -> float:
@@ -64,7 +64,7 @@ def run(
 ) -> tuple[list[float], list[float], list[tuple[dict, dict]]]:
     """Store the articles and their edits: (CPU per new article, CPU per edit, the
     edited pairs as version rows). ``profiler``: enabled around each edit's store."""
-    from monitor.ingest import Observation, store
+    from monitor.ingest import store
     from monitor.store import db as dbmod
     from monitor.store import diffs
     from monitor.text.timeutil import iso
@@ -108,16 +108,7 @@ def run(
                 made += 1
                 title, text = texts.article()
                 when = now - timedelta(days=made / 10)
-                obs = Observation(
-                    title=title,
-                    text=text,
-                    origin="feed",
-                    url=f"https://news{made % 20}.example.com/{made}",
-                    source=SOURCES[made % len(SOURCES)],
-                    published_at=iso(when),
-                    observed_at=iso(when),
-                    story="pakistan-taliban" if made % 3 == 0 else None,
-                )
+                obs = observation(made, title, text, when)
                 started = time.process_time()
                 result = store(db, obs, surely_new=True)
                 new_cpu.append(time.process_time() - started)
