@@ -598,6 +598,11 @@ def bench_monitor(
                 )
     stored = count_rows(db, "select count(*) from articles")
     print(f"{tool:18} articles stored: {stored} of {served} served", flush=True)
+    versions = count_rows(db, "select count(*) from version_rows")
+    if versions:
+        with sqlite3.connect(db) as conn:  # (the WAL folded in: the file is the whole store)
+            conn.execute("pragma wal_checkpoint(truncate)")
+        print(f"{tool:18} disk: {db.stat().st_size / versions:,.0f} B a stored entry", flush=True)
 
 
 def bench_reader(
