@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -24,6 +25,8 @@ _TOKEN = regex.compile(r"[^\W_]+")
 # the same tokens; kept for the fast path below (the regex module's \w holds the marks)
 _PLAIN_TOKEN = _TOKEN
 _HAS_MARK = regex.compile(r"\p{M}")
+#: :data:`_TOKEN` on ASCII text (no marks there), by the faster :mod:`re`
+_ASCII_TOKEN = re.compile(r"[A-Za-z0-9]+")
 
 _STOPWORDS_TEXT = """
     a about above after again against all also am an and any are aren as at be because been
@@ -80,14 +83,28 @@ def count(texts: Iterable[str]) -> Counter[str]:
     once (a window of 20,000 articles has millions of tokens, ~100,000 distinct)."""
     raw: Counter[str] = Counter()
     for text in texts:
-        pattern = _TOKEN if _HAS_MARK.search(text) else _PLAIN_TOKEN
-        raw.update(pattern.findall(text))
+        if text.isascii():
+            raw.update(_ASCII_TOKEN.findall(text))
+        else:
+            raw.update((_TOKEN if _HAS_MARK.search(text) else _PLAIN_TOKEN).findall(text))
     counts: Counter[str] = Counter()
+    words = _WORDS
+    if len(words) > _WORDS_MAX:
+        words.clear()
     for token, n in raw.items():
-        word = _fold(token)
-        if _keep(word):
+        word = words.get(token, "")
+        if word == "":
+            folded = _fold(token)
+            word = words[token] = folded if _keep(folded) else None
+        if word is not None:
             counts[word] += n
     return counts
+
+
+#: raw token -> its content word (None: a stopword, a number, one letter), for
+#: :func:`count`: the days of a window share most of their tokens
+_WORDS: dict[str, str | None] = {}
+_WORDS_MAX = 500_000
 
 
 @dataclass
