@@ -221,7 +221,7 @@ def retag(
                 ],
             )
         tagstore.set_progress(db, scope, digest, last, now_iso())
-    end = tagstore.last_version_id(db) if taggers else 0
+    end = articles.last_version_id(db) if taggers else 0
     while last < end:
         with db.atomic():
             rows_in = tagstore.versions_to_tag(db, last, stories, batch)
@@ -273,7 +273,7 @@ def _saved_since(db: Database, slug: str) -> bool:
     saved = {row["slug"]: row["updated_at"] for row in storymod.rows(db)}.get(slug)
     if recorded is None or saved is None:
         return False
-    return saved >= recorded[2] and tagstore.last_version_id(db) > recorded[1]
+    return saved >= recorded[2] and articles.last_version_id(db) > recorded[1]
 
 
 def _affected(

@@ -63,7 +63,7 @@ from monitor.http import HttpOptions
 from monitor.parse import parse_feed_job
 from monitor.pool import make_downloader, make_executor
 from monitor.runreport import FeedReport, RunReport
-from monitor.store import articles, runs, texts
+from monitor.store import articles, runs
 from monitor.store import feeds as feedstore
 from monitor.text.safetext import line
 from monitor.text.timeutil import iso, utcnow
@@ -389,7 +389,6 @@ class _Run:
         except Exception:
             del self.deferred[marks[0] :]
             del self.report.page_errors[marks[1] :]
-            texts.forget(self.db)
             statuses = self._store_all(feed, kept, source, observed, report)
         articles.index_texts(self.db, first)
         for status in statuses:
@@ -427,7 +426,6 @@ class _Run:
             except sqlite3.OperationalError:
                 raise  # the database, not the entry: the whole feed waits for next run
             except Exception as exc:
-                texts.forget(self.db)
                 report.skipped += 1
                 what = (entry.link or entry.guid or entry.title)[:120]
                 report.skip_reasons.append(line(f"{what}: {exc}")[:300])

@@ -526,3 +526,25 @@ def test_monitor_connections_run_no_sqlite_utils_plugins(tmp_path):
         assert db.execute("select monitor_text('x', null)").fetchone() == ("x",)
     finally:
         pm.unregister(plugin)
+
+
+def test_a_dictionary_trained_in_a_rolled_back_transaction_is_forgotten(db, db_path, monkeypatch):
+    """Any rollback of monitor's atomic() drops what the codec remembers of the text
+    dictionaries (a whole feed's transaction failing, not only an entry's savepoint):
+    texts packed after it use no dictionary the database no longer has."""
+    monkeypatch.setattr(texts, "DICT_SIZE", 4096)
+    rng = random.Random(3)
+    with db.atomic():
+        for _ in range(30):
+            _store(db, _article_text(rng, 300))
+    with pytest.raises(RuntimeError), db.atomic():
+        assert articles.train_dictionary(db)
+        raise RuntimeError("the feed failed")
+    assert not db.execute("select count(*) from text_dicts").fetchone()[0]
+    later = _article_text(rng, 300)
+    with db.atomic():
+        version_id = _store(db, later)
+    other = dbmod.connect(db_path)
+    assert (
+        other.execute("select text from versions where id = ?", [version_id]).fetchone()[0] == later
+    )

@@ -137,23 +137,37 @@ def _writer_class() -> type[Database]:
         @contextlib.contextmanager
         def atomic(self) -> Iterator[Database]:
             if self.conn.in_transaction:  # nested: a savepoint, as sqlite-utils does
-                with super().atomic():
-                    yield self
+                try:
+                    with super().atomic():
+                        yield self
+                except BaseException:
+                    _rolled_back(self)
+                    raise
                 return
             self.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self
             except BaseException:
                 self.rollback()
+                _rolled_back(self)
                 raise
             else:
                 try:
                     self.conn.execute("COMMIT")
                 except BaseException:
                     self.rollback()
+                    _rolled_back(self)
                     raise
 
     return WriterDatabase
+
+
+def _rolled_back(db: Database) -> None:
+    """What a connection remembers of rows a rollback took: the text codec's dictionaries
+    (one trained in the rolled-back part is gone, and a later one may get its id)."""
+    from monitor.store import texts
+
+    texts.forget(db)
 
 
 def memory() -> Database:

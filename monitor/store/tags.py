@@ -79,10 +79,6 @@ def drop_stories_except(db: Database, keep: list[str]) -> None:
     db.execute(f"delete from version_themes where story not in ({marks})", keep)
 
 
-def last_version_id(db: Database) -> int:
-    return int(db.execute("select coalesce(max(id), 0) from versions").fetchone()[0])
-
-
 def progress(db: Database, scope: str) -> tuple[str, int] | None:
     """(taxonomy digest, last version id done) of an unfinished retag of ``scope``."""
     row = db.execute(

@@ -227,7 +227,8 @@ def register(conn: sqlite3.Connection) -> Codec:
 
 def forget(db: Database) -> None:
     """Drop what the database's codec remembers of ``text_dicts``: after a rollback, a
-    dictionary trained in the rolled-back part is gone (and a later one may get its id)."""
+    dictionary trained in the rolled-back part is gone (and a later one may get its id).
+    Every rollback of monitor's ``atomic()`` calls it (:mod:`monitor.store.db`)."""
     found = getattr(db, "_monitor_codec", None)
     if found is not None:
         found.forget()
