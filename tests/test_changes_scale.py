@@ -134,7 +134,9 @@ def test_report_equals_the_report_counted_from_every_text(archive, monkeypatch):
         for story in (None, "pakistan-taliban"):
             new = changes.build(archive, since, until, story=story)
             with monkeypatch.context() as m:
-                m.setattr(changes, "window_counts", brute)
+                m.setattr(
+                    changes, "window_counts", lambda db, s, u, st, _p=None: brute(db, s, u, st)
+                )
                 old = changes.build(archive, since, until, story=story)
             assert new == old
             assert new["terms"] or days == 1
@@ -155,3 +157,33 @@ def test_background_is_counted_in_bounded_steps(archive, monkeypatch):
     counts, words_total = termstats.background(archive, words)
     assert counts == {w: full[w] for w in words if full[w]}
     assert words_total == archive.execute("select sum(words) from versions").fetchone()[0]
+
+
+def test_a_first_report_reads_each_text_of_its_days_once(archive, monkeypatch):
+    """The window and the previous window cut the same day (the previous one ends a
+    second before the window starts): that day is read once, in two pieces, and
+    cached whole; every text from the first day of the previous window to the end of
+    the window is read once, none twice."""
+    now = utcnow().replace(microsecond=0)
+    since = (now - timedelta(days=3)).replace(hour=12, minute=0, second=0)
+    if since.date() == now.date():  # pragma: no cover - (three days back is never today)
+        pytest.skip("window within one day")
+    since_s, until_s = iso(since), iso(now)
+    prev = changes.previous_window(since_s, until_s)
+    read: list[str] = []
+    texts = changes._texts
+
+    def spy(*args, **kwargs):
+        for text in texts(*args, **kwargs):
+            read.append(text)
+            yield text
+
+    monkeypatch.setattr(changes, "_texts", spy)
+    report = changes.terms_section(archive, since_s, until_s, prev, None, 0)
+    first_day = prev[0][:10]
+    expected = archive.execute(
+        f"select count(*) from {changes.CURRENT} where a.dated_at >= ? and a.dated_at <= ?",
+        [first_day, until_s],
+    ).fetchone()[0]
+    assert len(read) == expected
+    assert report == changes.terms_section(archive, since_s, until_s, prev, None, 0)

@@ -280,10 +280,8 @@ COUNT_VERSION = "1"
 DAY = timedelta(days=1)
 
 
-def _day_counts(db: Database, day: str, story: str | None) -> Counter[str]:
-    """The term counts of the articles dated on ``day`` (``YYYY-MM-DD``, UTC): cached in
-    ``term_days`` while the day's rows (how many, which current versions, their words)
-    stay the same, else counted from the texts and cached again."""
+def _fingerprint(db: Database, day: str, story: str | None) -> str:
+    """What the cached counts of ``day`` must have been made from (its rows now)."""
     nxt = (date.fromisoformat(day) + DAY).isoformat()
     clause, params = _story(story)
     n, ids, words = db.execute(
@@ -291,24 +289,110 @@ def _day_counts(db: Database, day: str, story: str | None) -> Counter[str]:
             where a.dated_at >= ? and a.dated_at < ?{clause}""",
         [day, nxt, *params],
     ).fetchone()
-    fingerprint = f"{COUNT_VERSION}:{n}:{int(ids)}:{int(words)}"
+    return f"{COUNT_VERSION}:{n}:{int(ids)}:{int(words)}"
+
+
+def _day_counts(db: Database, day: str, story: str | None) -> Counter[str]:
+    """The term counts of the articles dated on ``day`` (``YYYY-MM-DD``, UTC): cached in
+    ``term_days`` while the day's rows (how many, which current versions, their words)
+    stay the same, else counted from the texts and cached again."""
+    fingerprint = _fingerprint(db, day, story)
     cached = termstats.day_counts(db, day, story or "", fingerprint)
     if cached is not None:
         return cached
+    nxt = (date.fromisoformat(day) + DAY).isoformat()
     counts = terms.count(_texts(db, day, nxt, story, hi_open=True))
     termstats.save_day(db, day, story or "", fingerprint, counts)
     return counts
 
 
-def window_counts(db: Database, since: str, until: str, story: str | None) -> Counter[str]:
+#: one range of dates: ``(lo, lo_open, hi, hi_open)``
+_Range = tuple[str, bool, str, bool]
+
+
+class _Pieces:
+    """The term counts of ranges of dates counted for one report, so a day cut at the
+    same place by the window and the previous window is read once. A range whose
+    bound is a second away from a counted one's (the previous window ends a second
+    before the window starts) is that range when no article is dated in between."""
+
+    def __init__(self, db: Database, story: str | None):
+        self.db, self.story = db, story
+        self.counted: dict[_Range, Counter[str]] = {}
+
+    def get(self, lo: str, hi: str, lo_open: bool = False, hi_open: bool = False) -> Counter[str]:
+        key = (lo, lo_open, hi, hi_open)
+        found = self.counted.get(key)
+        if found is None:
+            found = self._same(key)
+        if found is None:
+            texts = _texts(self.db, lo, hi, self.story, hi_open=hi_open, lo_open=lo_open)
+            found = self.counted[key] = terms.count(texts)
+        return found
+
+    def _same(self, key: _Range) -> Counter[str] | None:
+        """A counted range with the same articles as ``key``: ``(.., x]`` is ``(.., x+1s)``
+        and ``(x, ..)`` is ``[x+1s, ..)`` when nothing is dated between x and x+1s."""
+        lo, lo_open, hi, hi_open = key
+        if not hi_open:
+            other: _Range = (lo, lo_open, _next_second(hi), True)
+            gap = (hi, other[2])
+        elif lo_open:
+            other = (_next_second(lo), False, hi, hi_open)
+            gap = (lo, other[0])
+        else:
+            return None
+        found = self.counted.get(other)
+        if found is None or _dated_between(self.db, *gap, self.story):
+            return None
+        return found
+
+    def whole_day(self, day: str, cut: str, cut_open: bool) -> Counter[str] | None:
+        """The cached counts of ``day``, or (not cached) None after counting it in two
+        pieces at ``cut`` (``[day, cut)`` and ``[cut, next day)``; ``cut_open``: the
+        pieces ``[day, cut]`` and ``(cut, next day)``) and caching their sum."""
+        fingerprint = _fingerprint(self.db, day, self.story)
+        cached = termstats.day_counts(self.db, day, self.story or "", fingerprint)
+        if cached is not None:
+            return cached
+        nxt = (date.fromisoformat(day) + DAY).isoformat()
+        if cut_open:
+            whole = self.get(day, cut) + self.get(cut, nxt, lo_open=True, hi_open=True)
+        else:
+            whole = self.get(day, cut, hi_open=True) + self.get(cut, nxt, hi_open=True)
+        termstats.save_day(self.db, day, self.story or "", fingerprint, whole)
+        return None
+
+
+def _next_second(when: str) -> str:
+    return iso(_dt(when) + SECOND)
+
+
+def _dated_between(db: Database, lo: str, hi: str, story: str | None) -> bool:
+    """Whether an article is dated strictly between ``lo`` and ``hi``."""
+    clause, params = _story(story)
+    row = db.execute(
+        f"select 1 from articles a where a.dated_at > ? and a.dated_at < ?{clause} limit 1",
+        [lo, hi, *params],
+    ).fetchone()
+    return row is not None
+
+
+def window_counts(
+    db: Database, since: str, until: str, story: str | None, pieces: _Pieces | None = None
+) -> Counter[str]:
     """Term counts of the current versions of the articles dated in [since, until]: the
     whole days of the window from the per-day cache, the partial days at its ends from
     their texts, or, for a past day mostly inside the window, from its cached count less
     the texts outside (a report reads at most about a day and a half of texts once its
-    days are cached; equal to counting every text of the window)."""
+    days are cached; equal to counting every text of the window). A past partial day
+    not cached yet is counted in its two pieces, and cached as their sum. ``pieces``:
+    the ranges already counted for this report (the previous window's last day is
+    the window's first)."""
+    pieces = pieces if pieces is not None else _Pieces(db, story)
     first, last = _dt(since).date(), _dt(until).date()
     if first == last:
-        return terms.count(_texts(db, since, until, story))
+        return Counter(pieces.get(since, until))
     today = _dt(now_iso()).date()
     counts: Counter[str] = Counter()
     start = first + DAY
@@ -316,24 +400,26 @@ def window_counts(db: Database, since: str, until: str, story: str | None) -> Co
         start = first
     else:  # the head: [since, end of its day)
         day, nxt = first.isoformat(), start.isoformat()
-        if first < today and _dated(db, since, nxt, story) > _dated(db, day, since, story):
-            whole = _day_counts(db, day, story)
-            whole.subtract(terms.count(_texts(db, day, since, story, hi_open=True)))
+        whole = pieces.whole_day(day, since, cut_open=False) if first < today else None
+        if whole is not None and _dated(db, since, nxt, story) > _dated(db, day, since, story):
+            whole = Counter(whole)
+            whole.subtract(pieces.get(day, since, hi_open=True))
             counts.update(+whole)
         else:
-            counts.update(terms.count(_texts(db, since, nxt, story, hi_open=True)))
+            counts.update(pieces.get(since, nxt, hi_open=True))
     day_ = start
     while day_ < last:
         counts.update(_day_counts(db, day_.isoformat(), story))
         day_ += DAY
     # the tail: [start of the last day, until]
     day, nxt = last.isoformat(), (last + DAY).isoformat()
-    if last < today and _dated(db, day, until, story) > _dated(db, until, nxt, story):
-        whole = _day_counts(db, day, story)
-        whole.subtract(terms.count(_texts(db, until, nxt, story, lo_open=True, hi_open=True)))
+    whole = pieces.whole_day(day, until, cut_open=True) if last < today else None
+    if whole is not None and _dated(db, day, until, story) > _dated(db, until, nxt, story):
+        whole = Counter(whole)
+        whole.subtract(pieces.get(until, nxt, lo_open=True, hi_open=True))
         counts.update(+whole)
     else:
-        counts.update(terms.count(_texts(db, day, until, story)))
+        counts.update(pieces.get(day, until))
     return counts
 
 
@@ -355,8 +441,9 @@ def _background(db: Database, words: list[str]) -> tuple[dict[str, int], int]:
 def terms_section(
     db: Database, since: str, until: str, prev: tuple[str, str], story: str | None, top: int
 ) -> list[dict[str, Any]]:
-    focus = window_counts(db, since, until, story)
-    other = window_counts(db, prev[0], prev[1], story)
+    pieces = _Pieces(db, story)
+    focus = window_counts(db, since, until, story, pieces)
+    other = window_counts(db, prev[0], prev[1], story, pieces)
     if not focus:
         return []
     background, total = _background(db, sorted(set(focus) | set(other)))
