@@ -60,6 +60,8 @@ HEADLINE_BONUS = 1
 LONG_TEXT_WORDS = 150
 #: ... shorter ones a share of it, in proportion to their length, never below this share
 SHORT_TEXT_SCALE = 0.5
+#: a score bound this far below a rounded threshold is below it after rounding too
+BOUND_SLACK = 0.001
 
 
 @dataclass
@@ -206,7 +208,14 @@ class CompiledTaxonomy:
             if (kept := tuple(w for w in words if w not in only[i]))
         )
         present = frozenset(w for i, words in enumerate(holds) for w in words if w in only[i])
-        return placed, present
+        # (the weight of each theme's terms held: what an occurrence can add to its score)
+        terms = [t.terms for t in self.parsed]
+        weights = tuple(
+            (i, weight)
+            for i, words in placed
+            if (weight := sum(terms[i][w] for w in words if w in terms[i])) > 0
+        )
+        return placed, present, weights
 
     def _occurrences(self, text: str) -> tuple[lemmas.Tokens, list[_Occurrence]]:
         """The matches in text order: ``(what it holds for each theme, word index,
@@ -271,7 +280,7 @@ class CompiledTaxonomy:
         # first, then hand each theme's words the lot (sorted again where a word gets
         # places from two different matched texts, so every list is in text order)
         if not self.fast:  # the reference: occurrence by occurrence
-            for (holds, _), index, start, end in found:
+            for (holds, _, _), index, start, end in found:
                 place = (index, start, end)
                 for i, words in holds:
                     for word in words:
@@ -285,11 +294,16 @@ class CompiledTaxonomy:
                 by_holds[held] = [place]
             else:
                 same.append(place)
+        # (tags only: the themes whose score surely stays below their threshold are not
+        # placed nor scored, :meth:`_may_tag`; None: every theme)
+        alive = None if misses or not self.fast else self._may_tag(by_holds, headline_end, scale)
         mixed: set[tuple[int, str]] = set()
         present: set[str] = set()
-        for (holds, only), where in by_holds.items():
+        for (holds, only, _), where in by_holds.items():
             present.update(only)
             for i, words in holds:
+                if alive is not None and i not in alive:
+                    continue
                 theirs = places[i]
                 for word in words:
                     have = theirs.get(word)
@@ -310,6 +324,31 @@ class CompiledTaxonomy:
                     out.append(score)
         return out
 
+    def _may_tag(
+        self, by_holds: dict[_Held, list[tuple[int, int, int]]], headline_end: int, scale: float
+    ) -> set[int]:
+        """The themes whose score can reach their threshold: a bound on the score that
+        :func:`_cannot_tag` computes, from each matched text's places at once (its
+        terms' weights times its occurrences, at most :data:`MAX_COUNT`, plus the
+        headline bonus when its first occurrence is in the headline). Each term's
+        count is capped over all its matched texts, so this sum is never below that
+        score; a theme is dropped only when the bound falls short of the rounded
+        threshold by more than rounding can move (``tests/test_fast_matching.py``)."""
+        bound = [0.0] * len(self.parsed)
+        for (_, _, weights), where in by_holds.items():
+            if weights:
+                n = len(where)
+                n = n if n < MAX_COUNT else MAX_COUNT
+                if headline_end > 0 and where[0][1] < headline_end:
+                    n += HEADLINE_BONUS
+                for i, weight in weights:
+                    bound[i] += weight * n
+        return {
+            i
+            for i, most in enumerate(bound)
+            if most and most >= round(self.parsed[i].min_score * scale, 3) - BOUND_SLACK
+        }
+
     def near_misses(self, text: str) -> list[ThemeScore]:
         """Themes that scored on ``text`` but were not tagged, closest first."""
         missed = [s for s in self.explain(text) if not s.tagged]
@@ -321,9 +360,9 @@ class CompiledTaxonomy:
 
 
 _Holds = tuple[tuple[int, tuple[str, ...]], ...]
-#: what a matched text holds: the themes' words that need places, and the words that
-#: only need to be present (:func:`_presence_only`)
-_Held = tuple[_Holds, frozenset[str]]
+#: what a matched text holds: the themes' words that need places, the words that only
+#: need to be present (:func:`_presence_only`), and the weight of each theme's terms in it
+_Held = tuple[_Holds, frozenset[str], tuple[tuple[int, float], ...]]
 #: one match in a text: what it holds, the index of its first word, its start and end
 _Occurrence = tuple[_Held, int, int, int]
 #: a theme's term counts in a matched text; the theme's other words found in it
