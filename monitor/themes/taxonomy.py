@@ -524,7 +524,8 @@ def _score_theme(
             if not where:
                 continue
         counts[term] = len(where)
-        in_headline = headline_end > 0 and any(p[1] < headline_end for p in where)
+        # (places are in text order: the first is in the headline, or none is)
+        in_headline = headline_end > 0 and where[0][1] < headline_end
         gained = weight * (min(len(where), MAX_COUNT) + (HEADLINE_BONUS if in_headline else 0))
         total += gained
         if gained > best:  # the snippet shows the strongest term
@@ -536,6 +537,8 @@ def _score_theme(
     reason = ""
     if total < threshold:
         reason = "below threshold"
+    elif not misses:
+        pass  # (_cannot_tag found a word of every context group and no exclude word)
     elif any(_absent(places, present, group) for group in plan.context):
         reason = "no context word"
     elif not _absent(places, present, plan.exclude):
