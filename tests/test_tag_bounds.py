@@ -1,7 +1,8 @@
 """The shortcuts of the tag path (``CompiledTaxonomy.tag``) drop only what cannot be
-tagged: the score bound of :meth:`CompiledTaxonomy._may_tag` is never below the score
-:func:`taxonomy._cannot_tag` bounds, and the tags equal the reference's on random
-texts of the built-in taxonomy's vocabulary with a headline, at every length."""
+tagged: :meth:`CompiledTaxonomy._may_tag` drops a theme only for an exclude word found
+or a score bound never below the one :func:`taxonomy._cannot_tag` computes, and the
+tags equal the reference's on random texts of the built-in taxonomy's vocabulary with
+a headline, at every length."""
 
 from __future__ import annotations
 
@@ -44,10 +45,13 @@ def test_the_score_bound_is_never_below_the_exact_bound(text: str):
                 places[i].setdefault(word, []).append((index, start, end))
     headline_end = text.find("\n\n")
     scale = taxonomy.length_scale(len(toks))
-    alive = fast._may_tag(by_holds, headline_end, scale)
+    present = {w for held in by_holds for w in held[1]}
+    alive = fast._may_tag(by_holds, headline_end, scale, present)
     for i, theme in enumerate(fast.parsed):
         if not places[i] or i in alive:
             continue
+        if not present.isdisjoint(theme.exclude):
+            continue  # (vetoed: _cannot_tag says so too)
         # a dropped theme: the score bound of _cannot_tag falls short of the threshold
         most = 0.0
         for term in places[i].keys() & set(theme.terms):

@@ -296,11 +296,14 @@ class CompiledTaxonomy:
                 same.append(place)
         # (tags only: the themes whose score surely stays below their threshold are not
         # placed nor scored, :meth:`_may_tag`; None: every theme)
-        alive = None if misses or not self.fast else self._may_tag(by_holds, headline_end, scale)
-        mixed: set[tuple[int, str]] = set()
         present: set[str] = set()
-        for (holds, only, _), where in by_holds.items():
+        for _, only, _ in by_holds:
             present.update(only)
+        alive = None
+        if not misses and self.fast:
+            alive = self._may_tag(by_holds, headline_end, scale, present)
+        mixed: set[tuple[int, str]] = set()
+        for (holds, _, _), where in by_holds.items():
             for i, words in holds:
                 if alive is not None and i not in alive:
                     continue
@@ -325,15 +328,21 @@ class CompiledTaxonomy:
         return out
 
     def _may_tag(
-        self, by_holds: dict[_Held, list[tuple[int, int, int]]], headline_end: int, scale: float
+        self,
+        by_holds: dict[_Held, list[tuple[int, int, int]]],
+        headline_end: int,
+        scale: float,
+        present: set[str],
     ) -> set[int]:
-        """The themes whose score can reach their threshold: a bound on the score that
-        :func:`_cannot_tag` computes, from each matched text's places at once (its
-        terms' weights times its occurrences, at most :data:`MAX_COUNT`, plus the
-        headline bonus when its first occurrence is in the headline). Each term's
-        count is capped over all its matched texts, so this sum is never below that
-        score; a theme is dropped only when the bound falls short of the rounded
-        threshold by more than rounding can move (``tests/test_fast_matching.py``)."""
+        """The themes :func:`_cannot_tag` may let through: none of their exclude words
+        among the words found that need no places (``present``), and a score that can
+        reach their threshold. The score is bounded from each matched text's places at
+        once (its terms' weights times its occurrences, at most :data:`MAX_COUNT`,
+        plus the headline bonus when its first occurrence is in the headline): each
+        term's count is capped over all its matched texts, so this sum is never below
+        the bound of :func:`_cannot_tag`; a theme is dropped only when it falls short
+        of the rounded threshold by more than rounding can move
+        (``tests/test_tag_bounds.py``)."""
         bound = [0.0] * len(self.parsed)
         for (_, _, weights), where in by_holds.items():
             if weights:
@@ -343,10 +352,13 @@ class CompiledTaxonomy:
                     n += HEADLINE_BONUS
                 for i, weight in weights:
                     bound[i] += weight * n
+        plans = self._plans
         return {
             i
             for i, most in enumerate(bound)
-            if most and most >= round(self.parsed[i].min_score * scale, 3) - BOUND_SLACK
+            if most
+            and most >= round(self.parsed[i].min_score * scale, 3) - BOUND_SLACK
+            and plans[i].exclude.isdisjoint(present)
         }
 
     def near_misses(self, text: str) -> list[ThemeScore]:
