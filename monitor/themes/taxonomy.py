@@ -321,7 +321,7 @@ class CompiledTaxonomy:
         for theme, plan, theirs in zip(self.parsed, self._plans, places, strict=True):
             if theirs:
                 score = _score_theme(
-                    theme, theirs, headline_end, scale, text, misses, present, plan
+                    theme, theirs, headline_end, scale, text, misses, present, plan, alive is None
                 )
                 if score is not None:
                     out.append(score)
@@ -467,20 +467,22 @@ def _cannot_tag(
     present: set[str] | frozenset[str],
     plan: _Plan,
     headline_end: int,
+    bound: bool = True,
 ) -> bool:
     """Whether the theme is surely not tagged, judged before scoring: a score that
     cannot reach the threshold even with every occurrence counted (``near`` and
     ``not_near`` only take some away) and the headline bonus for every term whose
     first place is in the headline, a context group without a word, or an exclude
-    word."""
-    terms = theme.terms
-    most = 0.0
-    for term in places.keys() & plan.terms:
-        where = places[term]
-        bonus = HEADLINE_BONUS if headline_end > 0 and where[0][1] < headline_end else 0
-        most += terms[term] * (min(len(where), MAX_COUNT) + bonus)
-    if round(most, 3) < round(theme.min_score * scale, 3):
-        return True
+    word. Without ``bound``, the words only (the score was bounded already)."""
+    if bound:
+        terms = theme.terms
+        most = 0.0
+        for term in places.keys() & plan.terms:
+            where = places[term]
+            bonus = HEADLINE_BONUS if headline_end > 0 and where[0][1] < headline_end else 0
+            most += terms[term] * (min(len(where), MAX_COUNT) + bonus)
+        if round(most, 3) < round(theme.min_score * scale, 3):
+            return True
     if any(_absent(places, present, group) for group in plan.context):
         return True
     return not _absent(places, present, plan.exclude)
@@ -495,14 +497,17 @@ def _score_theme(
     misses: bool = True,
     present: set[str] | frozenset[str] = frozenset(),
     plan: _Plan | None = None,
+    bound: bool = True,
 ) -> ThemeScore | None:
     """The theme's score; None when no term counts (or, without ``misses``, when not tagged).
 
     ``present``: the theme's words found that need no places (:func:`_presence_only`).
+    ``bound``: without ``misses``, bound the score before scoring (not needed when the
+    caller bounded it already: :meth:`CompiledTaxonomy._may_tag`).
     """
     terms = theme.terms
     plan = plan if plan is not None else _plan(theme)
-    if not misses and _cannot_tag(theme, places, scale, present, plan, headline_end):
+    if not misses and _cannot_tag(theme, places, scale, present, plan, headline_end, bound):
         return None
     counts: dict[str, int] = {}
     total = 0.0
