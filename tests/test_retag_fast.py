@@ -11,7 +11,7 @@ from dataclasses import asdict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor.themes import retag_scope, stories, taxonomy, tokenmatch
+from monitor.themes import matching, retag_scope, stories, taxonomy, tokenmatch
 from tests.test_fast_matching import texts
 
 
@@ -39,7 +39,7 @@ def _touches_reference(gate: retag_scope.Gate, text: str) -> bool:
         return False
     if gate.every:
         return True
-    words = re.findall(r"\w+", text)
+    words = re.findall(r"\w+", text)  # (as it read them)
     if gate.engine is not None:
         memo = gate.engine._lookup(words)
         last = len(words) - 1
@@ -74,3 +74,11 @@ def test_gate_touches_equals_the_reference(words: list[str], some: list[str]):
     gate = retag_scope.Gate(set(words), ["peace talks", "fled", "Doha Agreement"])
     for text in some:  # (several texts: the gate's memo of judged words grows)
         assert gate.touches(text) is _touches_reference(gate, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(texts(), _SENTENCES, st.text(max_size=30)))
+def test_run_words_are_the_runs(text: str):
+    assert retag_scope.run_words(text) == matching.runs(text)[0]
+    ascii_only = text.encode("ascii", "replace").decode("ascii")
+    assert retag_scope.run_words(ascii_only) == matching.runs(ascii_only)[0]
