@@ -12,9 +12,12 @@ is found and filled by :func:`backfill` (``diffs.missing_pairs``). The computing
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -197,11 +200,11 @@ def retag(
         )
         for slug, one in taggers.items()
     }
-    digest = taxonomy_digest(taggers)
+    # (one story: its own digest is the same)
+    digest = digests[next(iter(taggers))] if len(taggers) == 1 else taxonomy_digest(taggers)
     saved = tagstore.progress(db, scope)
     last = saved[1] if saved and saved[0] == digest else 0
     resumed_from = last
-    versions = tags = skipped = 0
     # None: every story's tags are replaced (as many stories as exist)
     stories = None if story is None and len(taggers) == len(digests) else list(taggers)
     with db.atomic():
@@ -222,6 +225,39 @@ def retag(
             )
         tagstore.set_progress(db, scope, digest, last, now_iso())
     end = articles.last_version_id(db) if taggers else 0
+    with _old_objects_frozen():
+        versions, tags, skipped = _retag_batches(
+            db, taggers, scopes, stories, scope, digest, last, end, batch
+        )
+    with db.atomic():
+        tagstore.clear_progress(db, scope)
+        for slug, one in taggers.items():
+            spec = retag_scope.spec(one.rule_source, one.parsed)
+            tagstore.set_tagged_with(db, slug, digests[slug], now_iso(), spec, end)
+    return RetagResult(
+        versions - skipped,
+        tags,
+        time.perf_counter() - started,
+        resumed_from,
+        list(taggers),
+        skipped,
+    )
+
+
+def _retag_batches(
+    db: Database,
+    taggers: dict[str, tagger.StoryTagger],
+    scopes: dict[str, tuple[retag_scope.StoryScope, int]],
+    stories: list[str] | None,
+    scope: str,
+    digest: str,
+    last: int,
+    end: int,
+    batch: int,
+) -> tuple[int, int, int]:
+    """Re-tag the versions after ``last`` up to ``end``, ``batch`` a transaction, each
+    recording where it stands; returns (versions read, tags, versions left alone)."""
+    versions = tags = skipped = 0
     while last < end:
         with db.atomic():
             rows_in = tagstore.versions_to_tag(db, last, stories, batch)
@@ -250,19 +286,24 @@ def retag(
         last = upto
         if last < end:
             time.sleep(PAUSE_S)
-    with db.atomic():
-        tagstore.clear_progress(db, scope)
-        for slug, one in taggers.items():
-            spec = retag_scope.spec(one.rule_source, one.parsed)
-            tagstore.set_tagged_with(db, slug, digests[slug], now_iso(), spec, end)
-    return RetagResult(
-        versions - skipped,
-        tags,
-        time.perf_counter() - started,
-        resumed_from,
-        list(taggers),
-        skipped,
-    )
+    return versions, tags, skipped
+
+
+@contextmanager
+def _old_objects_frozen() -> Iterator[None]:
+    """Leave the objects alive before the loop (compiled taxonomies and their memos,
+    the lemma caches: ~100k objects) out of the cyclic collector's passes while it
+    runs. A full pass otherwise walks them all (~35 ms) for the short-lived tuples
+    tagging makes; nothing else changes. A caller that froze objects itself keeps
+    its own arrangement."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _saved_since(db: Database, slug: str) -> bool:

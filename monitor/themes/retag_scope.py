@@ -25,18 +25,22 @@ that the re-tagged database equals one tagged from scratch.
 from __future__ import annotations
 
 import json
-import re
-from dataclasses import asdict, replace
+from dataclasses import fields, replace
 
 from monitor.themes import lemmas, matching, rules, tokenmatch
 from monitor.themes.taxonomy_file import Theme
 
-_RUN = re.compile(r"\w+")
+#: the fields of a theme, in order (a theme holds no dataclass: its fields are the JSON's)
+_FIELDS = tuple(f.name for f in fields(Theme))
+#: words whose lemma a :class:`Gate` has judged, at most (then it starts again)
+_MEMO_MAX = 200_000
 
 
 def spec(rule: str, themes: list[Theme]) -> str:
-    """The taxonomy as JSON (what :func:`from_spec` reads back)."""
-    return json.dumps({"rule": rule, "themes": [asdict(t) for t in themes]}, ensure_ascii=False)
+    """The taxonomy as JSON (what :func:`from_spec` reads back): each theme's fields as
+    ``dataclasses.asdict`` gives them, without its deep copy."""
+    data = [{name: getattr(t, name) for name in _FIELDS} for t in themes]
+    return json.dumps({"rule": rule, "themes": data}, ensure_ascii=False)
 
 
 def from_spec(text: str) -> tuple[str, list[Theme]]:
@@ -100,6 +104,9 @@ class Gate:
         looked = sorted(words) + extra
         self.lemma_index = lemmas.LemmaIndex(looked)
         self.keys = frozenset(self.lemma_index.first)
+        #: the words as written whose lemma is in :attr:`keys`, of the words judged
+        self._key_words: set[str] = set()
+        self._judged: set[str] = set()
         self.engine: tokenmatch.TokenTerms | None = None
         self.scanner: tokenmatch.TokenScanner | matching.TermScanner | None = None
         self.every = False
@@ -121,12 +128,13 @@ class Gate:
             return False
         if self.every:
             return True
-        words = _RUN.findall(text)  # (the runs the scan reads)
+        words = run_words(text)  # (the runs the scan reads)
         if self.engine is not None:
-            memo = self.engine._lookup(words)
+            self.engine._lookup(words)
+            begins = self.engine._begins  # (the runs some word can begin at)
             narrow = self.engine._narrow
             last = len(words) - 1
-            for i in [i for i, word in enumerate(words) if memo[word][1]]:
+            for i in [i for i, word in enumerate(words) if word in begins]:
                 if narrow(words[i], words[i + 1] if i < last else None)[1]:
                     return True
         elif self.scanner is not None and self.scanner.found(text):
@@ -134,10 +142,35 @@ class Gate:
         if not self.keys:
             return False
         if lemmas._SPECIAL.search(text) is None:
-            lookup = lemmas._KNOWN.get
-            if self.keys.isdisjoint([(lookup(w) or lemmas._lookup(w))[0] for w in set(words)]):
+            # (each word's lemma judged once: then set operations on the text's words)
+            distinct = set(words)
+            new = distinct.difference(self._judged)
+            if new:
+                if len(self._judged) > _MEMO_MAX:
+                    self._judged.clear()
+                    self._key_words.clear()
+                    new = distinct
+                lookup, keys = lemmas._KNOWN.get, self.keys
+                self._key_words.update(
+                    w for w in new if (lookup(w) or lemmas._lookup(w))[0] in keys
+                )
+                self._judged.update(new)
+            if distinct.isdisjoint(self._key_words):
                 return False
         return bool(self.lemma_index.find(lemmas.tokens(text)))
+
+
+#: an ASCII text's bytes with every byte that is no word character (``\\w``) a space
+_RUNS_ONLY = bytes(c if chr(c).isalnum() and c < 128 or c == 95 else 32 for c in range(256))
+
+
+def run_words(text: str) -> list[str]:
+    """The words of :func:`matching.runs` (its runs of ``\\w``), without their offsets:
+    an ASCII text's are found by one byte translation and a split (most texts a retag
+    rules out are read no further; one it re-tags is split again by the tagger)."""
+    if text.isascii():
+        return text.encode("ascii").translate(_RUNS_ONLY).decode("ascii").split()
+    return matching.runs(text)[0]
 
 
 class StoryScope:

@@ -42,10 +42,24 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from monitor.text.evidence import SNIPPET_CHARS, snippet  # noqa: F401 - re-exported
 from monitor.themes import lemmas, matching, tokenmatch
+from monitor.themes.scoring import (  # noqa: F401 - scoring's names, re-exported
+    HEADLINE_BONUS,
+    LONG_TEXT_WORDS,
+    MAX_COUNT,
+    SHORT_TEXT_SCALE,
+    ThemeScore,
+    _any_within,
+    _cannot_tag,
+    _Plan,
+    _plan,
+    _score_theme,
+    length_scale,
+)
 from monitor.themes.taxonomy_file import (  # noqa: F401 - parsing's names, re-exported
     DEFAULT_MIN_SCORE,
     Theme,
@@ -53,13 +67,8 @@ from monitor.themes.taxonomy_file import (  # noqa: F401 - parsing's names, re-e
     parse_themes,
 )
 
-MAX_COUNT = 3
-#: a term found in the headline counts this many times more (times its weight)
-HEADLINE_BONUS = 1
-#: texts of at least this many words must reach the full min_score ...
-LONG_TEXT_WORDS = 150
-#: ... shorter ones a share of it, in proportion to their length, never below this share
-SHORT_TEXT_SCALE = 0.5
+#: a score bound this far below a rounded threshold is below it after rounding too
+BOUND_SLACK = 0.001
 
 
 @dataclass
@@ -77,40 +86,6 @@ class Hit:
         """What a stored tag keeps: the terms, and where the snippet is (the snippet is
         made again from the text when shown: :mod:`monitor.text.evidence`)."""
         return {"terms": self.terms, "at": list(self.at)}
-
-
-@dataclass
-class ThemeScore:
-    """How one theme fared on one text, tagged or not (for near-misses and evaluation)."""
-
-    theme: str
-    score: float
-    threshold: float
-    terms: dict[str, int]
-    snippet: str
-    tagged: bool
-    #: why an untagged theme was not tagged: "below threshold", "no context word",
-    #: "excluded by 'cricket'"; empty when tagged
-    reason: str = ""
-    #: where the strongest term is in the text (character offsets)
-    at: tuple[int, int] = (0, 0)
-
-    @property
-    def short_by(self) -> float:
-        """How much score the theme lacked (0 when the score was enough)."""
-        return round(max(0.0, self.threshold - self.score), 3)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "theme": self.theme,
-            "score": self.score,
-            "threshold": self.threshold,
-            "short_by": self.short_by,
-            "terms": self.terms,
-            "snippet": self.snippet,
-            "tagged": self.tagged,
-            "reason": self.reason,
-        }
 
 
 class CompiledTaxonomy:
@@ -206,7 +181,14 @@ class CompiledTaxonomy:
             if (kept := tuple(w for w in words if w not in only[i]))
         )
         present = frozenset(w for i, words in enumerate(holds) for w in words if w in only[i])
-        return placed, present
+        # (the weight of each theme's terms held: what an occurrence can add to its score)
+        terms = [t.terms for t in self.parsed]
+        weights = tuple(
+            (i, weight)
+            for i, words in placed
+            if (weight := sum(terms[i][w] for w in words if w in terms[i])) > 0
+        )
+        return placed, present, weights
 
     def _occurrences(self, text: str) -> tuple[lemmas.Tokens, list[_Occurrence]]:
         """The matches in text order: ``(what it holds for each theme, word index,
@@ -238,7 +220,7 @@ class CompiledTaxonomy:
         if self.lemma_index:
             # lemma matches only where the scan matched nothing (its matches are in order
             # and do not overlap: the last one starting before a place is the one to check)
-            starts = [start for _, _, start, _ in found]
+            starts = list(map(_START, found))
             used: set[int] = set()
             extra: list[_Occurrence] = []
             for word, first, last in self.lemma_index.find(toks, inflected=True):
@@ -254,7 +236,7 @@ class CompiledTaxonomy:
                     holds = self._lemma_holds[word] = self._split(self.holds(word))
                 extra.append((holds, first, start, end))
             if extra:
-                found = sorted(found + extra, key=lambda f: f[2])
+                found = sorted(found + extra, key=_START)
         return toks, found
 
     def explain(self, text: str, misses: bool = True) -> list[ThemeScore]:
@@ -271,7 +253,7 @@ class CompiledTaxonomy:
         # first, then hand each theme's words the lot (sorted again where a word gets
         # places from two different matched texts, so every list is in text order)
         if not self.fast:  # the reference: occurrence by occurrence
-            for (holds, _), index, start, end in found:
+            for (holds, _, _), index, start, end in found:
                 place = (index, start, end)
                 for i, words in holds:
                     for word in words:
@@ -285,11 +267,19 @@ class CompiledTaxonomy:
                 by_holds[held] = [place]
             else:
                 same.append(place)
-        mixed: set[tuple[int, str]] = set()
+        # (tags only: the themes whose score surely stays below their threshold are not
+        # placed nor scored, :meth:`_may_tag`; None: every theme)
         present: set[str] = set()
-        for (holds, only), where in by_holds.items():
+        for _, only, _ in by_holds:
             present.update(only)
+        alive = None
+        if not misses and self.fast:
+            alive = self._may_tag(by_holds, headline_end, scale, present)
+        mixed: set[tuple[int, str]] = set()
+        for (holds, _, _), where in by_holds.items():
             for i, words in holds:
+                if alive is not None and i not in alive:
+                    continue
                 theirs = places[i]
                 for word in words:
                     have = theirs.get(word)
@@ -304,11 +294,45 @@ class CompiledTaxonomy:
         for theme, plan, theirs in zip(self.parsed, self._plans, places, strict=True):
             if theirs:
                 score = _score_theme(
-                    theme, theirs, headline_end, scale, text, misses, present, plan
+                    theme, theirs, headline_end, scale, text, misses, present, plan, alive is None
                 )
                 if score is not None:
                     out.append(score)
         return out
+
+    def _may_tag(
+        self,
+        by_holds: dict[_Held, list[tuple[int, int, int]]],
+        headline_end: int,
+        scale: float,
+        present: set[str],
+    ) -> set[int]:
+        """The themes :func:`_cannot_tag` may let through: none of their exclude words
+        among the words found that need no places (``present``), and a score that can
+        reach their threshold. The score is bounded from each matched text's places at
+        once (its terms' weights times its occurrences, at most :data:`MAX_COUNT`,
+        plus the headline bonus when its first occurrence is in the headline): each
+        term's count is capped over all its matched texts, so this sum is never below
+        the bound of :func:`_cannot_tag`; a theme is dropped only when it falls short
+        of the rounded threshold by more than rounding can move
+        (``tests/test_tag_bounds.py``)."""
+        bound = [0.0] * len(self.parsed)
+        for (_, _, weights), where in by_holds.items():
+            if weights:
+                n = len(where)
+                n = n if n < MAX_COUNT else MAX_COUNT
+                if headline_end > 0 and where[0][1] < headline_end:
+                    n += HEADLINE_BONUS
+                for i, weight in weights:
+                    bound[i] += weight * n
+        plans = self._plans
+        return {
+            i
+            for i, most in enumerate(bound)
+            if most
+            and most >= round(self.parsed[i].min_score * scale, 3) - BOUND_SLACK
+            and plans[i].exclude.isdisjoint(present)
+        }
 
     def near_misses(self, text: str) -> list[ThemeScore]:
         """Themes that scored on ``text`` but were not tagged, closest first."""
@@ -321,11 +345,12 @@ class CompiledTaxonomy:
 
 
 _Holds = tuple[tuple[int, tuple[str, ...]], ...]
-#: what a matched text holds: the themes' words that need places, and the words that
-#: only need to be present (:func:`_presence_only`)
-_Held = tuple[_Holds, frozenset[str]]
+#: what a matched text holds: the themes' words that need places, the words that only
+#: need to be present (:func:`_presence_only`), and the weight of each theme's terms in it
+_Held = tuple[_Holds, frozenset[str], tuple[tuple[int, float], ...]]
 #: one match in a text: what it holds, the index of its first word, its start and end
 _Occurrence = tuple[_Held, int, int, int]
+_START = itemgetter(2)
 #: a theme's term counts in a matched text; the theme's other words found in it
 _Counter = Callable[[str], dict[str, int]]
 _Finder = Callable[[str], set[str]]
@@ -358,163 +383,6 @@ def _presence_only(theme: Theme) -> frozenset[str]:
     """
     senses = {w for words, _ in [*theme.near.values(), *theme.not_near.values()] for w in words}
     return frozenset({*theme.context, *theme.exclude} - set(theme.terms) - senses)
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """A theme's word lists as sets, made once: scoring asks them of every text, and a
-    text's few found words are then matched against them in one set operation."""
-
-    context: tuple[frozenset[str], ...]
-    exclude: frozenset[str]
-    #: the theme's terms
-    terms: frozenset[str]
-    #: term -> (its groups of sense words, within N words)
-    near: dict[str, tuple[tuple[frozenset[str], ...], int]]
-    #: term -> (its veto words, within N words)
-    not_near: dict[str, tuple[frozenset[str], int]]
-
-
-def _plan(theme: Theme) -> _Plan:
-    near = {
-        term: (tuple(frozenset(g) for g in theme.near_groups.get(term) or [words]), within)
-        for term, (words, within) in theme.near.items()
-    }
-    return _Plan(
-        tuple(frozenset(group) for group in theme.context_groups),
-        frozenset(theme.exclude),
-        frozenset(theme.terms),
-        near,
-        {term: (frozenset(words), within) for term, (words, within) in theme.not_near.items()},
-    )
-
-
-def _absent(
-    places: dict[str, list[tuple[int, int, int]]],
-    present: set[str] | frozenset[str],
-    words: list[str] | frozenset[str],
-) -> bool:
-    """Whether none of ``words`` was found (placed or merely present)."""
-    return places.keys().isdisjoint(words) and present.isdisjoint(words)
-
-
-def length_scale(words: int) -> float:
-    """How much of ``min_score`` a text of ``words`` words must reach (see the README)."""
-    return min(1.0, max(SHORT_TEXT_SCALE, words / LONG_TEXT_WORDS))
-
-
-def _any_within(ordered: list[int], place: int, within: int) -> bool:
-    """Whether some word index of ``ordered`` (sorted) is at most ``within`` from ``place``."""
-    i = bisect_left(ordered, place - within)
-    return i < len(ordered) and ordered[i] <= place + within
-
-
-def _cannot_tag(
-    theme: Theme,
-    places: dict[str, list[tuple[int, int, int]]],
-    scale: float,
-    present: set[str] | frozenset[str],
-    plan: _Plan,
-    headline_end: int,
-) -> bool:
-    """Whether the theme is surely not tagged, judged before scoring: a score that
-    cannot reach the threshold even with every occurrence counted (``near`` and
-    ``not_near`` only take some away) and the headline bonus for every term whose
-    first place is in the headline, a context group without a word, or an exclude
-    word."""
-    terms = theme.terms
-    most = 0.0
-    for term in places.keys() & plan.terms:
-        where = places[term]
-        bonus = HEADLINE_BONUS if headline_end > 0 and where[0][1] < headline_end else 0
-        most += terms[term] * (min(len(where), MAX_COUNT) + bonus)
-    if round(most, 3) < round(theme.min_score * scale, 3):
-        return True
-    if any(_absent(places, present, group) for group in plan.context):
-        return True
-    return not _absent(places, present, plan.exclude)
-
-
-def _score_theme(
-    theme: Theme,
-    places: dict[str, list[tuple[int, int, int]]],
-    headline_end: int,
-    scale: float,
-    text: str,
-    misses: bool = True,
-    present: set[str] | frozenset[str] = frozenset(),
-    plan: _Plan | None = None,
-) -> ThemeScore | None:
-    """The theme's score; None when no term counts (or, without ``misses``, when not tagged).
-
-    ``present``: the theme's words found that need no places (:func:`_presence_only`).
-    """
-    terms = theme.terms
-    plan = plan if plan is not None else _plan(theme)
-    if not misses and _cannot_tag(theme, places, scale, present, plan, headline_end):
-        return None
-    counts: dict[str, int] = {}
-    total = 0.0
-    first: tuple[int, int] | None = None
-    best = -1.0
-    # the sense words' places, sorted, once per group (terms share their groups)
-    senses_of: dict[frozenset[str], list[int]] = {}
-    found = places.keys()
-    scored = found & plan.terms
-    for term, where in places.items():
-        if term not in scored:
-            continue
-        weight = terms[term]
-        near = plan.near.get(term)
-        if near is not None:
-            groups, within = near
-            for group in groups:
-                senses = senses_of.get(group)
-                if senses is None:
-                    senses = senses_of[group] = sorted(
-                        p[0] for w in found & group for p in places[w]
-                    )
-                where = [p for p in where if _any_within(senses, p[0], within)]
-            if not where:
-                continue
-        far_from = plan.not_near.get(term)
-        if far_from is not None:
-            veto_words, within = far_from
-            vetoes = sorted(p[0] for w in found & veto_words for p in places[w])
-            where = [p for p in where if not _any_within(vetoes, p[0], within)]
-            if not where:
-                continue
-        counts[term] = len(where)
-        in_headline = headline_end > 0 and any(p[1] < headline_end for p in where)
-        gained = weight * (min(len(where), MAX_COUNT) + (HEADLINE_BONUS if in_headline else 0))
-        total += gained
-        if gained > best:  # the snippet shows the strongest term
-            best, first = gained, (where[0][1], where[0][2])
-    if first is None:
-        return None
-    total = round(total, 3)
-    threshold = round(theme.min_score * scale, 3)
-    reason = ""
-    if total < threshold:
-        reason = "below threshold"
-    elif any(_absent(places, present, group) for group in plan.context):
-        reason = "no context word"
-    elif not _absent(places, present, plan.exclude):
-        veto = next((w for w in theme.exclude if w in places or w in present), None)
-        if veto is not None:
-            reason = f"excluded by {veto!r}"
-    if reason and not misses:
-        return None
-    return ThemeScore(
-        theme.slug,
-        total,
-        threshold,
-        counts,
-        snippet(text, first[0], first[1]),
-        tagged=not reason,
-        reason=reason,
-        at=first,
-    )
 
 
 class CompiledTheme:

@@ -66,12 +66,21 @@ _Narrowed = tuple[tuple[int, ...], tuple[int, ...], int]
 
 def _plain_word(word: str) -> bool:
     """Every character a word character whose case-insensitive matching is lower()."""
+    if word.isascii():  # (every ASCII character is plain: letters, digits and "_" only)
+        return not word or word.replace("_", "a").isalnum()
+    return _plain_word_reference(word)
+
+
+def _plain_word_reference(word: str) -> bool:
+    """:func:`_plain_word` character by character (the reference)."""
     return all(matching._is_word_char(c) and matching._plain(c) for c in word)
 
 
+@lru_cache(maxsize=20_000)
 def word_spec(word: str) -> WordSpec | None:
     """The runs a term's word matches, as :func:`matching._word_regex` does, or None
-    when the word is not a plain run of word characters."""
+    when the word is not a plain run of word characters. (Cached: a taxonomy's words
+    recur in its scan and in each theme's; the forms' dict is shared, read only.)"""
     wild = word.endswith("*")
     core = word[:-1] if wild else word
     if not core or not _plain_word(core):
@@ -107,6 +116,7 @@ def _matches_letter(letter: str, char: str) -> bool:
     return re.fullmatch(re.escape(letter), char, re.IGNORECASE | re.UNICODE) is not None
 
 
+@lru_cache(maxsize=20_000)
 def literal_prefix(term: str) -> str:
     """The letters every match of ``term`` begins with (lower-cased; "" if none, or no words)."""
     try:
