@@ -264,11 +264,13 @@ def _texts(
         yield f"{title}\n{text}"
 
 
-def _dated(db: Database, lo: str, hi: str, story: str | None) -> int:
-    """How many articles are dated in [lo, hi) (from the index on ``dated_at``)."""
+def _dated(db: Database, lo: str, hi: str, story: str | None, lo_open: bool = False) -> int:
+    """How many articles are dated in [lo, hi) (``lo_open``: in (lo, hi)), from the
+    index on ``dated_at``."""
     clause, params = _story(story)
+    lower = ">" if lo_open else ">="
     row = db.execute(
-        f"select count(*) from articles a where a.dated_at >= ? and a.dated_at < ?{clause}",
+        f"select count(*) from articles a where a.dated_at {lower} ? and a.dated_at < ?{clause}",
         [lo, hi, *params],
     ).fetchone()
     return int(row[0])
@@ -343,7 +345,7 @@ class _Pieces:
         else:
             return None
         found = self.counted.get(other)
-        if found is None or _dated_between(self.db, *gap, self.story):
+        if found is None or _dated(self.db, *gap, self.story, lo_open=True):
             return None
         return found
 
@@ -366,16 +368,6 @@ class _Pieces:
 
 def _next_second(when: str) -> str:
     return iso(_dt(when) + SECOND)
-
-
-def _dated_between(db: Database, lo: str, hi: str, story: str | None) -> bool:
-    """Whether an article is dated strictly between ``lo`` and ``hi``."""
-    clause, params = _story(story)
-    row = db.execute(
-        f"select 1 from articles a where a.dated_at > ? and a.dated_at < ?{clause} limit 1",
-        [lo, hi, *params],
-    ).fetchone()
-    return row is not None
 
 
 def window_counts(
