@@ -26,7 +26,7 @@ from operator import itemgetter
 
 import simplemma
 
-from monitor.themes import matching
+from monitor.themes import matching, wordpass
 
 # a word: letters/digits plus the combining marks of Latin and Arabic-script words
 # (written as runs of letters, then of marks: much faster than one alternation a letter)
@@ -264,10 +264,12 @@ class LemmaIndex:
     """Find terms (sequences of lemmas) in a text's :class:`Tokens`.
 
     Only terms whose every word has a :func:`term_key` are indexed (a wildcard
-    or an inflected form written in a term matches on its surface only).
+    or an inflected form written in a term matches on its surface only). With
+    ``passes``, :meth:`find` with ``inflected`` on a text's words reads the group's
+    one pass over them (:mod:`monitor.themes.wordpass`).
     """
 
-    def __init__(self, terms: Iterable[str]):
+    def __init__(self, terms: Iterable[str], passes: wordpass.Passes | None = None):
         self.first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         for term in dict.fromkeys(terms):
             keys = [term_key(w) for w in words(term)]
@@ -281,9 +283,30 @@ class LemmaIndex:
         self._plans: dict[str, _WordPlan | None] = {}
         #: ... and the same for :meth:`find` with ``inflected``
         self._inflected: dict[str, _WordPlan | None] = {}
+        self.passes: wordpass.Passes | None = None
+        if passes is not None and self.first:
+            self.passes = passes
+            passes.join(self)
 
     def __bool__(self) -> bool:
         return bool(self.first)
+
+    def judge(self, words: set[str]) -> list[str]:
+        """The words whose lemma begins a term (:meth:`find` with ``inflected``), each
+        judged into the memo once (:class:`wordpass.Member`)."""
+        plans = self._inflected
+        out: list[str] = []
+        for word in words:
+            if word in plans:
+                plan = plans[word]
+            else:
+                plan = plans[word] = self._plan(word, True)
+            if plan:
+                out.append(word)
+        return out
+
+    def forget(self) -> None:
+        self._inflected.clear()
 
     def find(self, toks: Tokens, inflected: bool = False) -> list[tuple[str, int, int]]:
         """``(term, first word, last word + 1)`` of every occurrence, longest first at a place.
@@ -315,17 +338,22 @@ class LemmaIndex:
         """:meth:`find` on the words as written: only the words whose lemma begins a
         term (known by word, once) have their lemmas looked up, and what follows them."""
         plans = self._inflected if inflected else self._plans
-        new = set(words).difference(plans)
-        if new:
-            if len(plans) > _KNOWN_MAX:
-                plans.clear()
-                new = set(words)
-            for word in new:
-                plans[word] = self._plan(word, inflected)
+        if inflected and self.passes is not None:
+            # (every word judged; the group's one pass, narrowed to this index's words)
+            found = [i for i in self.passes.positions(words) if plans[words[i]]]
+        else:
+            new = set(words).difference(plans)
+            if new:
+                if len(plans) > _KNOWN_MAX:
+                    plans.clear()
+                    new = set(words)
+                for word in new:
+                    plans[word] = self._plan(word, inflected)
+            found = [i for i, word in enumerate(words) if plans[word]]
         known = _KNOWN
         size = len(words)
         out: list[tuple[str, int, int]] = []
-        for i in [i for i, word in enumerate(words) if plans[word]]:
+        for i in found:
             plan = plans[words[i]]
             assert plan is not None
             singles, by_second, is_base = plan

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from monitor.errors import InputError
-from monitor.themes import lemmas, matching, tokenmatch
+from monitor.themes import lemmas, matching, tokenmatch, wordpass
 
 _TOKEN = re.compile(r'\s*(?:(\()|(\))|"([^"]*)"|“([^”]*)”|([^\s()"“”]+))')
 _NEAR = re.compile(r"^NEAR/(\d{1,3})$")
@@ -349,10 +349,14 @@ class Rule:
         terms = all_terms(node)
         # word lookups (nothing to compile); fast=False: the plain scan of one pattern,
         # kept as the reference the tests compare with
+        # (fast: the engine and the lemma index read the one pass over a text's words
+        # that the story's taxonomy reads too, :mod:`monitor.themes.wordpass`)
         self.scanner = (
-            tokenmatch.scanner(terms) if fast else matching.TermScanner(terms, fast=False)
+            tokenmatch.scanner(terms, wordpass.SHARED)
+            if fast
+            else matching.TermScanner(terms, fast=False)
         )
-        self.lemma_index = lemmas.LemmaIndex(terms)
+        self.lemma_index = lemmas.LemmaIndex(terms, wordpass.SHARED if fast else None)
         self._evaluate = _compile(node, self.scanner.scanned) if fast else None
 
     def _answers(self, text: str) -> _Answers:

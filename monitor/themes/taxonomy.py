@@ -46,7 +46,7 @@ from operator import itemgetter
 from typing import Any
 
 from monitor.text.evidence import SNIPPET_CHARS, snippet  # noqa: F401 - re-exported
-from monitor.themes import lemmas, matching, tokenmatch
+from monitor.themes import lemmas, matching, tokenmatch, wordpass
 from monitor.themes.scoring import (  # noqa: F401 - scoring's names, re-exported
     HEADLINE_BONUS,
     LONG_TEXT_WORDS,
@@ -116,7 +116,7 @@ class CompiledTaxonomy:
         #: to compile. ``fast=False``, or a taxonomy the lookups cannot answer for: the
         #: one pattern of every word (:func:`matching.alternation`), the reference the
         #: tests compare with, found through the :class:`matching.Gate` when ``fast``
-        self.engine = tokenmatch.TokenTerms(words) if fast and words else None
+        self.engine = tokenmatch.TokenTerms(words, wordpass.SHARED) if fast and words else None
         if self.engine is not None and not self.engine.on:
             self.engine = None
         self.pattern: re.Pattern[str] | None = None
@@ -124,7 +124,7 @@ class CompiledTaxonomy:
         if words and self.engine is None:
             self.pattern = matching.alternation(words)[0]
             self.gate = matching.Gate(self.pattern, self.ordered) if fast else None
-        self.lemma_index = lemmas.LemmaIndex(self.ordered)
+        self.lemma_index = lemmas.LemmaIndex(self.ordered, wordpass.SHARED if fast else None)
         # what a match holds for each theme: the theme's own words inside the matched
         # text, with their counts. Terms count longest first ("Doha talks" holds "Doha
         # talks", or "Doha" + "talks"); a context, exclude or near word counts wherever

@@ -39,7 +39,7 @@ import importlib
 import re
 from functools import lru_cache
 
-from monitor.themes import matching
+from monitor.themes import matching, wordpass
 from monitor.themes.matching import _BREAK, _literal_prefix, runs, term_body, term_regex
 
 try:  # the letters case-insensitive matching treats as equal beyond lower()/upper()
@@ -143,11 +143,13 @@ class TokenTerms:
     ones too: :meth:`matching.TermScanner.places`). Only when :attr:`on`.
     """
 
-    def __init__(self, terms: list[str]):
+    def __init__(self, terms: list[str], passes: wordpass.Passes | None = None):
         self.ordered = ordered_terms(terms)
         if not self.ordered:
             raise ValueError("no terms")
         self.on = True
+        #: the group whose one pass over a text's words this engine reads (None: its own)
+        self.passes: wordpass.Passes | None = None
         n = len(self.ordered)
         self.specs: list[list[WordSpec] | None] = [None] * n
         self.priority: list[tuple[int, int]] = [(0, i) for i in range(n)]
@@ -214,6 +216,9 @@ class TokenTerms:
         self._place_plans: dict[
             tuple[str, str | None], tuple[tuple[str, ...], tuple[int, ...]]
         ] = {}
+        if passes is not None:
+            self.passes = passes
+            passes.join(self)
 
     # -- which terms can begin at a run --
 
@@ -254,6 +259,35 @@ class TokenTerms:
                 if found[0]:
                     self._begins.add(word)
         return memo
+
+    def judge(self, words: set[str]) -> list[str]:
+        """The words (runs) some term can begin at, each judged into the memo once
+        (:class:`wordpass.Member`)."""
+        memo = self._cands
+        begins = self._begins
+        out: list[str] = []
+        for word in words:
+            found = memo.get(word)
+            if found is None:
+                found = memo[word] = self._candidates(word)
+                if found[0]:
+                    begins.add(word)
+            if found[0]:
+                out.append(word)
+        return out
+
+    def forget(self) -> None:
+        self._cands.clear()
+        self._pairs.clear()
+        self._begins.clear()
+
+    def _starts(self, words: list[str]) -> list[int]:
+        """The indexes of the runs some term can begin at, every run judged."""
+        begins = self._begins  # (a run's candidates by priority and by index are one set)
+        if self.passes is not None:  # (the group's one pass, narrowed to this engine's)
+            return [i for i in self.passes.positions(words) if words[i] in begins]
+        self._lookup(words)
+        return [i for i, word in enumerate(words) if word in begins]
 
     def _accepts(self, spec: WordSpec, run: str) -> bool:
         kind, data = spec
@@ -407,13 +441,11 @@ class TokenTerms:
         """:meth:`finditer` as ``(run, start, end, term index in ordered)``: the run
         (index in :func:`matching.runs`) each match begins at comes along."""
         words, starts, ends = runs(text)
-        self._lookup(words)
-        begins = self._begins
         pairs = self._pairs
         found: list[tuple[int, int, int, int]] = []
         upto = 0
         last = len(words) - 1
-        for i in [i for i, word in enumerate(words) if word in begins]:
+        for i in self._starts(words):
             place = starts[i]
             if place < upto:
                 continue
@@ -449,12 +481,10 @@ class TokenTerms:
     def places(self, text: str) -> dict[str, list[int]]:
         """Where each term that occurs in ``text`` begins (offsets, in order)."""
         words, starts, ends = runs(text)
-        self._lookup(words)
-        begins = self._begins  # (a run's candidates by priority and by index are one set)
         plans = self._place_plans
         found: dict[str, list[int]] = {}
         last = len(words) - 1
-        for i in [i for i, word in enumerate(words) if word in begins]:
+        for i in self._starts(words):
             key = (words[i], words[i + 1] if i < last else None)
             plan = plans.get(key)
             if plan is None:
@@ -515,14 +545,17 @@ class TokenScanner:
         return matching.TermPresence(self, text, set(places), places)  # type: ignore[arg-type]
 
 
-def scanner(terms: list[str]) -> TokenScanner | matching.TermScanner:
-    """The fastest scanner that answers as :class:`matching.TermScanner` does."""
+def scanner(
+    terms: list[str], passes: wordpass.Passes | None = None
+) -> TokenScanner | matching.TermScanner:
+    """The fastest scanner that answers as :class:`matching.TermScanner` does (``passes``:
+    the group whose pass over a text's words its engine reads, :mod:`wordpass`)."""
     unique = list(dict.fromkeys(terms))
     slow = {t for t in unique if _slow(t)}
     plain = [t for t in unique if t not in slow]
     if not plain:
         return TokenScanner(unique, None, slow)
-    engine = TokenTerms(plain)
+    engine = TokenTerms(plain, passes)
     if not engine.on:
         return matching.TermScanner(terms)
     return TokenScanner(unique, engine, slow)
