@@ -149,7 +149,7 @@ def slow(*args):
     print("batch", args[3], flush=True)
     time.sleep(0.1)  # inside the batch's transaction: holds the write lock
 tagstore.set_progress = slow
-derive.retag(dbmod.connect(sys.argv[1]), None, batch=3)
+derive.retag(dbmod.connect(sys.argv[1]), None, batch=6)
 print("finished", flush=True)
 """
 

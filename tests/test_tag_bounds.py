@@ -22,7 +22,7 @@ def articles(draw: st.DrawFn) -> str:
     return head.replace("\n\n", " ") + "\n\n" + "\n\n".join(body)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.one_of(texts(), articles()))
 def test_tag_equals_the_tagged_part_of_the_reference(text: str):
     fast, slow = _pair()
@@ -31,7 +31,7 @@ def test_tag_equals_the_tagged_part_of_the_reference(text: str):
     assert _exact(got) == _exact(expected)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.one_of(texts(), articles()))
 def test_the_score_bound_is_never_below_the_exact_bound(text: str):
     fast, _ = _pair()
