@@ -63,7 +63,7 @@ _WRITTEN += ["the", "TTP's", "peace", "Agreement", "said", "_", "naïve"]
 _SENTENCES = st.lists(st.sampled_from(_WRITTEN), max_size=12).map(" ".join)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     st.lists(
         st.sampled_from(["flee", "talks", "TTP", "Doha*", "food shortage*", "strike"]), max_size=3

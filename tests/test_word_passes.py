@@ -54,7 +54,7 @@ def group_cases(draw: st.DrawFn) -> tuple[list[list[str]], list[int], list[str],
     return term_sets, kinds, texts, joins, draw(st.sampled_from([3, 10, 40, 100_000]))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(group_cases(), st.randoms(use_true_random=False))
 def test_a_group_answers_as_each_finder_alone(case, rnd):
     term_sets, kinds, texts, joins, cap = case
