@@ -298,14 +298,20 @@ def _day_counts(db: Database, day: str, story: str | None) -> Counter[str]:
     """The term counts of the articles dated on ``day`` (``YYYY-MM-DD``, UTC): cached in
     ``term_days`` while the day's rows (how many, which current versions, their words)
     stay the same, else counted from the texts and cached again."""
-    fingerprint = _fingerprint(db, day, story)
-    cached = termstats.day_counts(db, day, story or "", fingerprint)
+    fingerprint, cached = _cached_day(db, day, story)
     if cached is not None:
         return cached
     nxt = (date.fromisoformat(day) + DAY).isoformat()
     counts = terms.count(_texts(db, day, nxt, story, hi_open=True))
     termstats.save_day(db, day, story or "", fingerprint, counts)
     return counts
+
+
+def _cached_day(db: Database, day: str, story: str | None) -> tuple[str, Counter[str] | None]:
+    """The fingerprint of ``day``'s rows now, and its cached counts if they match it (a
+    new Counter the caller may change)."""
+    fingerprint = _fingerprint(db, day, story)
+    return fingerprint, termstats.day_counts(db, day, story or "", fingerprint)
 
 
 #: one range of dates: ``(lo, lo_open, hi, hi_open)``
@@ -353,8 +359,7 @@ class _Pieces:
         """The cached counts of ``day``, or (not cached) None after counting it in two
         pieces at ``cut`` (``[day, cut)`` and ``[cut, next day)``; ``cut_open``: the
         pieces ``[day, cut]`` and ``(cut, next day)``) and caching their sum."""
-        fingerprint = _fingerprint(self.db, day, self.story)
-        cached = termstats.day_counts(self.db, day, self.story or "", fingerprint)
+        fingerprint, cached = _cached_day(self.db, day, self.story)
         if cached is not None:
             return cached
         nxt = (date.fromisoformat(day) + DAY).isoformat()
@@ -394,7 +399,6 @@ def window_counts(
         day, nxt = first.isoformat(), start.isoformat()
         whole = pieces.whole_day(day, since, cut_open=False) if first < today else None
         if whole is not None and _dated(db, since, nxt, story) > _dated(db, day, since, story):
-            whole = Counter(whole)
             whole.subtract(pieces.get(day, since, hi_open=True))
             counts.update(+whole)
         else:
@@ -407,7 +411,6 @@ def window_counts(
     day, nxt = last.isoformat(), (last + DAY).isoformat()
     whole = pieces.whole_day(day, until, cut_open=True) if last < today else None
     if whole is not None and _dated(db, day, until, story) > _dated(db, until, nxt, story):
-        whole = Counter(whole)
         whole.subtract(pieces.get(until, nxt, lo_open=True, hi_open=True))
         counts.update(+whole)
     else:
