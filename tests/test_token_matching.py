@@ -235,6 +235,22 @@ def test_examples_by_hand():
     assert isinstance(tokenmatch.scanner(["*", "peace"]), tokenmatch.TokenScanner)
 
 
+def test_an_acronym_begins_only_where_it_is_written_so():
+    """A case-sensitive first word ("IS" of "IS-K") is no candidate at "is": the most
+    common words of a text are not read on for a term that cannot match there."""
+    terms = ["IS-K", "TTP", "US envoy", "talks"]
+    engine = tokenmatch.TokenTerms(terms)
+    assert sorted(engine.judge({"is", "IS", "ttp", "TTP", "us", "US", "Talks"})) == [
+        "IS",
+        "TTP",
+        "Talks",
+        "US",
+    ]
+    text = "It is IS-K, is-k and ttp, TTP's men; the US envoy, us envoy. Talks"
+    assert engine.finditer(text) == _reference(terms, text)
+    assert [t for _, _, t in engine.finditer(text)] == ["IS-K", "TTP", "US envoy", "talks"]
+
+
 def test_building_the_builtin_taxonomy_compiles_no_regex():
     """The point of the engine: building costs milliseconds, not a second."""
     from monitor.themes import stories

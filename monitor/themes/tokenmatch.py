@@ -85,6 +85,9 @@ class TokenTerms:
         self.specs: list[list[WordSpec] | None] = [None] * n
         self.priority: list[tuple[int, int]] = [(0, i) for i in range(n)]
         self._by_key: dict[str, list[int]] = {}
+        #: terms whose first word is case-sensitive (an acronym), by that word as written:
+        #: "is" is no place for "IS-K" to begin (its pattern would not match there)
+        self._by_exact: dict[str, list[int]] = {}
         self._by_prefix: dict[str, list[int]] = {}
         #: terms only a regex can read, by the letters they begin with
         self._by_start: list[tuple[str, int]] = []
@@ -122,8 +125,9 @@ class TokenTerms:
                 self._by_prefix.setdefault(data, []).append(i)
             else:
                 assert isinstance(data, dict)
+                keyed = self._by_exact if kind == EXACT else self._by_key
                 for form in data:
-                    self._by_key.setdefault(form.lower(), []).append(i)
+                    keyed.setdefault(form if kind == EXACT else form.lower(), []).append(i)
             if len(specs) > 1:
                 self._second[i] = (first, specs[1])
         # two literal letters that are one letter for case-insensitive matching: the
@@ -157,6 +161,7 @@ class TokenTerms:
         if _plain_word(run):
             low = run.lower()
             found = list(self._by_key.get(low, ()))
+            found += self._by_exact.get(run, ())
             for length in self._prefix_lengths:
                 if length > len(low):
                     break
