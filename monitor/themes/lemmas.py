@@ -221,7 +221,9 @@ def tokens(text: str) -> Tokens:
     if found is not None:
         return found
     # (an ASCII text has no combining mark: only an underscore can make it special)
-    if ("_" not in text) if text.isascii() else (_SPECIAL.search(text) is None):
+    if "_" not in text and (
+        text.isascii() or _SPECIAL.search(matching.outside_ascii(text)) is None
+    ):
         # no underscore and no combining mark: the words are exactly the runs of ``\\w``
         # (the runs' lists are shared with :func:`matching.runs`'s cache: nobody
         # changes them)
