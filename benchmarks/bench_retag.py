@@ -1,9 +1,13 @@
 """Time `monitor retag` over synthetic articles (run by hand, prints numbers).
 
     python benchmarks/bench_retag.py [--articles 5000] [--short]
+    python benchmarks/bench_retag.py --real ../shared/dev    # real news text
 
 Generates articles of ~300 words mixing the story's vocabulary with filler
-into a temporary database (tagging on store), then times (a) a full retag
+(``--real``: ~600-word articles made of real headlines and summaries from the
+dev set, relevant and unrelated ones drawn at random: news on the story is dense
+in its vocabulary, about four times the places to read on of the synthetic
+text) into a temporary database (tagging on store), then times (a) a full retag
 (``--all``), (b) a retag after editing one theme (a term added, its threshold
 changed), (c) a retag with no change, a retag of one story, and `themes` /
 `themes discover` over the result. Each retag prints the versions of the whole
@@ -14,6 +18,7 @@ versions it re-tagged.
 from __future__ import annotations
 
 import argparse
+import csv
 import random
 import sys
 import tempfile
@@ -106,6 +111,29 @@ def article(rng: random.Random, i: int, short: bool = False) -> Observation:
     )
 
 
+def real_items(path: Path) -> list[tuple[str, str]]:
+    """(title, summary) of the dev set's items and negatives (real news)."""
+    items = []
+    for name in ("devset.csv", "negatives.csv"):
+        with (path / name).open(encoding="utf-8", newline="") as f:
+            items += [(row["title"], row["summary"]) for row in csv.DictReader(f)]
+    return items
+
+
+def real_article(rng: random.Random, i: int, items: list[tuple[str, str]]) -> Observation:
+    """A ~600-word article of real text: a headline and the summaries of 11 items."""
+    picked = rng.sample(items, 11)
+    return Observation(
+        title=picked[0][0],
+        text="\n\n".join(summary for _, summary in picked),
+        origin="file",
+        url=f"https://example.com/{i}",
+        source=rng.choice(SOURCES),
+        published_at=f"2025-{1 + (i // 28) % 12:02d}-{1 + i % 28:02d}T08:00:00Z",
+        story="pakistan-taliban" if i % 5 else None,
+    )
+
+
 def time_tagging(rng: random.Random) -> None:
     """CPU time to tag one headline+summary and one ~300-word article (compiled, warm)."""
     tagger = tagging.tagger_for(stories.builtin_stories()["pakistan-taliban"])
@@ -133,15 +161,26 @@ def main() -> None:
     parser.add_argument(
         "--short", action="store_true", help="feed entries (headline + summary), not articles"
     )
+    parser.add_argument(
+        "--real",
+        type=Path,
+        metavar="DEV",
+        help="articles of real headlines and summaries from this dev set (../shared/dev)",
+    )
     args = parser.parse_args()
     rng = random.Random(5)
+    items: list[tuple[str, str]] = []
+    if args.real is not None:
+        if not (args.real / "devset.csv").exists():
+            sys.exit(f"{args.real}: no devset.csv here; give the dev set's folder (../shared/dev)")
+        items = real_items(args.real)
     with tempfile.TemporaryDirectory() as tmp:
         db = dbmod.connect(Path(tmp) / "bench.db")
         stories.ensure_builtin(db)
         started = time.perf_counter()
         words = 0
         for i in range(args.articles):
-            obs = article(rng, i, args.short)
+            obs = real_article(rng, i, items) if items else article(rng, i, args.short)
             words += len(obs.text.split())
             store(db, obs)
         took = time.perf_counter() - started

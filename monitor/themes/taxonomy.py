@@ -130,6 +130,9 @@ class CompiledTaxonomy:
         # talks", or "Doha" + "talks"); a context, exclude or near word counts wherever
         # it occurs inside ("Pakistani Taliban" holds the context word "Pakistan*").
         self._scans: list[tuple[_Counter, _Finder | None]] = []
+        #: each theme's terms, and its other words (what its finder looks for), sorted:
+        #: a matched text holds those it has in this order, whichever way it was read
+        self._words: list[tuple[frozenset[str], tuple[str, ...]]] = []
         for t in themes:
             aux = [
                 *t.context,
@@ -137,6 +140,7 @@ class CompiledTaxonomy:
                 *(w for n, _ in [*t.near.values(), *t.not_near.values()] for w in n),
             ]
             self._scans.append(_theme_scan(list(t.terms), aux, fast))
+            self._words.append((frozenset(t.terms), tuple(sorted(set(aux)))))
         # words a theme only needs the presence of (context and exclude words that are
         # not also its terms or sense words): kept out of the places (``fast``; the
         # commonest words are the context words every theme shares)
@@ -153,11 +157,21 @@ class CompiledTaxonomy:
         found = self._inside.get(matched)
         if found is None:
             found = []
-            for count, aux in self._scans:
-                counts = count(matched)
-                if aux is not None:
-                    for w in aux(matched):
-                        counts.setdefault(w, 1)
+            # (the words of every theme that begin somewhere in it: one read of the
+            # matched text, not one a theme; a theme none of whose terms begins in it
+            # counts none, and its other words found are these)
+            begin = set(self.engine.places(matched)) if self.engine is not None else None
+            for (count, aux), (terms, others) in zip(self._scans, self._words, strict=True):
+                if begin is None:
+                    counts = count(matched)
+                    if aux is not None:
+                        for w in sorted(aux(matched)):  # (in one order, as below)
+                            counts.setdefault(w, 1)
+                else:
+                    counts = {} if terms.isdisjoint(begin) else count(matched)
+                    for w in others:
+                        if w in begin:
+                            counts.setdefault(w, 1)
                 found.append(counts)
             if len(self._inside) > 50_000:
                 self._inside.clear()
