@@ -141,6 +141,8 @@ class TokenTerms:
                 self.on = False
                 return
         self._prefix_lengths = sorted({len(p) for p in self._by_prefix})
+        self._head = self._prefix_lengths[0] if self._prefix_lengths else 0
+        self._heads = {p[: self._head] for p in self._by_prefix}
         #: run -> (terms that can begin there by priority, the same by index)
         self._cands: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
         #: the runs of :attr:`_cands` that some term can begin at (a set: one lookup a run)
@@ -160,12 +162,20 @@ class TokenTerms:
     def _candidates(self, run: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
         if _plain_word(run):
             low = run.lower()
-            found = list(self._by_key.get(low, ()))
-            found += self._by_exact.get(run, ())
-            for length in self._prefix_lengths:
-                if length > len(low):
-                    break
-                found += self._by_prefix.get(low[:length], ())
+            keyed = self._by_key.get(low, ())
+            exact = self._by_exact.get(run)
+            # (the first letters every wildcard's prefix shares with others: most runs
+            # begin none, and need no look at each prefix length)
+            prefixed = low[: self._head] in self._heads
+            if not (exact or prefixed or self._by_start) and len(keyed) < 2:
+                return (tuple(keyed), tuple(keyed))  # (most runs: no term, or one)
+            found = list(keyed)
+            found += exact or ()
+            if prefixed:
+                for length in self._prefix_lengths:
+                    if length > len(low):
+                        break
+                    found += self._by_prefix.get(low[:length], ())
             found += [i for start, i in self._by_start if low.startswith(start)]
         else:  # every term whose first letter the run's first letter matches
             first = run[0]
