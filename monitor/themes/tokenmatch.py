@@ -150,6 +150,10 @@ class TokenTerms:
         self._plain: dict[str, bool] = {}
         self._joins: dict[str, bool] = {}
         self._pairs: dict[tuple[str, str | None], _Narrowed] = {}
+        #: the same for runs whose candidates do not depend on the next run (no term of
+        #: several words among them): keyed by the run alone, no pair to build a place
+        self._solo: dict[str, _Narrowed] = {}
+        self._solo_plans: dict[str, tuple[tuple[str, ...], tuple[int, ...]]] = {}
         self._place_plans: dict[
             tuple[str, str | None], tuple[tuple[str, ...], tuple[int, ...]]
         ] = {}
@@ -197,7 +201,7 @@ class TokenTerms:
         if new:
             if len(memo) > _MEMO_MAX:
                 memo.clear()
-                self._pairs.clear()
+                self._forget_pairs()
                 self._begins.clear()
                 new = set(words)
             for word in new:
@@ -224,8 +228,14 @@ class TokenTerms:
 
     def forget(self) -> None:
         self._cands.clear()
-        self._pairs.clear()
+        self._forget_pairs()
         self._begins.clear()
+
+    def _forget_pairs(self) -> None:
+        self._pairs.clear()
+        self._solo.clear()
+        self._place_plans.clear()
+        self._solo_plans.clear()
 
     def _starts(self, words: list[str]) -> list[int]:
         """The indexes of the runs some term can begin at, every run judged."""
@@ -248,15 +258,17 @@ class TokenTerms:
         word that is sure to match (the alternation never gets past it). Third: when
         the first by priority is such a term, how it takes a possessive, else -1."""
         key = (word, after)
-        found = self._pairs.get(key)
+        found = self._solo.get(word) or self._pairs.get(key)
         if found is not None:
             return found
-        if len(self._pairs) > _MEMO_MAX:  # (a long fetch run sees many pairs of words)
-            self._pairs.clear()
+        if len(self._pairs) + len(self._solo) > _MEMO_MAX:  # (a long fetch run sees many)
+            self._forget_pairs()
         prio, by_index = self._cands[word]
         plain = self._is_plain(word)
         unsure = after is None or after in ("s", "S") or not self._is_plain(after)
         drop: set[int] = set()
+        #: whether a term of several words could be dropped here (else ``after`` is moot)
+        paired = False
         for i in by_index:
             pair = self._second.get(i)
             if pair is None or not plain:
@@ -264,6 +276,7 @@ class TokenTerms:
             second = pair[1]
             if second is None:
                 continue  # (its regex reads the rest)
+            paired = True
             if after is None or (not unsure and not self._accepts(second, after)):
                 drop.add(i)
         kept: list[int] = []
@@ -280,11 +293,11 @@ class TokenTerms:
                     forms = data if isinstance(data, dict) else {}
                     sure = NONE if kind == WILD else forms[word if kind == EXACT else word.lower()]
                 break
-        found = self._pairs[key] = (
-            tuple(kept),
-            tuple(i for i in by_index if i not in drop),
-            sure,
-        )
+        found = (tuple(kept), tuple(i for i in by_index if i not in drop), sure)
+        if paired:
+            self._pairs[key] = found
+        else:
+            self._solo[word] = found
         return found
 
     def _is_plain(self, word: str) -> bool:
@@ -388,6 +401,7 @@ class TokenTerms:
         (index in :func:`matching.runs`) each match begins at comes along."""
         words, starts, ends = runs(text)
         pairs = self._pairs
+        solo = self._solo
         found: list[tuple[int, int, int, int]] = []
         upto = 0
         last = len(words) - 1
@@ -395,10 +409,12 @@ class TokenTerms:
             place = starts[i]
             if place < upto:
                 continue
-            key = (words[i], words[i + 1] if i < last else None)
-            narrowed = pairs.get(key)
+            narrowed = solo.get(words[i])
             if narrowed is None:
-                narrowed = self._narrow(*key)
+                key = (words[i], words[i + 1] if i < last else None)
+                narrowed = pairs.get(key)
+                if narrowed is None:
+                    narrowed = self._narrow(*key)
             prio, _, sure = narrowed
             if sure >= 0:  # one word sure to match here: only its possessive to settle
                 end = ends[i]
@@ -428,13 +444,16 @@ class TokenTerms:
         """Where each term that occurs in ``text`` begins (offsets, in order)."""
         words, starts, ends = runs(text)
         plans = self._place_plans
+        solo = self._solo_plans
         found: dict[str, list[int]] = {}
         last = len(words) - 1
         for i in self._starts(words):
-            key = (words[i], words[i + 1] if i < last else None)
-            plan = plans.get(key)
+            plan = solo.get(words[i])
             if plan is None:
-                plan = self._place_plan(*key)
+                key = (words[i], words[i + 1] if i < last else None)
+                plan = plans.get(key)
+                if plan is None:
+                    plan = self._place_plan(*key)
             sure, unsure = plan
             for term in sure:
                 found.setdefault(term, []).append(starts[i])
@@ -447,8 +466,9 @@ class TokenTerms:
         """The candidates of run ``word`` followed by ``after`` for :meth:`places`: the
         terms sure to begin there (one word, whose forms hold this plain run: only
         where such a match ends can vary), and the others' indexes (to be read on)."""
-        if len(self._place_plans) > _MEMO_MAX:
+        if len(self._place_plans) + len(self._solo_plans) > _MEMO_MAX:
             self._place_plans.clear()
+            self._solo_plans.clear()
         by_index = self._narrow(word, after)[1]
         sure: list[str] = []
         unsure: list[int] = []
@@ -459,7 +479,11 @@ class TokenTerms:
                 sure.append(self.ordered[index])
             else:
                 unsure.append(index)
-        found = self._place_plans[(word, after)] = (tuple(sure), tuple(unsure))
+        found = (tuple(sure), tuple(unsure))
+        if word in self._solo:  # (the next run is moot here too)
+            self._solo_plans[word] = found
+        else:
+            self._place_plans[(word, after)] = found
         return found
 
     def counts(self, text: str) -> dict[str, int]:
