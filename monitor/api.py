@@ -131,8 +131,10 @@ class Monitor:
     ) -> AddOutcome:
         """Add one article from a text/HTML file, a URL, or ``-`` (``stdin``)."""
         from monitor.add import AddOptions, add_source
+        from monitor.themes import lemmas
 
-        return add_source(self.db, source, options or AddOptions(), stdin)
+        with lemmas.compact():  # (one article: a few hundred words to look up)
+            return add_source(self.db, source, options or AddOptions(), stdin)
 
     def fetch(
         self,
@@ -149,7 +151,11 @@ class Monitor:
 
         if self.path is None:
             raise ValueError("fetch needs a database file (for its lock)")
-        with lock.exclusive(self.path, wait=wait):
+        from monitor.themes import lemmas
+
+        # (the lemma dictionaries read as needed: a fetch run's process tree stays under
+        # 100 MB; its entries' new words cost ~12 µs more each)
+        with lock.exclusive(self.path, wait=wait), lemmas.compact():
             return run_fetch(self.db, options or FetchOptions(), progress, on_start)
 
     def reextract(self, article_ids: list[int] | None = None, apply: bool = False) -> list[Any]:
