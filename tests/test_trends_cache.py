@@ -11,7 +11,7 @@ import pytest
 from conftest import add_article
 
 from monitor import derive
-from monitor.store import schema_themedays
+from monitor.store import schema, schema_themedays
 from monitor.themes import stories
 from monitor.themes.trends import ThemeTrend, period_key, theme_trends
 
@@ -109,7 +109,7 @@ WINDOWS = [
 def counts_hold(db) -> None:
     """``theme_days`` (its non-zero rows) equals a fresh count of every current tag."""
     kept = db.execute(
-        "select story, theme, source, day, articles from theme_days where articles != 0"
+        "select story, theme, source, day, articles from theme_days_named where articles != 0"
     ).fetchall()
     fresh = db.execute(schema_themedays.COUNT).fetchall()
     assert sorted(kept) == sorted(fresh)
@@ -118,7 +118,7 @@ def counts_hold(db) -> None:
         totals[story, theme, day] = totals.get((story, theme, day), 0) + count
     assert sorted(
         db.execute(
-            "select story, theme, day, articles from theme_day_totals where articles != 0"
+            "select story, theme, day, articles from theme_day_totals_named where articles != 0"
         ).fetchall()
     ) == sorted((*key, count) for key, count in totals.items())
 
@@ -168,6 +168,29 @@ def test_migration_fills_the_counts_of_an_older_database(archive):
     add_article(archive, "https://a/7", "Edited again", SENTENCES[2], story=STORY)
     with archive.atomic():
         schema_themedays.apply(archive)
+    check(archive)
+
+
+def test_m180_keys_the_counts_of_the_text_keyed_layout(archive):
+    """A database of m140's layout (slugs and the day as text) gets the keyed one, the
+    same counts, the triggers following it."""
+    for name in schema_themedays.TRIGGERS:
+        archive.execute(f"drop trigger {name}")
+    for name in schema_themedays.VIEWS:
+        archive.execute(f"drop view {name}")
+    archive.execute("drop table theme_days")
+    archive.execute("drop table theme_day_totals")
+    archive.execute("drop table theme_keys")
+    archive.execute(
+        """create table theme_days (story text not null, theme text not null,
+           source text not null, day text not null, articles integer not null,
+           primary key (story, theme, source, day)) without rowid"""
+    )
+    archive.execute(f"insert into theme_days {schema_themedays.COUNT}")
+    with archive.atomic():
+        schema.m180_theme_days_keyed(archive)
+    check(archive)
+    add_article(archive, "https://late/2", "Talks again", SENTENCES[1], story=STORY)
     check(archive)
 
 

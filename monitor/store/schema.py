@@ -561,6 +561,18 @@ def m170_fts_written_with_the_row(db: Database) -> None:
         db.execute(re.sub(r"END\s*$", _VIEW_INSERT_INDEXES + "\nEND", found[0].rstrip()))
 
 
+@migrations()
+def m180_theme_days_keyed(db: Database) -> None:
+    """``theme_days`` and ``theme_day_totals`` keyed by a number for the story and theme
+    (``theme_keys``) and the day as ``YYYYMMDD``: ~25 bytes a row, not ~66 (views spell
+    them out; :mod:`monitor.store.schema_themedays`)."""
+    from monitor.store import schema_themedays
+
+    columns = [row[1] for row in db.execute("PRAGMA table_info(theme_days)")]
+    if "key" not in columns:  # (m140 of this release made them keyed already)
+        schema_themedays.apply(db)
+
+
 #: what the ``versions`` view's insert trigger adds after storing the row
 _VIEW_INSERT_INDEXES = (
     "INSERT INTO versions_fts (rowid, text, title) "

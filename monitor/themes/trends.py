@@ -186,19 +186,23 @@ def _day_rows(
     None); the window's partial first and last days are counted from their articles."""
     low = since[:10] if since else None
     high = until[:10] if until else None
-    window = {"story": story, "low": low, "high": high}
+    # (days are kept as the number YYYYMMDD: schema_themedays)
+    window = {"story": story, "low": _day_number(low), "high": _day_number(high)}
     days = (
-        "articles > 0" + (" and day > :low" if low else "") + (" and day < :high" if high else "")
+        "d.articles > 0"
+        + (" and d.day > :low" if low else "")
+        + (" and d.day < :high" if high else "")
     )
-    themes: set[str] = set()
-    for theme, day, count in db.execute(
-        f"select theme, day, articles from theme_day_totals where story = :story and {days}",
+    themes: dict[str, int] = {}
+    for theme, key, day, count in db.execute(
+        f"""select k.theme, k.id, d.day, d.articles from theme_keys k
+            join theme_day_totals d on d.key = k.id where k.story = :story and {days}""",
         window,
     ):
-        themes.add(theme)
-        yield theme, day, int(count), None, None, set()
+        themes[theme] = key
+        yield theme, _day_text(day), int(count), None, None, set()
     for theme in sorted(themes):
-        yield theme, "", 0, None, None, _sources(db, {**window, "theme": theme}, days)
+        yield theme, "", 0, None, None, _sources(db, {**window, "key": themes[theme]}, days)
     for day in sorted({d for d in (low, high) if d}):
         for theme, count, first, last, seen in _aggregate(
             db, story, day, _next_day(day), since, until
@@ -211,16 +215,23 @@ def _sources(db: Database, params: dict[str, Any], days: str) -> set[str]:
     sources walked in the index one seek each (however many days each has), each
     looked up once in the window."""
     sql = f"""with recursive s(source) as (
-                select (select min(source) from theme_days
-                        where story = :story and theme = :theme)
+                select (select min(source) from theme_days where key = :key)
                 union all
-                select (select min(source) from theme_days
-                        where story = :story and theme = :theme and source > s.source)
+                select (select min(source) from theme_days where key = :key and source > s.source)
                 from s where s.source is not null)
               select source from s where source is not null and source != ''
-              and exists (select 1 from theme_days where story = :story and theme = :theme
-                          and source = s.source and {days})"""
+              and exists (select 1 from theme_days d where d.key = :key
+                          and d.source = s.source and {days})"""
     return {row[0] for row in db.execute(sql, params)}
+
+
+def _day_number(day: str | None) -> int | None:
+    """``2026-07-10`` as ``theme_days`` keeps it: 20260710."""
+    return int(day.replace("-", "")) if day else None
+
+
+def _day_text(day: int) -> str:
+    return f"{day // 10000:04d}-{day // 100 % 100:02d}-{day % 100:02d}"
 
 
 def _first_and_last(
