@@ -162,3 +162,32 @@ def test_lemma_find_is_the_plain_search(words, inflected):
     full = lemmas.Tokens(toks.starts, toks.ends, toks.lemmas, toks.base)
     assert index.find(full, inflected) == got
     assert full == toks == lemmas.tokens_reference(text)
+
+
+def test_storing_tags_makes_no_snippet(monkeypatch):
+    """A stored tag keeps where its snippet is, not the snippet: the store and retag
+    path (``tags_for``) leaves it empty; the same hits otherwise."""
+    from monitor.themes import scoring
+
+    made: list[int] = []
+    real = scoring.snippet
+
+    def counting(*args):
+        made.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(scoring, "snippet", counting)
+    tagger = tagging.tagger_for(builtin_stories()["pakistan-taliban"])
+    title = "Pakistan strikes TTP hideouts in Afghanistan"
+    text = (
+        "Pakistani jets struck TTP hideouts in Paktika after a suicide bombing in Bannu. "
+        "The Taliban government condemned the airstrikes and summoned the envoy."
+    )
+    stored = list(tagging.tags_for({"pakistan-taliban": tagger}, "pakistan-taliban", title, text))
+    assert stored and not made
+    assert all(hit.snippet == "" for _, hit in stored)
+    shown = tagger.tag(tagging.document(title, text))
+    assert made and all(hit.snippet for hit in shown)
+    assert [(h.theme, h.score, h.terms, h.at) for h in shown] == [
+        (h.theme, h.score, h.terms, h.at) for _, h in stored
+    ]

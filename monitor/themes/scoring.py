@@ -141,12 +141,14 @@ def _score_theme(
     present: set[str] | frozenset[str] = frozenset(),
     plan: _Plan | None = None,
     bound: bool = True,
+    snippets: bool = True,
 ) -> ThemeScore | None:
     """The theme's score; None when no term counts (or, without ``misses``, when not tagged).
 
     ``present``: the theme's words found that need no places (:func:`_presence_only`).
     ``bound``: without ``misses``, bound the score before scoring (not needed when the
-    caller bounded it already: :meth:`CompiledTaxonomy._may_tag`).
+    caller bounded it already: :meth:`CompiledTaxonomy._may_tag`). Without ``snippets``
+    the snippet is left empty (``at`` says where it is: a stored tag keeps only that).
     """
     terms = theme.terms
     plan = plan if plan is not None else _plan(theme)
@@ -212,7 +214,7 @@ def _score_theme(
         total,
         threshold,
         counts,
-        snippet(text, first[0], first[1]),
+        snippet(text, first[0], first[1]) if snippets else "",
         tagged=not reason,
         reason=reason,
         at=first,

@@ -73,8 +73,8 @@ class StoryTagger:
         self._last = (rule, text, answer)
         return answer
 
-    def tag(self, text: str) -> list[Hit]:
-        return self.taxonomy.tag(text)
+    def tag(self, text: str, snippets: bool = True) -> list[Hit]:
+        return self.taxonomy.tag(text, snippets)
 
     def near_misses(self, text: str) -> list[ThemeScore]:
         """Themes that scored on ``text`` but fell short (and by how much), closest first."""
@@ -208,16 +208,18 @@ def document(title: str, text: str) -> str:
 def tags_for(
     taggers: dict[str, StoryTagger], story: str | None, title: str, text: str
 ) -> Iterator[tuple[str, taxonomy.Hit]]:
+    """The hits to store for one version: its story's, or (unfiled) those of every story
+    whose rule matches. Without snippets: a stored tag keeps where its snippet is."""
     doc = document(title, text)
     if story:
         tagger = taggers.get(story)
         if tagger is not None:
-            for hit in tagger.tag(doc):
+            for hit in tagger.tag(doc, snippets=False):
                 yield story, hit
         return
     for slug, tagger in taggers.items():
         if tagger.has_themes and tagger.relevant(doc):
-            for hit in tagger.tag(doc):
+            for hit in tagger.tag(doc, snippets=False):
                 yield slug, hit
 
 

@@ -253,7 +253,7 @@ class CompiledTaxonomy:
                 found = sorted(found + extra, key=_START)
         return toks, found
 
-    def explain(self, text: str, misses: bool = True) -> list[ThemeScore]:
+    def explain(self, text: str, misses: bool = True, snippets: bool = True) -> list[ThemeScore]:
         """Every theme with at least one term in ``text``: tagged ones and near-misses
         (without ``misses``, the tagged ones only)."""
         toks, found = self._occurrences(text)
@@ -308,7 +308,16 @@ class CompiledTaxonomy:
         for theme, plan, theirs in zip(self.parsed, self._plans, places, strict=True):
             if theirs:
                 score = _score_theme(
-                    theme, theirs, headline_end, scale, text, misses, present, plan, alive is None
+                    theme,
+                    theirs,
+                    headline_end,
+                    scale,
+                    text,
+                    misses,
+                    present,
+                    plan,
+                    alive is None,
+                    snippets,
                 )
                 if score is not None:
                     out.append(score)
@@ -353,8 +362,10 @@ class CompiledTaxonomy:
         missed = [s for s in self.explain(text) if not s.tagged]
         return sorted(missed, key=lambda s: (s.short_by, s.theme))
 
-    def tag(self, text: str) -> list[Hit]:
-        found = self.explain(text, misses=False)
+    def tag(self, text: str, snippets: bool = True) -> list[Hit]:
+        """The themes tagged in ``text`` (without ``snippets``: their snippets left empty,
+        as storing a tag needs only where the snippet is)."""
+        found = self.explain(text, misses=False, snippets=snippets)
         return [Hit(s.theme, s.score, s.terms, s.snippet, s.at) for s in found if s.tagged]
 
 
