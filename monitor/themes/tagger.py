@@ -30,8 +30,6 @@ from monitor.themes import rules, taxonomy
 from monitor.themes.stories import Story, builtin_stories, parse_story
 from monitor.themes.taxonomy import CompiledTheme, Hit, ThemeScore
 
-BATCH = 2000
-
 
 @dataclass
 class StoryTagger:
